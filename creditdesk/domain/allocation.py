@@ -1,0 +1,106 @@
+"""How money received is applied to invoices.
+
+A payment that names an invoice goes to that invoice up to its open amount;
+one that names none goes oldest-first. Whatever is left stays on the
+client's account: money on account is never applied silently later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from creditdesk.domain.errors import LedgerError, ValidationError
+
+ZERO = Decimal(0)
+
+
+def natural_key(number: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts INV-9 before INV-10."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", number) if part)
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    id: int
+    number: str
+    issue_date: date
+    due_date: date
+    open_amount: Decimal
+
+
+@dataclass(frozen=True)
+class Allocation:
+    invoice_id: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    allocations: tuple[Allocation, ...]
+    on_account: Decimal
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((a.amount for a in self.allocations), ZERO)
+
+
+def oldest_first(invoices: Iterable[OpenInvoice]) -> list[OpenInvoice]:
+    return sorted(invoices, key=lambda i: (i.due_date, i.issue_date, natural_key(i.number)))
+
+
+def allocate_payment(
+    amount: Decimal,
+    payment_date: date,
+    open_invoices: Iterable[OpenInvoice],
+    named_invoice_id: int | None = None,
+) -> AllocationResult:
+    """Apply ``amount`` by the house rules and return what goes where."""
+    if amount <= ZERO:
+        raise ValidationError(f"a payment must be more than zero (got {amount})")
+    invoices = [i for i in open_invoices if i.open_amount > ZERO]
+    if named_invoice_id is not None:
+        targets = [i for i in invoices if i.id == named_invoice_id]
+    else:
+        targets = oldest_first(i for i in invoices if i.issue_date <= payment_date)
+    remaining = amount
+    allocations: list[Allocation] = []
+    for invoice in targets:
+        if remaining <= ZERO:
+            break
+        applied = min(remaining, invoice.open_amount)
+        allocations.append(Allocation(invoice.id, applied))
+        remaining -= applied
+    return AllocationResult(tuple(allocations), remaining)
+
+
+def check_allocations(
+    available: Decimal,
+    open_amounts: Mapping[int, Decimal],
+    requested: Iterable[Allocation],
+) -> Decimal:
+    """Validate allocations chosen by hand; return what stays on account.
+
+    No allocation may exceed its invoice's open amount, and together they may
+    not exceed the money available.
+    """
+    total = ZERO
+    per_invoice: dict[int, Decimal] = {}
+    for alloc in requested:
+        if alloc.amount <= ZERO:
+            raise LedgerError("an allocation must be more than zero")
+        if alloc.invoice_id not in open_amounts:
+            raise LedgerError("money can only be allocated to an open invoice of the same client")
+        per_invoice[alloc.invoice_id] = per_invoice.get(alloc.invoice_id, ZERO) + alloc.amount
+        total += alloc.amount
+    for invoice_id, amount in per_invoice.items():
+        if amount > open_amounts[invoice_id]:
+            raise LedgerError(
+                f"{amount} is more than the invoice's open amount of {open_amounts[invoice_id]}"
+            )
+    if total > available:
+        raise LedgerError(f"allocations of {total} are more than the {available} available")
+    return available - total

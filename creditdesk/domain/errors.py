@@ -1,0 +1,48 @@
+"""The errors CreditDesk raises for people to read.
+
+Every message is written for the user: what was wrong and, where it helps,
+how to put it right. Only the UI turns these into dialogs and only the CLI
+into a one-line message, so they never carry tracebacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class CreditDeskError(Exception):
+    """Base of every error a user may see."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(CreditDeskError):
+    """A value the user gave is not acceptable (a form field, an argument)."""
+
+
+class NotFoundError(CreditDeskError):
+    """Something the user named does not exist."""
+
+
+class LedgerError(CreditDeskError):
+    """An action would break a rule of the ledger (over-allocation and the like)."""
+
+
+class DatabaseError(CreditDeskError):
+    """The company file cannot be opened or used as asked."""
+
+
+class ImportRefused(CreditDeskError):
+    """A whole file was refused; ``problems`` lists every bad line."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{source}: nothing was imported; {count} {noun} found")
+        self.source = source
+        self.problems = tuple(problems)

@@ -1,0 +1,1 @@
+"""The company file: SQLAlchemy models, engine set-up, migrations and fast queries."""

@@ -1,0 +1,154 @@
+"""Opening a company file: engine set-up, version checks, migration with a safety copy."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from creditdesk.domain.errors import DatabaseError
+from creditdesk.store.backup import copy_database
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open company file. Sessions and connections are made per unit of work."""
+
+    path: Path
+    engine: Engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions
+        # begin, so that schema changes are transactional too.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def open_database(path: Path | str, *, create: bool = False) -> Database:
+    """Open (and if needed create or upgrade) the company file at ``path``.
+
+    An older file is first copied to ``backups/`` beside it; if the upgrade
+    fails, that copy is put back and the user is told. A file written by a
+    newer CreditDesk, or one that is not a company file, is refused untouched.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        if not create:
+            raise DatabaseError(
+                f"There is no company file at {path}. Create one with 'creditdesk demo' or an import, "
+                "or choose another with --db."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a company file.")
+    elif path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                raise DatabaseError(f"{path} is not a CreditDesk company file.")
+    engine = make_engine(path)
+    try:
+        _upgrade(engine, path)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(path, engine)
+
+
+def _upgrade(engine: Engine, path: Path) -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            tables = set(inspect(conn).get_table_names())
+    except Exception as exc:  # a damaged or locked file
+        raise DatabaseError(f"{path} cannot be read as a company file: {exc}") from exc
+    if current == head:
+        return
+    if current is None and tables - {"alembic_version"}:
+        raise DatabaseError(f"{path} is an SQLite file but not a CreditDesk company file.")
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except CommandError:
+            raise DatabaseError(
+                f"{path} was saved by a newer version of CreditDesk. "
+                "Install the latest CreditDesk to open it; the file has not been changed."
+            ) from None
+    backup = _safety_copy(path, current) if current is not None else None
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+    except Exception as exc:
+        engine.dispose()
+        if backup is not None:
+            copy_database(backup, path, overwrite=True)
+            raise DatabaseError(
+                f"Upgrading {path.name} failed ({exc}). It has been restored from {backup}."
+            ) from exc
+        raise DatabaseError(f"Creating the company file {path} failed: {exc}") from exc
+
+
+def _safety_copy(path: Path, revision: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.parent / "backups" / f"{path.stem}-{revision}-{stamp}.sqlite"
+    copy_database(path, target)
+    return target
+
+
+def run_upgrade_for_tests(engine: Engine, target: str = "head") -> Any:
+    """Apply migrations up to ``target`` (tests compare the result with the models)."""
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), target)

@@ -1,0 +1,237 @@
+"""Typed tables of a company file.
+
+Money columns hold integer minor units (cents); quantities and rates that are
+not money are kept as exact decimal text. Dates are ISO ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    func,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A Decimal stored as its text, so SQLite never turns it into a float."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else format(value, "f")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Company(Base):
+    """The one row of business settings of this company file."""
+
+    __tablename__ = "company"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    tax_number: Mapped[str] = mapped_column(String(50), default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    locale: Mapped[str] = mapped_column(String(20))
+    bank_account_name: Mapped[str] = mapped_column(String(200), default="")
+    bank_iban: Mapped[str] = mapped_column(String(34), default="")
+    bank_bic: Mapped[str] = mapped_column(String(11), default="")
+    bank_account_number: Mapped[str] = mapped_column(String(34), default="")
+    bank_sort_code: Mapped[str] = mapped_column(String(20), default="")
+    invoice_prefix: Mapped[str] = mapped_column(String(20), default="INV-")
+    invoice_next_number: Mapped[int] = mapped_column(Integer, default=1)
+    invoice_number_digits: Mapped[int] = mapped_column(Integer, default=5)
+    credit_note_prefix: Mapped[str] = mapped_column(String(20), default="CN-")
+    credit_note_next_number: Mapped[int] = mapped_column(Integer, default=1)
+    default_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class PaymentTermsRow(Base):
+    __tablename__ = "payment_terms"
+    __table_args__ = (
+        CheckConstraint("days >= 0", name="days_not_negative"),
+        CheckConstraint("basis IN ('net', 'eom')", name="basis_known"),
+        CheckConstraint(
+            "(discount_percent IS NULL) = (discount_days IS NULL)", name="discount_complete"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    days: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(3), default="net")
+    discount_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    discount_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class Client(Base):
+    __tablename__ = "client"
+    __table_args__ = (
+        CheckConstraint("credit_limit IS NULL OR credit_limit >= 0", name="credit_limit_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    terms_id: Mapped[int] = mapped_column(ForeignKey("payment_terms.id"))
+    credit_limit: Mapped[int | None] = mapped_column(Integer)  # minor units; None = no limit
+    on_hold: Mapped[bool] = mapped_column(default=False)
+    do_not_chase: Mapped[bool] = mapped_column(default=False)
+    archived: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+    terms: Mapped[PaymentTermsRow] = relationship()
+
+
+class Invoice(Base):
+    __tablename__ = "invoice"
+    __table_args__ = (
+        CheckConstraint("due_date >= issue_date", name="due_not_before_issue"),
+        CheckConstraint("status IN ('draft', 'issued', 'void')", name="status_known"),
+        CheckConstraint("gross = net + tax", name="gross_is_net_plus_tax"),
+        CheckConstraint("net >= 0 AND tax >= 0", name="amounts_not_negative"),
+        Index("ix_invoice_client_status", "client_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    issue_date: Mapped[date] = mapped_column(Date, index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    disputed: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    net: Mapped[int] = mapped_column(Integer, default=0)
+    tax: Mapped[int] = mapped_column(Integer, default=0)
+    gross: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+    client: Mapped[Client] = relationship()
+    lines: Mapped[list[InvoiceLineRow]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLineRow.position"
+    )
+
+
+class InvoiceLineRow(Base):
+    __tablename__ = "invoice_line"
+    __table_args__ = (
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal)
+    unit_price: Mapped[int] = mapped_column(Integer)  # minor units
+    tax_rate: Mapped[Decimal] = mapped_column(ExactDecimal)  # percent
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class Payment(Base):
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(30), default="")
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class CreditNote(Base):
+    __tablename__ = "credit_note"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))  # the invoice it names
+    date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class AllocationRow(Base):
+    """Money from one payment or credit note applied to one invoice.
+
+    ``date`` is when the money took effect on the invoice: the payment's date
+    when applied on receipt, or the day money on account was allocated later.
+    Aging as of D counts allocations dated on or before D, so past reports
+    never change when money on account is applied today.
+    """
+
+    __tablename__ = "allocation"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(
+            "(payment_id IS NULL) != (credit_note_id IS NULL)", name="one_source"
+        ),
+        Index("ix_allocation_invoice_date_amount", "invoice_id", "date", "amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"), index=True)
+    credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_note.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)
+
+
+class Activity(Base):
+    """The client's timeline: what happened and what was said."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text, default="")
