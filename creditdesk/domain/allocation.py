@@ -20,7 +20,9 @@ ZERO = Decimal(0)
 
 def natural_key(number: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that puts INV-9 before INV-10."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", number) if part)
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", number) if part
+    )
 
 
 @dataclass(frozen=True)

@@ -52,13 +52,13 @@ def payment_behaviour(history: Iterable[InvoiceHistory], as_of: date) -> Payment
         elif inv.due_date < as_of:
             considered += 1
     average = (weighted_days / paid).quantize(ONE_PLACE, ROUND_HALF_UP) if paid > ZERO else None
-    share = (
-        (Decimal(on_time) / considered).quantize(Decimal("0.01"), ROUND_HALF_UP) if considered else None
-    )
+    share = (Decimal(on_time) / considered).quantize(Decimal("0.01"), ROUND_HALF_UP) if considered else None
     return PaymentBehaviour(average, share, considered)
 
 
-def days_sales_outstanding(receivables: Decimal, credit_sales: Decimal, period_days: int = 90) -> Decimal | None:
+def days_sales_outstanding(
+    receivables: Decimal, credit_sales: Decimal, period_days: int = 90
+) -> Decimal | None:
     """DSO by the standard method: receivables / credit sales in the period x days in the period."""
     if credit_sales <= ZERO:
         return None

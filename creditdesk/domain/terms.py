@@ -34,7 +34,9 @@ class PaymentTerms:
         if (self.discount_percent is None) != (self.discount_days is None):
             raise ValidationError("an early-payment discount needs both a percentage and a number of days")
         if self.discount_percent is not None and not Decimal(0) < self.discount_percent < Decimal(100):
-            raise ValidationError(f"an early-payment discount of {self.discount_percent} % is not between 0 and 100")
+            raise ValidationError(
+                f"an early-payment discount of {self.discount_percent} % is not between 0 and 100"
+            )
         if self.discount_days is not None and self.discount_days < 0:
             raise ValidationError("the early-payment discount period cannot be negative")
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from creditdesk.domain.aging import AgingReport, Basis, ClientRef, assemble_report
 from creditdesk.domain.behaviour import days_sales_outstanding
-from creditdesk.domain.money import currency_exponent, from_minor
+from creditdesk.domain.money import from_minor
 from creditdesk.store.database import Database
-from creditdesk.store.queries import aging_sums, client_refs, credit_sales
+from creditdesk.store.queries import aging_sums, client_refs, company_exponent, credit_sales
 from creditdesk.store.unit_of_work import UnitOfWork
 
 DSO_PERIOD_DAYS = 90
@@ -20,8 +20,7 @@ def run_aging(db: Database, as_of: date, basis: Basis = Basis.DUE) -> AgingRepor
     """Aged debts of every client as of ``as_of``; the one figure the tab, CLI and PDFs share."""
     with UnitOfWork(db) as uow:
         conn = uow.session.connection()
-        currency = conn.exec_driver_sql("SELECT currency FROM company WHERE id = 1").scalar_one_or_none()
-        exponent = currency_exponent(currency) if currency else 2
+        exponent = company_exponent(conn)
         open_rows, on_account = aging_sums(conn, as_of, basis)
         clients = {cid: ClientRef(cid, code, name) for cid, code, name in client_refs(conn)}
     return assemble_report(
@@ -45,11 +44,8 @@ def company_figures(db: Database, as_of: date) -> CompanyFigures:
     report = run_aging(db, as_of, Basis.DUE)
     with UnitOfWork(db) as uow:
         conn = uow.session.connection()
-        currency = conn.exec_driver_sql("SELECT currency FROM company WHERE id = 1").scalar_one_or_none()
-        exponent = currency_exponent(currency) if currency else 2
-        sales = from_minor(
-            credit_sales(conn, as_of - timedelta(days=DSO_PERIOD_DAYS - 1), as_of), exponent
-        )
+        exponent = company_exponent(conn)
+        sales = from_minor(credit_sales(conn, as_of - timedelta(days=DSO_PERIOD_DAYS - 1), as_of), exponent)
     overdue = sum((row.overdue for row in report.rows), Decimal(0))
     total = report.totals.total
     return CompanyFigures(total, overdue, days_sales_outstanding(total, sales, DSO_PERIOD_DAYS))

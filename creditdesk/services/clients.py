@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import NotFoundError, ValidationError
@@ -85,3 +85,8 @@ def client_terms(session: Session, client: Client) -> PaymentTerms:
     row = session.get(PaymentTermsRow, client.terms_id)
     assert row is not None
     return terms_of(row)
+
+
+def count_clients(db: Database) -> int:
+    with UnitOfWork(db) as uow:
+        return int(uow.session.scalar(select(func.count(Client.id))) or 0)

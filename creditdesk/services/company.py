@@ -101,20 +101,34 @@ def create_company_in(session: Session, name: str, currency: str, locale: str) -
     name = name.strip()
     if not name:
         raise ValidationError("the company name is required")
-    rows = [PaymentTermsRow(name=label, days=t.days, basis=t.basis.value,
-                            discount_percent=t.discount_percent, discount_days=t.discount_days)
-            for label, t in DEFAULT_TERMS]
+    rows = [
+        PaymentTermsRow(
+            name=label,
+            days=t.days,
+            basis=t.basis.value,
+            discount_percent=t.discount_percent,
+            discount_days=t.discount_days,
+        )
+        for label, t in DEFAULT_TERMS
+    ]
     session.add_all(rows)
     session.flush()
     default = next(r for r in rows if r.name == "Net 30")
-    company = Company(id=1, name=name, currency=check_currency(currency), locale=check_locale(locale),
-                      default_terms_id=default.id)
+    company = Company(
+        id=1,
+        name=name,
+        currency=check_currency(currency),
+        locale=check_locale(locale),
+        default_terms_id=default.id,
+    )
     session.add(company)
     session.flush()
     return company
 
 
-def create_company(db: Database, name: str, currency: str | None = None, locale: str | None = None) -> CompanyInfo:
+def create_company(
+    db: Database, name: str, currency: str | None = None, locale: str | None = None
+) -> CompanyInfo:
     locale = check_locale(locale) if locale else system_locale()
     currency = currency or currency_for_locale(locale)
     with UnitOfWork(db) as uow:
@@ -130,7 +144,9 @@ def info_of(company: Company) -> CompanyInfo:
 def company_in(session: Session) -> Company:
     company = session.get(Company, 1)
     if company is None:
-        raise DatabaseError("This company file has no company yet; run 'creditdesk demo' or import clients first.")
+        raise DatabaseError(
+            "This company file has no company yet; run 'creditdesk demo' or import clients first."
+        )
     return company
 
 

@@ -72,7 +72,9 @@ def _apply(
     issued = {}
     if result.allocations:
         ids = [a.invoice_id for a in result.allocations]
-        issued = dict(session.execute(select(Invoice.id, Invoice.issue_date).where(Invoice.id.in_(ids))).tuples().all())
+        issued = dict(
+            session.execute(select(Invoice.id, Invoice.issue_date).where(Invoice.id.in_(ids))).tuples().all()
+        )
     for alloc in result.allocations:
         session.add(
             AllocationRow(
@@ -141,7 +143,9 @@ def issue_credit_note_in(session: Session, data: CreditNoteInput) -> Receipt:
     named = _named_invoice(session, client, data.invoice_id)
     number = data.number
     if number is None:
-        number = f"{company.credit_note_prefix}{company.credit_note_next_number:0{company.invoice_number_digits}d}"
+        number = (
+            f"{company.credit_note_prefix}{company.credit_note_next_number:0{company.invoice_number_digits}d}"
+        )
         company.credit_note_next_number += 1
     note = CreditNote(
         number=number,
@@ -158,7 +162,9 @@ def issue_credit_note_in(session: Session, data: CreditNoteInput) -> Receipt:
         if named is not None
         else AllocationResult((), data.amount)  # a credit note naming no invoice sits on account
     )
-    log_activity(session, client.id, "credit_note", f"Credit note {number} for {format_plain(data.amount, exponent)}")
+    log_activity(
+        session, client.id, "credit_note", f"Credit note {number} for {format_plain(data.amount, exponent)}"
+    )
     session.flush()
     return Receipt(note.id, result)
 

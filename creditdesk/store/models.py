@@ -84,9 +84,7 @@ class PaymentTermsRow(Base):
     __table_args__ = (
         CheckConstraint("days >= 0", name="days_not_negative"),
         CheckConstraint("basis IN ('net', 'eom')", name="basis_known"),
-        CheckConstraint(
-            "(discount_percent IS NULL) = (discount_days IS NULL)", name="discount_complete"
-        ),
+        CheckConstraint("(discount_percent IS NULL) = (discount_days IS NULL)", name="discount_complete"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,9 +152,7 @@ class Invoice(Base):
 
 class InvoiceLineRow(Base):
     __tablename__ = "invoice_line"
-    __table_args__ = (
-        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
-    )
+    __table_args__ = (CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
@@ -209,9 +205,7 @@ class AllocationRow(Base):
     __tablename__ = "allocation"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint(
-            "(payment_id IS NULL) != (credit_note_id IS NULL)", name="one_source"
-        ),
+        CheckConstraint("(payment_id IS NULL) != (credit_note_id IS NULL)", name="one_source"),
         Index("ix_allocation_invoice_date_amount", "invoice_id", "date", "amount"),
     )
 

@@ -10,6 +10,13 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from creditdesk.domain.aging import Basis, bucket_cutoffs
+from creditdesk.domain.money import currency_exponent
+
+
+def company_exponent(conn: Connection) -> int:
+    """Decimal places of the company currency (2 for a file with no company yet)."""
+    currency = conn.exec_driver_sql("SELECT currency FROM company WHERE id = 1").scalar_one_or_none()
+    return currency_exponent(currency) if currency else 2
 
 
 def _bucket_case(column: str, cutoffs: tuple[date, ...]) -> tuple[str, dict[str, str]]:
@@ -63,7 +70,9 @@ def aging_sums(
         if open_amount:
             open_rows.append((client_id, bucket, open_amount))
         applied[client_id] = applied.get(client_id, 0) + applied_amount
-    received = dict(conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).tuples().all())
+    received: dict[int, int] = dict(
+        conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).tuples().all()
+    )
     on_account = {
         client_id: received.get(client_id, 0) - applied.get(client_id, 0)
         for client_id in received.keys() | applied.keys()
@@ -78,8 +87,10 @@ def client_refs(conn: Connection) -> list[tuple[int, str, str]]:
 def credit_sales(conn: Connection, start: date, end: date) -> int:
     """Gross invoiced in [start, end] (issued invoices), minor units."""
     value = conn.execute(
-        text("SELECT COALESCE(SUM(gross), 0) FROM invoice WHERE status = 'issued' "
-             "AND issue_date >= :start AND issue_date <= :end"),
+        text(
+            "SELECT COALESCE(SUM(gross), 0) FROM invoice WHERE status = 'issued' "
+            "AND issue_date >= :start AND issue_date <= :end"
+        ),
         {"start": start.isoformat(), "end": end.isoformat()},
     ).scalar_one()
     return int(value)

@@ -1,0 +1,327 @@
+"""The ``creditdesk`` command: imports, the aged-debt report, exports, demo data and upkeep.
+
+Bad input never shows a traceback: a one-line message on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import NoReturn, TextIO, TypeVar
+
+from babel.numbers import format_decimal
+
+from creditdesk import __version__
+from creditdesk.domain.aging import AgingReport, Basis
+from creditdesk.domain.errors import CreditDeskError, ImportRefused
+from creditdesk.domain.money import format_plain
+from creditdesk.services import exporting, importing
+from creditdesk.services.aging import run_aging
+from creditdesk.services.clients import count_clients
+from creditdesk.services.company import CompanyInfo, create_company, get_company
+from creditdesk.services.demo import generate_demo
+from creditdesk.services.locations import database_path
+from creditdesk.services.maintenance import backup_database, check_database
+from creditdesk.store.database import Database, open_database
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_INTERNAL = 0, 1, 2
+T = TypeVar("T")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is a user error like any other (exit 1, one line)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number above zero")
+    return value
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="creditdesk",
+        description="CreditDesk: clients, invoices, aged debts and polite reminders for a small business.",
+        epilog="The company file is chosen by --db, else $CREDITDESK_DB, else the user data folder.",
+    )
+    parser.add_argument("--version", action="version", version=f"CreditDesk {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="company file to use")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    init = sub.add_parser("init", help="create a new, empty company file")
+    init.add_argument("--name", required=True, help="the company's name")
+    init.add_argument("--currency", help="ISO currency code, e.g. EUR (default: from the locale)")
+    init.add_argument("--locale", help="for money and dates, e.g. en_GB (default: the system's)")
+
+    imp = sub.add_parser("import", help="import clients, invoices or payments from a CSV file")
+    imp.add_argument("kind", choices=["clients", "invoices", "payments"])
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
+
+    aging = sub.add_parser("aging", help="print the aged-debt report")
+    _add_as_of(aging)
+    aging.add_argument(
+        "--basis",
+        choices=[b.value for b in Basis],
+        default=Basis.DUE.value,
+        help="age by days past due (default) or days since the invoice date",
+    )
+    aging.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    export = sub.add_parser("export", help="write clients, invoices, payments or the aging to CSV")
+    export.add_argument("kind", choices=["clients", "invoices", "payments", "aging"])
+    export.add_argument("file", type=Path, metavar="FILE.csv")
+    _add_as_of(export)
+    export.add_argument("--basis", choices=[b.value for b in Basis], default=Basis.DUE.value)
+
+    demo = sub.add_parser("demo", help="fill an empty company file with a believable demo business")
+    demo.add_argument("--clients", type=positive_int, default=200)
+    demo.add_argument("--invoices", type=positive_int, default=5000)
+    demo.add_argument("--seed", type=int, default=1)
+    _add_as_of(demo)
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="leave a file that already has clients untouched instead of failing",
+    )
+
+    sub.add_parser("check", help="check the file's integrity and the ledger's rules")
+    backup = sub.add_parser("backup", help="write a consistent copy of the company file")
+    backup.add_argument("file", type=Path, metavar="FILE")
+    return parser
+
+
+def _add_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="report date (default: today)")
+
+
+def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return EXIT_OK
+    as_of = getattr(args, "as_of", None) or today or date.today()
+    try:
+        return COMMANDS[args.command](args, database_path(args.db), as_of)
+    except ImportRefused as exc:
+        print(f"creditdesk: {exc.message}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except CreditDeskError as exc:
+        print(f"creditdesk: {exc.message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("creditdesk: interrupted; nothing was half-written", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as exc:
+        if os.environ.get("CREDITDESK_DEBUG"):
+            raise
+        print(
+            f"creditdesk: unexpected error ({type(exc).__name__}: {exc}); set CREDITDESK_DEBUG=1 for details",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+Command = Callable[[argparse.Namespace, Path, date], int]
+
+
+def _with_db(path: Path, action: Callable[[Database], T], *, create: bool = False) -> T:
+    db = open_database(path, create=create)
+    try:
+        return action(db)
+    finally:
+        db.close()
+
+
+def cmd_init(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    if path.exists():
+        print(f"creditdesk: {path} already exists; choose a new file with --db", file=sys.stderr)
+        return EXIT_USER_ERROR
+    info = _with_db(path, lambda db: create_company(db, args.name, args.currency, args.locale), create=True)
+    print(f"Created {info.name} ({info.currency}, {info.locale}) in {path}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    run = {
+        "clients": importing.import_clients,
+        "invoices": importing.import_invoices,
+        "payments": importing.import_payments,
+    }[args.kind]
+
+    def action(db: Database) -> int:
+        summary = run(db, args.file, dry_run=args.dry_run)
+        prefix = "Dry run, nothing written: would import" if args.dry_run else "Imported"
+        print(f"{prefix} {summary.describe()}")
+        return EXIT_OK
+
+    return _with_db(path, action, create=True)
+
+
+def cmd_aging(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    def action(db: Database) -> int:
+        company = get_company(db)
+        report = run_aging(db, as_of, Basis(args.basis))
+        if args.format == "json":
+            print_json(report, company, sys.stdout)
+        elif args.format == "csv":
+            exporting.write_csv(exporting.aging_records(report, company.exponent), sys.stdout)
+        else:
+            print_table(report, company, sys.stdout)
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+def print_json(report: AgingReport, company: CompanyInfo, out: TextIO) -> None:
+    totals = report.totals
+    total_figures = [*totals.buckets, totals.unallocated, totals.total]
+    document = {
+        "as_of": report.as_of.isoformat(),
+        "basis": report.basis.value,
+        "currency": company.currency,
+        "buckets": list(report.bucket_keys),
+        "rows": exporting.aging_records(report, company.exponent),
+        "totals": {
+            key: format_plain(value, company.exponent)
+            for key, value in zip([*report.bucket_keys, "unallocated", "total"], total_figures, strict=True)
+        },
+    }
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def print_table(report: AgingReport, company: CompanyInfo, out: TextIO) -> None:
+    def money(value: Decimal) -> str:
+        return format_decimal(
+            value,
+            format=f"#,##0.{'0' * company.exponent}" if company.exponent else "#,##0",
+            locale=company.locale,
+        )
+
+    basis = "days past due" if report.basis is Basis.DUE else "days since invoice"
+    heads = ["Code", "Client", *report.bucket_keys, "On account", "Total"]
+    body = [
+        [
+            r.client_code,
+            _clip(r.client_name, 32),
+            *map(money, r.buckets),
+            money(r.unallocated),
+            money(r.total),
+        ]
+        for r in report.rows
+    ]
+    totals = report.totals
+    foot = ["", "Total", *map(money, totals.buckets), money(totals.unallocated), money(totals.total)]
+    widths = [max(len(row[i]) for row in [heads, *body, foot]) for i in range(len(heads))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    print(
+        f"{company.name}: aged debts as of {report.as_of.isoformat()} ({basis}), in {company.currency}",
+        file=out,
+    )
+    print(line(heads), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for row in body:
+        print(line(row), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    print(line(foot), file=out)
+    if not report.rows:
+        print("Nobody owes anything and nothing is on account.", file=out)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_export(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    def action(db: Database) -> int:
+        if args.kind == "clients":
+            exporting.export_clients(db, args.file)
+        elif args.kind == "invoices":
+            exporting.export_invoices(db, args.file, as_of)
+        elif args.kind == "payments":
+            exporting.export_payments(db, args.file)
+        else:
+            exporting.export_aging(db, args.file, as_of, Basis(args.basis))
+        print(f"Wrote {args.kind} to {args.file}")
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+def cmd_demo(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    def action(db: Database) -> int:
+        if args.if_empty and count_clients(db) > 0:
+            print(f"{path} already holds a company with clients; left it as it is.")
+            return EXIT_OK
+        summary = generate_demo(db, clients=args.clients, invoices=args.invoices, seed=args.seed, as_of=as_of)
+        print(f"Demo company written to {path}: {summary.describe()}")
+        return EXIT_OK
+
+    return _with_db(path, action, create=True)
+
+
+def cmd_check(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    if not path.exists():
+        print(f"creditdesk: there is no company file at {path}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    report = check_database(path)
+    if report.ok:
+        counts = ", ".join(f"{n} {table.replace('_', ' ')}s" for table, n in report.counts.items())
+        print(f"{path}: no problems found ({counts})")
+        return EXIT_OK
+    print(f"{path}: {len(report.problems)} problem(s) found", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+def cmd_backup(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    def action(db: Database) -> int:
+        target = backup_database(db, args.file)
+        print(f"Backed up {path} to {target}")
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+COMMANDS: dict[str, Command] = {
+    "init": cmd_init,
+    "import": cmd_import,
+    "aging": cmd_aging,
+    "export": cmd_export,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "backup": cmd_backup,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
