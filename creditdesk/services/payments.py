@@ -73,7 +73,7 @@ def _apply(
     if result.allocations:
         ids = [a.invoice_id for a in result.allocations]
         issued = dict(
-            session.execute(select(Invoice.id, Invoice.issue_date).where(Invoice.id.in_(ids))).tuples().all()
+            session.execute(select(Invoice.id, Invoice.issue_date).where(Invoice.id.in_(ids))).all()
         )
     for alloc in result.allocations:
         session.add(

@@ -73,10 +73,10 @@ MAX_LISTED = 20
 def sqlite_problems(conn: Connection) -> list[str]:
     problems = [
         f"SQLite integrity: {row}"
-        for (row,) in conn.exec_driver_sql("PRAGMA integrity_check").tuples()
+        for (row,) in conn.exec_driver_sql("PRAGMA integrity_check")
         if row != "ok"
     ]
-    for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check").tuples():
+    for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
         problems.append(f"{table} row {rowid} points to a missing {parent} row")
     return problems
 
@@ -84,7 +84,7 @@ def sqlite_problems(conn: Connection) -> list[str]:
 def ledger_problems(conn: Connection) -> list[str]:
     problems: list[str] = []
     for message, sql in LEDGER_CHECKS:
-        found = [row[0] for row in conn.execute(text(sql)).tuples()]
+        found = [row[0] for row in conn.execute(text(sql))]
         problems += [message.format(key) for key in found[:MAX_LISTED]]
         if len(found) > MAX_LISTED:
             problems.append(f"... and {len(found) - MAX_LISTED} more like that")
@@ -98,7 +98,7 @@ def _invoice_lines(conn: Connection, exponent: int) -> Iterator[tuple[str, int, 
         text("""SELECT i.id, i.number, i.net, i.tax, l.quantity, l.unit_price, l.tax_rate
                 FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id
                 ORDER BY i.id, l.position""")
-    ).tuples()
+    )
     current: tuple[int, str, int, int] | None = None
     lines: list[InvoiceLine] = []
     for inv_id, number, net, tax, qty, unit, rate in rows:

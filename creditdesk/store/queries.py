@@ -71,7 +71,7 @@ def aging_sums(
             open_rows.append((client_id, bucket, open_amount))
         applied[client_id] = applied.get(client_id, 0) + applied_amount
     received: dict[int, int] = dict(
-        conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).tuples().all()
+        conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).all()
     )
     on_account = {
         client_id: received.get(client_id, 0) - applied.get(client_id, 0)
@@ -81,7 +81,7 @@ def aging_sums(
 
 
 def client_refs(conn: Connection) -> list[tuple[int, str, str]]:
-    return list(conn.execute(text("SELECT id, code, name FROM client")).tuples())
+    return list(conn.execute(text("SELECT id, code, name FROM client")))
 
 
 def credit_sales(conn: Connection, start: date, end: date) -> int:
@@ -106,7 +106,7 @@ def open_invoices_of(conn: Connection, client_id: int) -> list[tuple[int, str, d
             WHERE i.client_id = :client AND i.status = 'issued'
         """),
         {"client": client_id},
-    ).tuples()
+    )
     return [
         (inv_id, number, date.fromisoformat(issue), date.fromisoformat(due), open_amount)
         for inv_id, number, issue, due, open_amount in rows

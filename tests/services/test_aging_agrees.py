@@ -1,0 +1,119 @@
+"""The fast SQL aging and the pure reference aging agree on random ledgers built through the services."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, timedelta
+from decimal import Decimal as D
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from creditdesk.domain.aging import (
+    Basis,
+    ClientRef,
+    LedgerAllocation,
+    LedgerInvoice,
+    LedgerReceipt,
+    aging_report,
+)
+from creditdesk.domain.invoice import InvoiceLine
+from creditdesk.domain.money import from_minor
+from creditdesk.domain.terms import PaymentTerms
+from creditdesk.services.aging import run_aging
+from creditdesk.services.clients import ClientInput, add_client
+from creditdesk.services.company import create_company
+from creditdesk.services.invoices import InvoiceInput, create_invoice
+from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
+from creditdesk.store.database import Database, open_database
+from creditdesk.store.models import AllocationRow, Client, CreditNote, Invoice, Payment
+from creditdesk.store.unit_of_work import UnitOfWork
+
+START = date(2025, 10, 1)
+amounts = st.integers(min_value=1, max_value=200_000).map(lambda c: D(c) / 100)
+days = st.integers(min_value=0, max_value=240)
+
+action = st.one_of(
+    st.tuples(st.just("invoice"), st.integers(0, 2), days, amounts, st.integers(0, 60)),
+    st.tuples(st.just("payment"), st.integers(0, 2), days, amounts, st.booleans()),
+    st.tuples(st.just("credit"), st.integers(0, 2), days, amounts, st.booleans()),
+)
+
+
+def build(db: Database, actions: list[tuple[object, ...]]) -> list[int]:
+    create_company(db, "Prop Co", "EUR", "en_GB")
+    clients = [add_client(db, ClientInput(f"C{i}", f"Client {i}", terms=PaymentTerms(30))) for i in range(3)]
+    invoices: dict[int, list[int]] = {c: [] for c in clients}
+    for kind, who, offset, amount, extra in actions:
+        client = clients[who]  # type: ignore[index]
+        when = START + timedelta(days=offset)  # type: ignore[operator]
+        if kind == "invoice":
+            due = when + timedelta(days=extra)  # type: ignore[arg-type]
+            line = InvoiceLine("x", D(1), amount)  # type: ignore[arg-type]
+            invoices[client].append(create_invoice(db, InvoiceInput(client, when, [line], due_date=due)))
+            continue
+        named = invoices[client][-1] if extra and invoices[client] else None
+        if kind == "payment":
+            record_payment(db, PaymentInput(client, when, amount, invoice_id=named))  # type: ignore[arg-type]
+        else:
+            issue_credit_note(db, CreditNoteInput(client, when, amount, invoice_id=named))  # type: ignore[arg-type]
+    return clients
+
+
+def reference(db: Database, as_of: date, basis: Basis) -> object:
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        clients = {c.id: ClientRef(c.id, c.code, c.name) for c in s.scalars(select(Client))}
+        invoices = [
+            LedgerInvoice(i.id, i.client_id, i.issue_date, i.due_date, from_minor(i.gross))
+            for i in s.scalars(select(Invoice).where(Invoice.status == "issued"))
+        ]
+        allocations = [
+            LedgerAllocation(a.invoice_id, a.date, from_minor(a.amount)) for a in s.scalars(select(AllocationRow))
+        ]
+        receipts = [LedgerReceipt(p.client_id, p.date, from_minor(p.amount)) for p in s.scalars(select(Payment))]
+        receipts += [LedgerReceipt(c.client_id, c.date, from_minor(c.amount)) for c in s.scalars(select(CreditNote))]
+    return aging_report(invoices, allocations, receipts, clients, as_of, basis)
+
+
+def over_allocations(db: Database) -> int:
+    """Invoices, payments and credit notes with more allocated than their amount."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        alloc_by = {
+            "invoice": select(func.sum(AllocationRow.amount)).where(AllocationRow.invoice_id == Invoice.id),
+            "payment": select(func.sum(AllocationRow.amount)).where(AllocationRow.payment_id == Payment.id),
+            "credit": select(func.sum(AllocationRow.amount)).where(AllocationRow.credit_note_id == CreditNote.id),
+        }
+        bad = s.scalar(select(func.count()).where(alloc_by["invoice"].scalar_subquery() > Invoice.gross)) or 0
+        bad += s.scalar(select(func.count()).where(alloc_by["payment"].scalar_subquery() > Payment.amount)) or 0
+        bad += s.scalar(select(func.count()).where(alloc_by["credit"].scalar_subquery() > CreditNote.amount)) or 0
+        return bad
+
+
+@settings(max_examples=40)
+@given(st.lists(action, max_size=25), st.lists(st.integers(0, 300), min_size=1, max_size=4))
+def test_sql_aging_equals_the_reference(actions: list[tuple[object, ...]], offsets: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(Path(folder) / "prop.sqlite", create=True)
+        try:
+            build(db, actions)
+            assert over_allocations(db) == 0
+            for offset in offsets:
+                as_of = START + timedelta(days=offset)
+                for basis in Basis:
+                    fast = run_aging(db, as_of, basis)
+                    assert fast == reference(db, as_of, basis)
+                    for row in fast.rows:
+                        assert sum(row.buckets, D(0)) + row.unallocated == row.total
+            with UnitOfWork(db) as uow:
+                s = uow.session
+                invoiced = s.scalar(select(func.coalesce(func.sum(Invoice.gross), 0)))
+                paid = s.scalar(select(func.coalesce(func.sum(Payment.amount), 0)))
+                credited = s.scalar(select(func.coalesce(func.sum(CreditNote.amount), 0)))
+            everything = run_aging(db, START + timedelta(days=400))
+            assert everything.totals.total == from_minor(invoiced - paid - credited)  # type: ignore[operator]
+        finally:
+            db.close()
