@@ -9,6 +9,7 @@ is put together one way only; tests check the two agree.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -159,6 +160,16 @@ class AgingReport:
         return next((r for r in self.rows if r.client_id == client_id), None)
 
 
+# Letters Unicode does not split into base letter + accent.
+_UNDECOMPOSABLE = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th"})
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical as people expect: accents and case do not move a name (Böhm sits by Bohm)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSABLE))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def assemble_report(
     as_of: date,
     basis: Basis,
@@ -182,7 +193,7 @@ def assemble_report(
             continue
         ref = clients[client_id]
         rows.append(AgingRow(client_id, ref.code, ref.name, amounts, on_account))
-    rows.sort(key=lambda r: (r.client_name.casefold(), r.client_code))
+    rows.sort(key=lambda r: (sort_key(r.client_name), r.client_code))
     totals = AgingTotals(
         tuple(sum((r.buckets[i] for r in rows), ZERO) for i in range(width)),
         sum((r.unallocated for r in rows), ZERO),

@@ -72,9 +72,7 @@ MAX_LISTED = 20
 
 def sqlite_problems(conn: Connection) -> list[str]:
     problems = [
-        f"SQLite integrity: {row}"
-        for (row,) in conn.exec_driver_sql("PRAGMA integrity_check")
-        if row != "ok"
+        f"SQLite integrity: {row}" for (row,) in conn.exec_driver_sql("PRAGMA integrity_check") if row != "ok"
     ]
     for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
         problems.append(f"{table} row {rowid} points to a missing {parent} row")

@@ -26,25 +26,31 @@ def _bucket_case(column: str, cutoffs: tuple[date, ...]) -> tuple[str, dict[str,
 
 
 def aging_sql(as_of: date, basis: Basis) -> tuple[str, dict[str, str]]:
-    """One pass over issued invoices: open money per (client, bucket) and money applied per client.
+    """One pass over issued invoices: money invoiced and money applied per (client, bucket).
 
-    Allocations count when dated on or before ``as_of``; the ``paid`` sub-query
-    reads only the covering index on allocation(invoice_id, date, amount).
+    Allocations count when dated on or before ``as_of``. Shape chosen by
+    measurement on 200,000 invoices (``make bench``): a sequential scan of the
+    invoice table (NOT INDEXED: the planner otherwise walks the client index
+    and fetches every row by rowid), one seek per invoice into the covering
+    index on allocation(invoice_id, date, amount), and each sub-query column
+    referenced once, because SQLite copies a flattened sub-query's expression
+    into every place it is used. Open money is ``invoiced - applied``, worked
+    out by the caller, for the same reason.
     """
     column = "i.due_date" if basis is Basis.DUE else "i.issue_date"
     case, params = _bucket_case(column, bucket_cutoffs(as_of, basis))
     sql = f"""
-        SELECT i.client_id,
-               {case} AS bucket,
-               SUM(i.gross - COALESCE(p.paid, 0)) AS open_amount,
-               SUM(COALESCE(p.paid, 0)) AS applied
-        FROM invoice AS i
-        LEFT JOIN (
-            SELECT invoice_id, SUM(amount) AS paid
-            FROM allocation WHERE date <= :as_of GROUP BY invoice_id
-        ) AS p ON p.invoice_id = i.id
-        WHERE i.status = 'issued' AND i.issue_date <= :as_of
-        GROUP BY i.client_id, bucket
+        SELECT client_id, bucket, SUM(gross) AS invoiced, SUM(paid) AS applied
+        FROM (
+            SELECT i.client_id AS client_id,
+                   {case} AS bucket,
+                   i.gross AS gross,
+                   COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                             WHERE a.invoice_id = i.id AND a.date <= :as_of), 0) AS paid
+            FROM invoice AS i NOT INDEXED
+            WHERE i.status = 'issued' AND i.issue_date <= :as_of
+        )
+        GROUP BY client_id, bucket
     """  # noqa: S608 - only bucket numbers and fixed column names are formatted in
     params["as_of"] = as_of.isoformat()
     return sql, params
@@ -66,13 +72,11 @@ def aging_sums(
     sql, params = aging_sql(as_of, basis)
     open_rows: list[tuple[int, int, int]] = []
     applied: dict[int, int] = {}
-    for client_id, bucket, open_amount, applied_amount in conn.execute(text(sql), params):
-        if open_amount:
-            open_rows.append((client_id, bucket, open_amount))
+    for client_id, bucket, invoiced, applied_amount in conn.execute(text(sql), params):
+        if invoiced != applied_amount:
+            open_rows.append((client_id, bucket, invoiced - applied_amount))
         applied[client_id] = applied.get(client_id, 0) + applied_amount
-    received: dict[int, int] = dict(
-        conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).all()
-    )
+    received: dict[int, int] = dict(conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).all())
     on_account = {
         client_id: received.get(client_id, 0) - applied.get(client_id, 0)
         for client_id in received.keys() | applied.keys()

@@ -15,6 +15,7 @@ from creditdesk.domain.aging import (
     aging_report,
     bucket_cutoffs,
     bucket_index,
+    sort_key,
 )
 
 AS_OF = date(2026, 6, 30)
@@ -28,8 +29,18 @@ def one_invoice_due(days_before_as_of: int) -> list[LedgerInvoice]:
 
 @pytest.mark.parametrize(
     ("days", "bucket"),
-    [(-5, "current"), (0, "current"), (1, "1-30"), (30, "1-30"), (31, "31-60"), (60, "31-60"),
-     (61, "61-90"), (90, "61-90"), (91, "90+"), (400, "90+")],
+    [
+        (-5, "current"),
+        (0, "current"),
+        (1, "1-30"),
+        (30, "1-30"),
+        (31, "31-60"),
+        (60, "31-60"),
+        (61, "61-90"),
+        (90, "61-90"),
+        (91, "90+"),
+        (400, "90+"),
+    ],
 )
 def test_due_basis_boundaries(days: int, bucket: str) -> None:
     report = aging_report(one_invoice_due(days), [], [], CLIENTS, AS_OF)
@@ -38,7 +49,9 @@ def test_due_basis_boundaries(days: int, bucket: str) -> None:
     assert row.total == D("100.00")
 
 
-@pytest.mark.parametrize(("days", "bucket"), [(0, "0-30"), (30, "0-30"), (31, "31-60"), (90, "61-90"), (91, "90+")])
+@pytest.mark.parametrize(
+    ("days", "bucket"), [(0, "0-30"), (30, "0-30"), (31, "31-60"), (90, "61-90"), (91, "90+")]
+)
 def test_invoice_basis_boundaries(days: int, bucket: str) -> None:
     issue = AS_OF - timedelta(days=days)
     invoices = [LedgerInvoice(1, 1, issue, issue + timedelta(days=60), D("10.00"))]
@@ -51,8 +64,14 @@ def test_partial_payments_and_dates_after_as_of() -> None:
         LedgerInvoice(1, 1, date(2026, 5, 1), date(2026, 5, 31), D("300.00")),
         LedgerInvoice(2, 1, date(2026, 7, 2), date(2026, 8, 1), D("50.00")),  # issued after as-of
     ]
-    receipts = [LedgerReceipt(1, date(2026, 6, 10), D("100.00")), LedgerReceipt(1, date(2026, 7, 5), D("200.00"))]
-    allocations = [LedgerAllocation(1, date(2026, 6, 10), D("100.00")), LedgerAllocation(1, date(2026, 7, 5), D("200.00"))]
+    receipts = [
+        LedgerReceipt(1, date(2026, 6, 10), D("100.00")),
+        LedgerReceipt(1, date(2026, 7, 5), D("200.00")),
+    ]
+    allocations = [
+        LedgerAllocation(1, date(2026, 6, 10), D("100.00")),
+        LedgerAllocation(1, date(2026, 7, 5), D("200.00")),
+    ]
     report = aging_report(invoices, allocations, receipts, CLIENTS, AS_OF)
     (row,) = report.rows
     assert row.amount("1-30", report.bucket_keys) == D("200.00")  # 30 days past due
@@ -141,7 +160,8 @@ def test_buckets_add_up_to_each_balance(
     report = aging_report(invoices, allocations, receipts, CLIENTS, as_of, basis)
     for row in report.rows:
         owed = sum(
-            (inv.gross for inv in invoices if inv.client_id == row.client_id and inv.issue_date <= as_of), D(0)
+            (inv.gross for inv in invoices if inv.client_id == row.client_id and inv.issue_date <= as_of),
+            D(0),
         )
         received = sum((r.amount for r in receipts if r.client_id == row.client_id and r.date <= as_of), D(0))
         assert sum(row.buckets, D(0)) + row.unallocated == row.total == owed - received
@@ -157,3 +177,8 @@ def test_all_client_totals_equal_invoices_minus_receipts(
     invoiced = sum((i.gross for i in invoices), D(0))
     received = sum((r.amount for r in receipts), D(0))
     assert report.totals.total == invoiced - received
+
+
+def test_names_sort_as_people_expect() -> None:
+    names = ["Zeta Café", "Łódź Logistics", "Brückner", "böhm", "Bolt", "Lodge"]
+    assert sorted(names, key=sort_key) == ["böhm", "Bolt", "Brückner", "Lodge", "Łódź Logistics", "Zeta Café"]

@@ -9,8 +9,12 @@ AS_OF = date(2026, 6, 30)
 def test_average_days_to_pay_is_weighted_by_amount() -> None:
     history = [
         # 900 paid after 10 days, 100 paid after 60 days: (9000 + 6000) / 1000 = 15.0
-        InvoiceHistory(date(2026, 1, 1), date(2026, 1, 31), D(900), ((date(2026, 1, 11), D(900)),), date(2026, 1, 11)),
-        InvoiceHistory(date(2026, 2, 1), date(2026, 3, 3), D(100), ((date(2026, 4, 2), D(100)),), date(2026, 4, 2)),
+        InvoiceHistory(
+            date(2026, 1, 1), date(2026, 1, 31), D(900), ((date(2026, 1, 11), D(900)),), date(2026, 1, 11)
+        ),
+        InvoiceHistory(
+            date(2026, 2, 1), date(2026, 3, 3), D(100), ((date(2026, 4, 2), D(100)),), date(2026, 4, 2)
+        ),
     ]
     result = payment_behaviour(history, AS_OF)
     assert result.average_days_to_pay == D("15.0")
@@ -22,7 +26,9 @@ def test_unpaid_overdue_counts_as_late_and_future_payments_are_ignored() -> None
     history = [
         InvoiceHistory(date(2026, 5, 1), date(2026, 5, 31), D(50)),  # overdue, unpaid
         InvoiceHistory(date(2026, 6, 20), date(2026, 7, 20), D(50)),  # not yet due: not judged
-        InvoiceHistory(date(2026, 6, 1), date(2026, 6, 30), D(50), ((date(2026, 7, 15), D(50)),), date(2026, 7, 15)),
+        InvoiceHistory(
+            date(2026, 6, 1), date(2026, 6, 30), D(50), ((date(2026, 7, 15), D(50)),), date(2026, 7, 15)
+        ),
     ]
     result = payment_behaviour(history, AS_OF)
     assert result.average_days_to_pay is None
@@ -32,7 +38,11 @@ def test_unpaid_overdue_counts_as_late_and_future_payments_are_ignored() -> None
 
 def test_no_history_means_no_verdict() -> None:
     result = payment_behaviour([], AS_OF)
-    assert (result.average_days_to_pay, result.paid_on_time_share, result.invoices_considered) == (None, None, 0)
+    assert (result.average_days_to_pay, result.paid_on_time_share, result.invoices_considered) == (
+        None,
+        None,
+        0,
+    )
 
 
 def test_dso() -> None:

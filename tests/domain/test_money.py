@@ -18,7 +18,14 @@ from creditdesk.domain.money import (
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("12.5", "12.50"), ("0.01", "0.01"), ("1234", "1234.00"), (" 7.10 ", "7.10"), ("-3.25", "-3.25"), (".5", "0.50")],
+    [
+        ("12.5", "12.50"),
+        ("0.01", "0.01"),
+        ("1234", "1234.00"),
+        (" 7.10 ", "7.10"),
+        ("-3.25", "-3.25"),
+        (".5", "0.50"),
+    ],
 )
 def test_parse_amount_accepts_plain_decimals(text: str, expected: str) -> None:
     assert parse_amount(text) == Decimal(expected)

@@ -35,30 +35,32 @@ START = date(2025, 10, 1)
 amounts = st.integers(min_value=1, max_value=200_000).map(lambda c: D(c) / 100)
 days = st.integers(min_value=0, max_value=240)
 
-action = st.one_of(
+# (kind, client index, day offset, amount, extra): for an invoice, extra is its terms in days;
+# for a payment or credit note, a non-zero extra names the client's latest invoice.
+Action = tuple[str, int, int, D, int]
+action: st.SearchStrategy[Action] = st.one_of(
     st.tuples(st.just("invoice"), st.integers(0, 2), days, amounts, st.integers(0, 60)),
-    st.tuples(st.just("payment"), st.integers(0, 2), days, amounts, st.booleans()),
-    st.tuples(st.just("credit"), st.integers(0, 2), days, amounts, st.booleans()),
+    st.tuples(st.sampled_from(["payment", "credit"]), st.integers(0, 2), days, amounts, st.integers(0, 1)),
 )
 
 
-def build(db: Database, actions: list[tuple[object, ...]]) -> list[int]:
+def build(db: Database, actions: list[Action]) -> list[int]:
     create_company(db, "Prop Co", "EUR", "en_GB")
     clients = [add_client(db, ClientInput(f"C{i}", f"Client {i}", terms=PaymentTerms(30))) for i in range(3)]
     invoices: dict[int, list[int]] = {c: [] for c in clients}
     for kind, who, offset, amount, extra in actions:
-        client = clients[who]  # type: ignore[index]
-        when = START + timedelta(days=offset)  # type: ignore[operator]
+        client = clients[who]
+        when = START + timedelta(days=offset)
         if kind == "invoice":
-            due = when + timedelta(days=extra)  # type: ignore[arg-type]
-            line = InvoiceLine("x", D(1), amount)  # type: ignore[arg-type]
+            due = when + timedelta(days=extra)
+            line = InvoiceLine("x", D(1), amount)
             invoices[client].append(create_invoice(db, InvoiceInput(client, when, [line], due_date=due)))
             continue
         named = invoices[client][-1] if extra and invoices[client] else None
         if kind == "payment":
-            record_payment(db, PaymentInput(client, when, amount, invoice_id=named))  # type: ignore[arg-type]
+            record_payment(db, PaymentInput(client, when, amount, invoice_id=named))
         else:
-            issue_credit_note(db, CreditNoteInput(client, when, amount, invoice_id=named))  # type: ignore[arg-type]
+            issue_credit_note(db, CreditNoteInput(client, when, amount, invoice_id=named))
     return clients
 
 
@@ -71,10 +73,15 @@ def reference(db: Database, as_of: date, basis: Basis) -> object:
             for i in s.scalars(select(Invoice).where(Invoice.status == "issued"))
         ]
         allocations = [
-            LedgerAllocation(a.invoice_id, a.date, from_minor(a.amount)) for a in s.scalars(select(AllocationRow))
+            LedgerAllocation(a.invoice_id, a.date, from_minor(a.amount))
+            for a in s.scalars(select(AllocationRow))
         ]
-        receipts = [LedgerReceipt(p.client_id, p.date, from_minor(p.amount)) for p in s.scalars(select(Payment))]
-        receipts += [LedgerReceipt(c.client_id, c.date, from_minor(c.amount)) for c in s.scalars(select(CreditNote))]
+        receipts = [
+            LedgerReceipt(p.client_id, p.date, from_minor(p.amount)) for p in s.scalars(select(Payment))
+        ]
+        receipts += [
+            LedgerReceipt(c.client_id, c.date, from_minor(c.amount)) for c in s.scalars(select(CreditNote))
+        ]
     return aging_report(invoices, allocations, receipts, clients, as_of, basis)
 
 
@@ -85,17 +92,24 @@ def over_allocations(db: Database) -> int:
         alloc_by = {
             "invoice": select(func.sum(AllocationRow.amount)).where(AllocationRow.invoice_id == Invoice.id),
             "payment": select(func.sum(AllocationRow.amount)).where(AllocationRow.payment_id == Payment.id),
-            "credit": select(func.sum(AllocationRow.amount)).where(AllocationRow.credit_note_id == CreditNote.id),
+            "credit": select(func.sum(AllocationRow.amount)).where(
+                AllocationRow.credit_note_id == CreditNote.id
+            ),
         }
         bad = s.scalar(select(func.count()).where(alloc_by["invoice"].scalar_subquery() > Invoice.gross)) or 0
-        bad += s.scalar(select(func.count()).where(alloc_by["payment"].scalar_subquery() > Payment.amount)) or 0
-        bad += s.scalar(select(func.count()).where(alloc_by["credit"].scalar_subquery() > CreditNote.amount)) or 0
+        bad += (
+            s.scalar(select(func.count()).where(alloc_by["payment"].scalar_subquery() > Payment.amount)) or 0
+        )
+        bad += (
+            s.scalar(select(func.count()).where(alloc_by["credit"].scalar_subquery() > CreditNote.amount))
+            or 0
+        )
         return bad
 
 
 @settings(max_examples=40)
 @given(st.lists(action, max_size=25), st.lists(st.integers(0, 300), min_size=1, max_size=4))
-def test_sql_aging_equals_the_reference(actions: list[tuple[object, ...]], offsets: list[int]) -> None:
+def test_sql_aging_equals_the_reference(actions: list[Action], offsets: list[int]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "prop.sqlite", create=True)
         try:
@@ -114,6 +128,7 @@ def test_sql_aging_equals_the_reference(actions: list[tuple[object, ...]], offse
                 paid = s.scalar(select(func.coalesce(func.sum(Payment.amount), 0)))
                 credited = s.scalar(select(func.coalesce(func.sum(CreditNote.amount), 0)))
             everything = run_aging(db, START + timedelta(days=400))
-            assert everything.totals.total == from_minor(invoiced - paid - credited)  # type: ignore[operator]
+            net = int(invoiced or 0) - int(paid or 0) - int(credited or 0)
+            assert everything.totals.total == from_minor(net)
         finally:
             db.close()

@@ -116,7 +116,9 @@ def test_payment_for_an_invoice_issued_later_takes_effect_on_the_invoice_date(db
 def test_credit_notes_reduce_the_invoice_they_name_or_sit_on_account(db: Database) -> None:
     c = add_client(db, ClientInput("C", "Credit"))
     inv = invoice(db, c, date(2026, 6, 1), "100.00")
-    note = issue_credit_note(db, CreditNoteInput(c, date(2026, 6, 5), D("30.00"), invoice_id=inv, reason="damaged"))
+    note = issue_credit_note(
+        db, CreditNoteInput(c, date(2026, 6, 5), D("30.00"), invoice_id=inv, reason="damaged")
+    )
     assert note.result.allocations[0].amount == D(30)
     issue_credit_note(db, CreditNoteInput(c, date(2026, 6, 6), D("5.00")))
     row = run_aging(db, AS_OF).row_for(c)

@@ -46,11 +46,17 @@ def tamper(path: Path, sql: str) -> None:
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
-        ("UPDATE allocation SET amount = amount + 100000 WHERE id = 1", "more money is allocated to invoice INV-00001"),
+        (
+            "UPDATE allocation SET amount = amount + 100000 WHERE id = 1",
+            "more money is allocated to invoice INV-00001",
+        ),
         ("UPDATE allocation SET amount = 17999 WHERE id = 2", "payment #1 is allocated beyond its amount"),
         ("UPDATE invoice SET status = 'void' WHERE id = 1", "invoice INV-00001 is draft or void"),
         ("UPDATE allocation SET date = '2026-02-01' WHERE id = 1", "takes effect before"),
-        ("UPDATE invoice_line SET unit_price = 1 WHERE invoice_id = 3", "INV-00003's totals do not match its lines"),
+        (
+            "UPDATE invoice_line SET unit_price = 1 WHERE invoice_id = 3",
+            "INV-00003's totals do not match its lines",
+        ),
         ("UPDATE allocation SET invoice_id = 999 WHERE id = 1", "points to a missing invoice row"),
     ],
 )
@@ -70,7 +76,9 @@ def test_check_reports_a_damaged_file_instead_of_crashing(sound_file: Path) -> N
     sound_file.write_bytes(bytes(data))
     report = check_database(sound_file)
     assert not report.ok
-    assert any("damaged" in p or "integrity" in p or "malformed" in p for p in report.problems), report.problems
+    assert any("damaged" in p or "integrity" in p or "malformed" in p for p in report.problems), (
+        report.problems
+    )
 
 
 def test_backup_refuses_to_overwrite(db: Database, tmp_path: Path) -> None:

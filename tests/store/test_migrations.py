@@ -19,7 +19,9 @@ from creditdesk.store.models import Base
 def test_migrations_produce_exactly_the_models_schema(tmp_path: Path) -> None:
     db = open_database(tmp_path / "m.sqlite", create=True)
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
         assert compare_metadata(context, Base.metadata) == []
     db.close()
 
@@ -98,7 +100,7 @@ def test_a_file_from_a_newer_creditdesk_is_refused_unchanged(db_path: Path) -> N
 
 # --- upgrading an older file, with real extra migrations in a copy of the scripts -----------------
 
-ADD_COLUMN = '''
+ADD_COLUMN = """
 import sqlalchemy as sa
 from alembic import op
 
@@ -116,7 +118,7 @@ def upgrade():
 
 def downgrade():
     pass
-'''
+"""
 
 
 def scripts_with_extra_revision(tmp_path: Path, extra: str) -> Path:
@@ -150,7 +152,9 @@ def test_upgrade_copies_the_old_file_first(tmp_path: Path, monkeypatch: pytest.M
         assert conn.execute("SELECT name FROM payment_terms WHERE days = 9").fetchone() == ("Net 9",)
 
 
-def test_a_failed_upgrade_restores_the_file_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_upgrade_restores_the_file_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "books.sqlite"
     seeded_file(path)
     old = head_revision()

@@ -1,0 +1,507 @@
+"""CSV imports on a real company file: all or nothing, every bad line named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from creditdesk.domain.aging import AgingRow
+from creditdesk.domain.errors import ImportRefused, LedgerError, ValidationError
+from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
+from creditdesk.services import importing
+from creditdesk.services.aging import run_aging
+from creditdesk.services.clients import ClientInput, add_client
+from creditdesk.services.company import has_company
+from creditdesk.services.importing import ImportSummary, import_clients, import_invoices, import_payments
+from creditdesk.services.invoices import InvoiceInput, create_invoice
+from creditdesk.services.payments import PaymentInput, Receipt, record_payment_in
+from creditdesk.store.database import Database, open_database
+from creditdesk.store.models import Activity, AllocationRow, Base, Client, Invoice, InvoiceLineRow, Payment
+from creditdesk.store.unit_of_work import UnitOfWork
+
+AS_OF = date(2026, 6, 30)
+
+CLIENTS = (
+    "code,name,email,terms_days,credit_limit\nACME,Acme Ltd,ap@acme.example,14,5000\nBETA,Beta GmbH,,,\n"
+)
+
+
+def csv_file(tmp_path: Path, text: str, name: str = "data.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def count(db: Database, model: type[Base]) -> int:
+    with UnitOfWork(db) as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def refusal(action: Callable[[], ImportSummary]) -> tuple[str, ...]:
+    with pytest.raises(ImportRefused) as info:
+        action()
+    return info.value.problems
+
+
+def aging_row(db: Database, code: str, as_of: date = AS_OF) -> AgingRow:
+    row = next((r for r in run_aging(db, as_of).rows if r.client_code == code), None)
+    assert row is not None, f"{code} is not in the aging"
+    return row
+
+
+def with_clients(db: Database, tmp_path: Path) -> None:
+    import_clients(db, csv_file(tmp_path, CLIENTS, "clients.csv"))
+
+
+def ledger_counts(db: Database) -> dict[str, int]:
+    models: list[type[Base]] = [Client, Invoice, InvoiceLineRow, Payment, AllocationRow, Activity]
+    return {model.__tablename__: count(db, model) for model in models}
+
+
+# --- happy paths -----------------------------------------------------------------------
+
+
+def test_clients_are_imported_with_terms_and_limits(db: Database, tmp_path: Path) -> None:
+    text = CLIENTS + "GAMMA,Gamma SA,,45,0.50\n"
+    summary = import_clients(db, csv_file(tmp_path, text, "clients.csv"))
+    assert (summary.kind, summary.count, summary.source, summary.dry_run) == (
+        "clients",
+        3,
+        "clients.csv",
+        False,
+    )
+    assert summary.describe() == "3 clients from clients.csv"
+    with UnitOfWork(db) as uow:
+        clients = {
+            c.code: (c.email, c.terms.name, c.terms.days, c.credit_limit)
+            for c in uow.session.scalars(select(Client))
+        }
+    assert clients == {
+        "ACME": ("ap@acme.example", "Net 14", 14, 500000),  # limits in minor units
+        "BETA": ("", "Net 30", 30, None),
+        "GAMMA": ("", "Net 45", 45, 50),
+    }
+
+
+def test_invoices_are_imported_as_one_line_with_due_dates_from_terms(db: Database, tmp_path: Path) -> None:
+    with_clients(db, tmp_path)
+    text = (
+        "number,client_code,issue_date,due_date,amount,description\n"
+        "A-1,ACME,2026-06-20,,100.00,Consulting\n"
+        "A-2,ACME,2026-03-01,2026-04-15,250.5,\n"
+        "B-1,BETA,2026-06-20,2026-06-20,99.99,Same-day terms\n"
+    )
+    summary = import_invoices(db, csv_file(tmp_path, text, "invoices.csv"))
+    assert summary.count == 3
+    assert summary.total == D("450.49")
+    assert "3 invoices from invoices.csv totalling 450.49 EUR" in summary.describe()
+    with UnitOfWork(db) as uow:
+        invoices = {i.number: i for i in uow.session.scalars(select(Invoice))}
+        lines = [(line.quantity, line.unit_price, line.tax_rate) for line in invoices["A-2"].lines]
+        assert invoices["A-1"].due_date == date(2026, 7, 4)  # ACME's Net 14
+        assert invoices["A-2"].due_date == date(2026, 4, 15)
+        assert invoices["A-1"].lines[0].description == "Consulting"
+        assert {i.status for i in invoices.values()} == {"issued"}
+    assert lines == [(D(1), 25050, D(0))]
+    keys = run_aging(db, AS_OF).bucket_keys
+    assert aging_row(db, "ACME").buckets == (D("100.00"), D(0), D(0), D("250.50"), D(0))
+    assert aging_row(db, "BETA").amount("1-30", keys) == D("99.99")
+
+
+def test_payments_go_oldest_first_or_to_the_named_invoice(db: Database, tmp_path: Path) -> None:
+    with_clients(db, tmp_path)
+    import_invoices(
+        db,
+        csv_file(
+            tmp_path,
+            "number,client_code,issue_date,due_date,amount\n"
+            "A-1,ACME,2026-01-10,,100.00\n"
+            "A-2,ACME,2026-02-10,,100.00\n"
+            "A-3,ACME,2026-03-10,,100.00\n"
+            "B-1,BETA,2026-01-10,,80.00\n",
+        ),
+    )
+    summary = import_payments(
+        db,
+        csv_file(
+            tmp_path,
+            "client_code,date,amount,reference,invoice_number\n"
+            "ACME,2026-04-01,150.00,BACS 1,\n"  # A-1 in full, half of A-2
+            "ACME,2026-04-02,100.00,BACS 2,A-3\n"  # A-3 named
+            "BETA,2026-04-03,30,,\n",
+            "payments.csv",
+        ),
+    )
+    assert (summary.count, summary.total, summary.allocated, summary.on_account) == (
+        3,
+        D("280.00"),
+        D("280.00"),
+        D("0.00"),
+    )
+    assert aging_row(db, "ACME").total == D("50.00")
+    assert aging_row(db, "BETA").total == D("50.00")
+    with UnitOfWork(db) as uow:
+        paid = dict(
+            uow.session.execute(
+                select(Invoice.number, func.sum(AllocationRow.amount))
+                .join(AllocationRow, AllocationRow.invoice_id == Invoice.id)
+                .group_by(Invoice.number)
+            ).all()
+        )
+        references = sorted(uow.session.scalars(select(Payment.reference)))
+    assert paid == {"A-1": 10000, "A-2": 5000, "A-3": 10000, "B-1": 3000}
+    assert references == ["", "BACS 1", "BACS 2"]
+
+
+def test_a_named_invoice_gets_its_open_amount_and_the_rest_stays_on_account(
+    db: Database, tmp_path: Path
+) -> None:
+    with_clients(db, tmp_path)
+    import_invoices(
+        db,
+        csv_file(
+            tmp_path,
+            "number,client_code,issue_date,amount\nA-1,ACME,2026-01-10,100.00\nA-2,ACME,2026-01-05,40.00\n",
+        ),
+    )
+    summary = import_payments(
+        db, csv_file(tmp_path, "client_code,date,amount,invoice_number\nACME,2026-02-01,150.00,A-1\n")
+    )
+    assert (summary.allocated, summary.on_account) == (D("100.00"), D("50.00"))
+    assert "150.00 EUR" in summary.describe() and "50.00 EUR left on account" in summary.describe()
+    acme = aging_row(db, "ACME")
+    assert acme.unallocated == D("-50.00")
+    assert acme.total == D("-10.00")  # A-2 (40.00) is not paid by money on account
+
+
+def test_payments_are_applied_in_date_order(db: Database, tmp_path: Path) -> None:
+    with_clients(db, tmp_path)
+    invoices = (
+        "number,client_code,issue_date,amount\nA-1,ACME,2026-01-01,100.00\nA-2,ACME,2026-01-10,100.00\n"
+    )
+    import_invoices(db, csv_file(tmp_path, invoices, "invoices.csv"))
+    # In file order A-1 would take 50 (named), then 100 oldest-first: A-1 50 and A-2 50.
+    # In date order the 100 of 15 January pays A-1, and the later 50 naming A-1 finds it paid.
+    payments = "client_code,date,amount,invoice_number\nACME,2026-02-01,50.00,A-1\nACME,2026-01-15,100.00,\n"
+    summary = import_payments(db, csv_file(tmp_path, payments, "payments.csv"))
+    assert (summary.allocated, summary.on_account) == (D("100.00"), D("50.00"))
+    acme = aging_row(db, "ACME")
+    assert acme.unallocated == D("-50.00")
+    assert sum(acme.buckets, D(0)) == D("100.00")
+
+
+def test_same_day_payments_keep_the_files_order(db: Database, tmp_path: Path) -> None:
+    with_clients(db, tmp_path)
+    invoices = (
+        "number,client_code,issue_date,amount\nA-1,ACME,2026-01-01,100.00\nA-2,ACME,2026-01-10,100.00\n"
+    )
+    import_invoices(db, csv_file(tmp_path, invoices, "invoices.csv"))
+    # The unnamed payment comes first and pays A-1; the one naming A-1 then finds nothing open.
+    payments = "client_code,date,amount,invoice_number\nACME,2026-02-01,100.00,\nACME,2026-02-01,100.00,A-1\n"
+    summary = import_payments(db, csv_file(tmp_path, payments, "payments.csv"))
+    assert (summary.allocated, summary.on_account) == (D("100.00"), D("100.00"))
+    assert aging_row(db, "ACME").unallocated == D("-100.00")
+
+
+# --- encodings and layout --------------------------------------------------------------
+
+
+def test_utf8_with_a_byte_order_mark(db: Database, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "code,name\nZ1,Zoë Ørsted\n", encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    import_clients(db, path)
+    with UnitOfWork(db) as uow:
+        assert uow.session.scalar(select(Client.name).where(Client.code == "Z1")) == "Zoë Ørsted"
+
+
+def test_excel_windows_1252(db: Database, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "code,name\r\nZETA,Zeta Café – “Ltd”\r\n", encoding="cp1252")
+    assert b"Caf\xe9" in path.read_bytes()
+    import_clients(db, path)
+    with UnitOfWork(db) as uow:
+        assert uow.session.scalar(select(Client.name).where(Client.code == "ZETA")) == "Zeta Café – “Ltd”"
+
+
+def test_extra_columns_order_and_header_case_do_not_matter(db: Database, tmp_path: Path) -> None:
+    text = " Name ,Notes,CODE,Phone\nAcme Ltd,ignored,ACME,+44 1234\n\n,,,\nBeta GmbH,,BETA,\n"
+    summary = import_clients(db, csv_file(tmp_path, text))
+    assert summary.count == 2
+    with UnitOfWork(db) as uow:
+        rows = uow.session.execute(select(Client.code, Client.name, Client.phone).order_by(Client.code)).all()
+    assert [tuple(r) for r in rows] == [("ACME", "Acme Ltd", ""), ("BETA", "Beta GmbH", "")]
+
+
+def test_a_file_without_a_company_gets_one_in_the_same_transaction(db_path: Path, tmp_path: Path) -> None:
+    db = open_database(db_path, create=True)
+    try:
+        path = csv_file(tmp_path, "code,name\nA1,Alpha\n", "clients.csv")
+        preview = import_clients(db, path, dry_run=True)
+        assert preview.company_created and "would be created" in preview.describe()
+        assert not has_company(db)
+        summary = import_clients(db, path)
+        assert summary.company_created and "was created" in summary.describe()
+        assert has_company(db)
+        assert count(db, Client) == 1
+    finally:
+        db.close()
+
+
+# --- refusals --------------------------------------------------------------------------
+
+
+def test_empty_and_header_only_files_are_refused_clearly(db: Database, tmp_path: Path) -> None:
+    (problem,) = refusal(lambda: import_clients(db, csv_file(tmp_path, "")))
+    assert "empty" in problem and "code,name" in problem
+    (problem,) = refusal(lambda: import_clients(db, csv_file(tmp_path, "\r\n\r\n")))
+    assert "empty" in problem
+    (problem,) = refusal(lambda: import_clients(db, csv_file(tmp_path, "code,name\n\n")))
+    assert problem == "line 1: there is a header row but no rows to import"
+
+
+def test_missing_columns_are_named_on_line_one(db: Database, tmp_path: Path) -> None:
+    problems = refusal(lambda: import_invoices(db, csv_file(tmp_path, "number,client_code,due_date\nX,Y,\n")))
+    assert problems == ("line 1: missing column 'issue_date'", "line 1: missing column 'amount'")
+    problems = refusal(lambda: import_payments(db, csv_file(tmp_path, "client_code,date,Amount,amount\n")))
+    assert problems == ("line 1: column 'amount' appears more than once",)
+
+
+def test_semicolon_files_get_a_hint(db: Database, tmp_path: Path) -> None:
+    problems = refusal(lambda: import_clients(db, csv_file(tmp_path, "code;name\nA1;Alpha\n")))
+    assert problems[:2] == ("line 1: missing column 'code'", "line 1: missing column 'name'")
+    assert "separated by ';'" in problems[2]
+
+
+def test_a_missing_file_is_a_clear_error(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="no file at"):
+        import_clients(db, tmp_path / "nowhere.csv")
+
+
+def test_every_bad_client_row_is_reported(db: Database, tmp_path: Path) -> None:
+    add_client(db, ClientInput("OLD", "Already here"))
+    text = (
+        "code,name,email,terms_days,credit_limit\n"  # 1
+        "ACME,Acme Ltd,,,\n"  # 2 fine
+        "ACME,Acme again,,,\n"  # 3 repeated
+        "OLD,Old Ltd,,,\n"  # 4 already stored
+        "MAIL,Mail Ltd,not-an-address,,\n"  # 5
+        "NEG,Negative Ltd,,,-1.00\n"  # 6
+        "NAN,Bad Limit,,,1'000\n"  # 7
+        "NONAME,,,,\n"  # 8
+        ",No Code,,,\n"  # 9
+        "TERMS,Terms Ltd,,-5,\n"  # 10
+        "BAD CODE,Spaces,,,\n"  # 11
+    )
+    problems = refusal(lambda: import_clients(db, csv_file(tmp_path, text)))
+    assert problems == (
+        "line 3: client code 'ACME' is repeated (first on line 2)",
+        "line 4: client code 'OLD' already exists",
+        "line 5: email 'not-an-address' is not a valid email address",
+        "line 6: credit_limit '-1.00' cannot be negative",
+        "line 7: credit_limit '1'000' is not a plain number such as 1234.50",
+        "line 8: name is required",
+        "line 9: code is required",
+        "line 10: terms_days '-5' must be a whole number of days from 0 to 3650",
+        "line 11: code 'BAD CODE' may only hold letters, digits and . _ / -",
+    )
+    assert count(db, Client) == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("I-9,ZZ9,2026-01-01,,10.00", "client_code 'ZZ9' is not a known client"),
+        ("I-9,ACME,2026-13-01,,10.00", "issue_date '2026-13-01' is not a date"),
+        ("I-9,ACME,01/02/2026,,10.00", "issue_date '01/02/2026' is not a date"),
+        ("I-9,ACME,20260101,,10.00", "issue_date '20260101' is not a date"),
+        ("I-9,ACME,2026-01-01,2026-02-30,10.00", "due_date '2026-02-30' is not a date"),
+        ("I-9,ACME,2026-01-10,2026-01-09,10.00", "due_date 2026-01-09 is before issue_date 2026-01-10"),
+        ("I-9,ACME,2026-01-01,,0.00", "amount '0.00' must be more than zero"),
+        ("I-9,ACME,2026-01-01,,-5", "amount '-5' must be more than zero"),
+        ('I-9,ACME,2026-01-01,,"12,50"', "amount '12,50' is not a plain number such as 1234.50"),
+        ("I-9,ACME,2026-01-01,,€10", "amount '€10' is not a plain number such as 1234.50"),
+        ("I-9,ACME,2026-01-01,,1.005", "amount '1.005' has more than 2 decimal places"),
+        ("I-9,ACME,2026-01-01,,", "amount is required"),
+        ("I-9,ACME,,,10.00", "issue_date is required"),
+        (",ACME,2026-01-01,,10.00", "number is required"),
+        ("I-9,,2026-01-01,,10.00", "client_code is required"),
+        ("OLD-1,ACME,2026-01-01,,10.00", "invoice number 'OLD-1' already exists"),
+        ("I-1,ACME,2026-01-01,,10.00", "invoice number 'I-1' is repeated (first on line 2)"),
+    ],
+)
+def test_bad_invoice_rows(db: Database, tmp_path: Path, row: str, problem: str) -> None:
+    with_clients(db, tmp_path)
+    acme = client_id(db, "ACME")
+    create_invoice(db, InvoiceInput(acme, date(2026, 1, 1), [InvoiceLine("x", D(1), D(1))], number="OLD-1"))
+    before = ledger_counts(db)
+    text = f"number,client_code,issue_date,due_date,amount\nI-1,ACME,2026-01-01,,10.00\n{row}\n"
+    problems = refusal(lambda: import_invoices(db, csv_file(tmp_path, text)))
+    assert problems == (f"line 3: {problem}",)
+    assert ledger_counts(db) == before
+
+
+def client_id(db: Database, code: str) -> int:
+    with UnitOfWork(db) as uow:
+        client_id = uow.session.scalar(select(Client.id).where(Client.code == code))
+    assert client_id is not None
+    return client_id
+
+
+def test_bad_payment_rows(db: Database, tmp_path: Path) -> None:
+    with_clients(db, tmp_path)
+    acme, beta = client_id(db, "ACME"), client_id(db, "BETA")
+    line = [InvoiceLine("x", D(1), D(100))]
+    create_invoice(db, InvoiceInput(acme, date(2026, 1, 1), line, number="A-1"))
+    create_invoice(db, InvoiceInput(beta, date(2026, 1, 1), line, number="B-1"))
+    create_invoice(
+        db, InvoiceInput(acme, date(2026, 1, 1), line, number="A-DRAFT", status=InvoiceStatus.DRAFT)
+    )
+    create_invoice(db, InvoiceInput(acme, date(2026, 1, 1), line, number="A-VOID", status=InvoiceStatus.VOID))
+    before = ledger_counts(db)
+    text = (
+        "client_code,date,amount,reference,invoice_number\n"  # 1
+        "ACME,2026-02-01,10.00,ok,A-1\n"  # 2 fine
+        "NOPE,2026-02-01,10.00,,\n"  # 3
+        "ACME,2026-02-31,10.00,,\n"  # 4
+        "ACME,2026-02-01,0,,\n"  # 5
+        "ACME,2026-02-01,ten,,\n"  # 6
+        "ACME,2026-02-01,10.00,,A-404\n"  # 7
+        "ACME,2026-02-01,10.00,,B-1\n"  # 8
+        "ACME,2026-02-01,10.00,,A-VOID\n"  # 9
+        "ACME,2026-02-01,10.00,,A-DRAFT\n"  # 10
+        f"ACME,2026-02-01,10.00,{'r' * 101},\n"  # 11
+        ",2026-02-01,10.00,,\n"  # 12
+    )
+    problems = refusal(lambda: import_payments(db, csv_file(tmp_path, text)))
+    assert problems == (
+        "line 3: client_code 'NOPE' is not a known client",
+        "line 4: date '2026-02-31' is not a date",
+        "line 5: amount '0' must be more than zero",
+        "line 6: amount 'ten' is not a plain number such as 1234.50",
+        "line 7: invoice_number 'A-404' does not exist",
+        "line 8: invoice_number 'B-1' belongs to client 'BETA', not 'ACME'",
+        "line 9: invoice_number 'A-VOID' is void; money cannot be applied to it",
+        "line 10: invoice_number 'A-DRAFT' is a draft; money cannot be applied to it",
+        "line 11: reference is longer than 100 characters",
+        "line 12: client_code is required",
+    )
+    assert ledger_counts(db) == before
+
+
+def test_line_numbers_count_every_physical_line(db: Database, tmp_path: Path) -> None:
+    text = (
+        "code,name,email\r\n"  # 1
+        '"ML","Multi\r\nLine\r\nLtd",\r\n'  # 2-4: one record over three lines
+        "\r\n"  # 5: blank, skipped
+        "BAD,Bad Ltd,nope\r\n"  # 6
+        'ML2,"Two\nlines",\n'  # 7-8
+        "BAD2,Bad Two,@\n"  # 9
+    )
+    problems = refusal(lambda: import_clients(db, csv_file(tmp_path, text)))
+    assert problems == (
+        "line 6: email 'nope' is not a valid email address",
+        "line 9: email '@' is not a valid email address",
+    )
+    good = text.replace("nope", "").replace(",@", ",")
+    assert import_clients(db, csv_file(tmp_path, good)).count == 4
+    with UnitOfWork(db) as uow:
+        assert uow.session.scalar(select(Client.name).where(Client.code == "ML")) == "Multi\r\nLine\r\nLtd"
+
+
+def test_a_quote_never_closed_is_reported_where_it_opens(db: Database, tmp_path: Path) -> None:
+    text = 'code,name\nA1,Alpha\nB2,"Beta\nC3,Gamma\nD4,Delta\n'
+    problems = refusal(lambda: import_clients(db, csv_file(tmp_path, text)))
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "line 3: the CSV is malformed here (a quote opened on this line is never closed)"
+    )
+    assert count(db, Client) == 0
+
+
+def test_bad_rows_are_reported_alongside_a_damaged_end(db: Database, tmp_path: Path) -> None:
+    text = 'code,name\nA1,\nB2,"Beta"x\n'
+    problems = refusal(lambda: import_clients(db, csv_file(tmp_path, text)))
+    assert problems[0] == "line 2: name is required"
+    assert problems[1].startswith("line 3: the CSV is malformed here")
+
+
+def test_nothing_is_written_when_one_row_of_many_is_bad(db: Database, tmp_path: Path) -> None:
+    with_clients(db, tmp_path)
+    before = ledger_counts(db)
+    rows = [f"I-{n},ACME,2026-01-01,,10.00" for n in range(1, 500)]
+    rows[250] = "I-251,ACME,2026-01-01,,ten"
+    rows[400] = "I-401,ACME,2026-1-1,,10.00"
+    text = "number,client_code,issue_date,due_date,amount\n" + "\n".join(rows) + "\n"
+    problems = refusal(lambda: import_invoices(db, csv_file(tmp_path, text)))
+    assert problems == (
+        "line 252: amount 'ten' is not a plain number such as 1234.50",
+        "line 402: issue_date '2026-1-1' is not a date",
+    )
+    assert ledger_counts(db) == before
+
+
+def test_a_refusal_from_a_service_names_the_line_and_rolls_everything_back(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule only the service knows (here: a stand-in for one) still refuses the whole file."""
+    with_clients(db, tmp_path)
+    import_invoices(db, csv_file(tmp_path, "number,client_code,issue_date,amount\nA-1,ACME,2026-01-01,500\n"))
+    before = ledger_counts(db)
+
+    def strict_record_payment_in(session: Session, data: PaymentInput) -> Receipt:
+        if data.reference.startswith("BLOCK"):
+            raise LedgerError("the client is on hold; payments need a manager")
+        return record_payment_in(session, data)
+
+    monkeypatch.setattr(importing, "record_payment_in", strict_record_payment_in)
+    text = (
+        "client_code,date,amount,reference\n"
+        "ACME,2026-03-01,10.00,BLOCK 1\n"
+        "ACME,2026-02-01,10.00,fine\n"
+        "ACME,2026-01-15,10.00,BLOCK 2\n"
+    )
+    path = csv_file(tmp_path, text)
+    for dry_run in (True, False):
+        with pytest.raises(ImportRefused) as info:
+            import_payments(db, path, dry_run=dry_run)
+        assert info.value.problems == (
+            "line 2: the client is on hold; payments need a manager",
+            "line 4: the client is on hold; payments need a manager",
+        )
+    assert ledger_counts(db) == before
+
+
+# --- dry runs --------------------------------------------------------------------------
+
+
+def test_a_dry_run_reports_the_same_and_writes_nothing(db: Database, tmp_path: Path) -> None:
+    with_clients(db, tmp_path)
+    invoices = csv_file(
+        tmp_path, "number,client_code,issue_date,amount\nA-1,ACME,2026-01-01,100\nB-1,BETA,2026-01-02,50\n"
+    )
+    payments = csv_file(tmp_path, "client_code,date,amount\nACME,2026-02-01,120\n", "payments.csv")
+    before = ledger_counts(db)
+    preview = import_invoices(db, invoices, dry_run=True)
+    assert preview.dry_run and preview.count == 2
+    assert ledger_counts(db) == before
+    real = import_invoices(db, invoices)
+    assert real == replace(preview, dry_run=False)
+    before = ledger_counts(db)
+    preview = import_payments(db, payments, dry_run=True)
+    assert (preview.allocated, preview.on_account) == (D("100.00"), D("20.00"))
+    assert ledger_counts(db) == before
+    assert run_aging(db, AS_OF).totals.unallocated == D(0)
+    real = import_payments(db, payments)
+    assert (real.allocated, real.on_account) == (preview.allocated, preview.on_account)
+    assert run_aging(db, AS_OF).totals.unallocated == D("-20.00")
+
+
+def test_a_dry_run_still_refuses_bad_files(db: Database, tmp_path: Path) -> None:
+    problems = refusal(lambda: import_clients(db, csv_file(tmp_path, "code,name\nA,\n"), dry_run=True))
+    assert problems == ("line 2: name is required",)
