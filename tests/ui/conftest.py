@@ -1,0 +1,34 @@
+"""Real widgets on a real company file. QT_QPA_PLATFORM=offscreen is set by `make test`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from creditdesk.services.company import get_company  # noqa: E402
+from creditdesk.services.demo import generate_demo  # noqa: E402
+from creditdesk.store.database import Database, open_database  # noqa: E402
+from creditdesk.ui.context import Workspace  # noqa: E402
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def workspace(db: Database) -> Workspace:
+    """An empty company (Test Co, EUR, en_GB) with today fixed."""
+    return Workspace(db, get_company(db), today=lambda: TODAY)
+
+
+@pytest.fixture
+def demo_workspace(tmp_path: Path) -> Iterator[Workspace]:
+    """A small demo business (30 clients, 400 invoices) with today fixed."""
+    db = open_database(tmp_path / "demo.sqlite", create=True)
+    generate_demo(db, clients=30, invoices=400, seed=7, as_of=TODAY)
+    yield Workspace(db, get_company(db), today=lambda: TODAY)
+    db.close()
