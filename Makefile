@@ -18,9 +18,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# Opens the window: the demo company on the very first run, the last company file after that.
 run: $(VENV)/.installed
-	$(BIN)/creditdesk demo --if-empty
-	$(BIN)/creditdesk aging
+	$(BIN)/creditdesk gui --demo
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check creditdesk tests

@@ -26,7 +26,7 @@ from creditdesk.services.aging import run_aging
 from creditdesk.services.clients import count_clients
 from creditdesk.services.company import CompanyInfo, create_company, get_company
 from creditdesk.services.demo import generate_demo
-from creditdesk.services.locations import database_path
+from creditdesk.services.locations import ENV_DB, database_path
 from creditdesk.services.maintenance import backup_database, check_database
 from creditdesk.store.database import Database, open_database
 
@@ -105,6 +105,13 @@ def build_parser() -> Parser:
         help="leave a file that already has clients untouched instead of failing",
     )
 
+    gui = sub.add_parser("gui", help="open the window (the default when no command is given)")
+    gui.add_argument(
+        "--demo",
+        action="store_true",
+        help="with no company file yet, open the demo company instead of the welcome screen",
+    )
+
     sub.add_parser("check", help="check the file's integrity and the ledger's rules")
     backup = sub.add_parser("backup", help="write a consistent copy of the company file")
     backup.add_argument("file", type=Path, metavar="FILE")
@@ -117,9 +124,8 @@ def _add_as_of(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        build_parser().print_help()
-        return EXIT_OK
+    if args.command in (None, "gui"):
+        return cmd_gui(args)
     as_of = getattr(args, "as_of", None) or today or date.today()
     try:
         return COMMANDS[args.command](args, database_path(args.db), as_of)
@@ -286,6 +292,13 @@ def cmd_demo(args: argparse.Namespace, path: Path, as_of: date) -> int:
         return EXIT_OK
 
     return _with_db(path, action, create=True)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from creditdesk.ui.app import run_gui  # Qt loads only for the window, not for every command
+
+    explicit = database_path(args.db) if (args.db or os.environ.get(ENV_DB)) else None
+    return run_gui(explicit, demo_first=getattr(args, "demo", False))
 
 
 def cmd_check(args: argparse.Namespace, path: Path, as_of: date) -> int:

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.store.backup import copy_database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -58,6 +57,8 @@ def make_engine(path: Path) -> Engine:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -66,6 +67,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -73,7 +76,34 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _stored_revision(conn)
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    if not conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first():
+        return None
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return None if row is None else str(row[0])
+
+
+_REVISION = re.compile(r"^(down_)?revision(?:: [^=]+)? = ['\"]?([\w]+)['\"]?", re.MULTILINE)
+
+
+def quick_head() -> str | None:
+    """The newest revision, read from the scripts' text without importing Alembic.
+
+    Opening an up-to-date file is the common case; Alembic (a quarter of a
+    second to import) loads only when a file really needs upgrading.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for down, name in _REVISION.findall(script.read_text(encoding="utf-8")):
+            (parents if down else revisions).add(name)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def open_database(path: Path | str, *, create: bool = False) -> Database:
@@ -107,15 +137,20 @@ def open_database(path: Path | str, *, create: bool = False) -> Database:
 
 
 def _upgrade(engine: Engine, path: Path) -> None:
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = _stored_revision(conn)
             tables = set(inspect(conn).get_table_names())
     except Exception as exc:  # a damaged or locked file
         raise DatabaseError(f"{path} cannot be read as a company file: {exc}") from exc
-    if current == head:
+    if current is not None and current == quick_head():
+        return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    script = ScriptDirectory.from_config(alembic_config())
+    if current == script.get_current_head():
         return
     if current is None and tables - {"alembic_version"}:
         raise DatabaseError(f"{path} is an SQLite file but not a CreditDesk company file.")
@@ -146,9 +181,3 @@ def _safety_copy(path: Path, revision: str) -> Path:
     target = path.parent / "backups" / f"{path.stem}-{revision}-{stamp}.sqlite"
     copy_database(path, target)
     return target
-
-
-def run_upgrade_for_tests(engine: Engine, target: str = "head") -> Any:
-    """Apply migrations up to ``target`` (tests compare the result with the models)."""
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), target)

@@ -5,7 +5,8 @@ Amounts come back as integer minor units; the services turn them into Decimals.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 
 from sqlalchemy import Connection, text
 
@@ -116,3 +117,290 @@ def open_invoices_of(conn: Connection, client_id: int) -> list[tuple[int, str, d
         for inv_id, number, issue, due, open_amount in rows
         if open_amount > 0
     ]
+
+
+def client_ledger(
+    conn: Connection, client_id: int
+) -> tuple[list[tuple[int, str, str, str, int]], list[tuple[int, str, int]], list[tuple[str, str, int]]]:
+    """One client's issued invoices, allocations and receipts, for per-client reports.
+
+    Invoices: (id, number, issue, due, gross); allocations: (invoice_id, date, amount);
+    receipts: (kind, date, amount) for payments and credit notes. Dates are ISO text.
+    """
+    invoices = [
+        (i, n, iss, due, g)
+        for i, n, iss, due, g in conn.execute(
+            text(
+                "SELECT id, number, issue_date, due_date, gross FROM invoice "
+                "WHERE client_id = :c AND status = 'issued'"
+            ),
+            {"c": client_id},
+        )
+    ]
+    allocations = [
+        (inv, d, a)
+        for inv, d, a in conn.execute(
+            text(
+                "SELECT a.invoice_id, a.date, a.amount FROM allocation a "
+                "JOIN invoice i ON i.id = a.invoice_id WHERE i.client_id = :c"
+            ),
+            {"c": client_id},
+        )
+    ]
+    receipts = [
+        (k, d, a)
+        for k, d, a in conn.execute(
+            text(
+                "SELECT 'payment', date, amount FROM payment WHERE client_id = :c "
+                "UNION ALL SELECT 'credit note', date, amount FROM credit_note WHERE client_id = :c"
+            ),
+            {"c": client_id},
+        )
+    ]
+    return invoices, allocations, receipts
+
+
+# --- the Clients tab: the list and one client's detail ------------------------------------------
+
+LEDGER_ACTIVITY_KINDS = ("invoice", "payment", "credit_note")  # already shown from the ledger itself
+CONTACT_ACTIVITY_KINDS = ("note", "call")  # what counts as "last contact"
+
+
+def _day(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _moment(value: str | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def client_list(conn: Connection) -> list[tuple[int, str, str, str, int | None, bool, bool, bool, str]]:
+    """Every client with the columns of the list:
+    (id, code, name, email, credit limit, on hold, do not chase, archived, terms name)."""
+    rows = conn.execute(
+        text("""
+            SELECT c.id, c.code, c.name, c.email, c.credit_limit,
+                   c.on_hold, c.do_not_chase, c.archived, t.name
+            FROM client AS c JOIN payment_terms AS t ON t.id = c.terms_id
+        """)
+    )
+    return [
+        (cid, code, name, email, limit, bool(hold), bool(no_chase), bool(archived), terms)
+        for cid, code, name, email, limit, hold, no_chase, archived, terms in rows
+    ]
+
+
+def oldest_overdue_due_dates(conn: Connection, as_of: date) -> dict[int, date]:
+    """Per client, the due date of its oldest invoice still owing money and past due on ``as_of``.
+
+    Same reading of the ledger as ``aging_sql`` (issued by ``as_of``, money applied
+    by ``as_of``, overdue = due before ``as_of``), and the same scan-and-seek shape.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT i.client_id, MIN(i.due_date)
+            FROM invoice AS i NOT INDEXED
+            WHERE i.status = 'issued' AND i.issue_date <= :as_of AND i.due_date < :as_of
+              AND i.gross > COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                                      WHERE a.invoice_id = i.id AND a.date <= :as_of), 0)
+            GROUP BY i.client_id
+        """),
+        {"as_of": as_of.isoformat()},
+    )
+    return {client_id: _day(due) for client_id, due in rows}
+
+
+def last_contacts(conn: Connection, kinds: tuple[str, ...] = CONTACT_ACTIVITY_KINDS) -> dict[int, datetime]:
+    """Per client, when the latest logged note or call was made."""
+    marks = ", ".join(f":k{i}" for i in range(len(kinds)))
+    rows = conn.execute(
+        text(f"SELECT client_id, MAX(at) FROM activity WHERE kind IN ({marks}) GROUP BY client_id"),  # noqa: S608 - placeholders only
+        {f"k{i}": kind for i, kind in enumerate(kinds)},
+    )
+    return {client_id: _moment(at) for client_id, at in rows}
+
+
+def last_contact_of(
+    conn: Connection, client_id: int, kinds: tuple[str, ...] = CONTACT_ACTIVITY_KINDS
+) -> datetime | None:
+    marks = ", ".join(f":k{i}" for i in range(len(kinds)))
+    at = conn.execute(
+        text(f"SELECT MAX(at) FROM activity WHERE client_id = :client AND kind IN ({marks})"),  # noqa: S608 - placeholders only
+        {"client": client_id, **{f"k{i}": kind for i, kind in enumerate(kinds)}},
+    ).scalar_one_or_none()
+    return None if at is None else _moment(at)
+
+
+def client_invoices(
+    conn: Connection, client_id: int
+) -> list[tuple[int, str, date, date, int, str, bool, str, datetime]]:
+    """A client's invoices other than drafts:
+    (id, number, issue, due, gross, status, disputed, reference, created at)."""
+    rows = conn.execute(
+        text("""
+            SELECT id, number, issue_date, due_date, gross, status, disputed, reference, created_at
+            FROM invoice
+            WHERE client_id = :client AND status IN ('issued', 'void')
+        """),
+        {"client": client_id},
+    )
+    return [
+        (iid, number, _day(issue), _day(due), gross, status, bool(disputed), ref, _moment(created))
+        for iid, number, issue, due, gross, status, disputed, ref, created in rows
+    ]
+
+
+def client_allocations(
+    conn: Connection, client_id: int
+) -> list[tuple[int, date, int, int | None, int | None]]:
+    """Money applied to a client's issued invoices:
+    (invoice id, date, amount, payment id, credit note id), oldest first."""
+    rows = conn.execute(
+        text("""
+            SELECT a.invoice_id, a.date, a.amount, a.payment_id, a.credit_note_id
+            FROM invoice AS i JOIN allocation AS a ON a.invoice_id = i.id
+            WHERE i.client_id = :client AND i.status = 'issued'
+            ORDER BY a.date, a.id
+        """),
+        {"client": client_id},
+    )
+    return [(inv, _day(day), amount, pay, note) for inv, day, amount, pay, note in rows]
+
+
+def client_payments(conn: Connection, client_id: int) -> list[tuple[int, date, int, str, str, datetime]]:
+    """A client's payments: (id, date, amount, method, reference, created at)."""
+    rows = conn.execute(
+        text("""
+            SELECT id, date, amount, method, reference, created_at
+            FROM payment WHERE client_id = :client
+        """),
+        {"client": client_id},
+    )
+    return [
+        (pid, _day(day), amount, method, ref, _moment(created))
+        for pid, day, amount, method, ref, created in rows
+    ]
+
+
+def client_credit_notes(
+    conn: Connection, client_id: int
+) -> list[tuple[int, str, date, int, str, int | None, datetime]]:
+    """A client's credit notes: (id, number, date, amount, reason, invoice id named, created at)."""
+    rows = conn.execute(
+        text("""
+            SELECT id, number, date, amount, reason, invoice_id, created_at
+            FROM credit_note WHERE client_id = :client
+        """),
+        {"client": client_id},
+    )
+    return [
+        (nid, number, _day(day), amount, reason, invoice_id, _moment(created))
+        for nid, number, day, amount, reason, invoice_id, created in rows
+    ]
+
+
+def client_activities(
+    conn: Connection, client_id: int, exclude_kinds: tuple[str, ...] = LEDGER_ACTIVITY_KINDS
+) -> list[tuple[int, datetime, str, str, int | None]]:
+    """A client's logged activity other than ``exclude_kinds``: (id, at, kind, text, invoice id)."""
+    marks = ", ".join(f":k{i}" for i in range(len(exclude_kinds)))
+    rows = conn.execute(
+        text(f"""
+            SELECT id, at, kind, text, invoice_id FROM activity
+            WHERE client_id = :client AND kind NOT IN ({marks})
+        """),  # noqa: S608 - placeholders only
+        {"client": client_id, **{f"k{i}": kind for i, kind in enumerate(exclude_kinds)}},
+    )
+    return [(aid, _moment(at), kind, body, invoice_id) for aid, at, kind, body, invoice_id in rows]
+
+
+def client_ledger_balance(conn: Connection, client_id: int) -> int:
+    """Everything ever invoiced to a client less everything received, whatever the dates (minor units)."""
+    value = conn.execute(
+        text("""
+            SELECT COALESCE((SELECT SUM(gross) FROM invoice
+                             WHERE client_id = :client AND status = 'issued'), 0)
+                 - COALESCE((SELECT SUM(amount) FROM payment WHERE client_id = :client), 0)
+                 - COALESCE((SELECT SUM(amount) FROM credit_note WHERE client_id = :client), 0)
+        """),
+        {"client": client_id},
+    ).scalar_one()
+    return int(value)
+
+
+# --- the Invoices tab and the money dialogs -----------------------------------------------------
+
+# SQLite's julianday() of a date, less this, is Python's ``date.toordinal()`` of it.
+_JULIAN_DAY_OF_ORDINAL_ZERO = 1721424.5
+
+INVOICE_LIST_SQL = f"""
+    SELECT i.id, i.number, i.client_id,
+           CAST(julianday(i.issue_date) - {_JULIAN_DAY_OF_ORDINAL_ZERO} AS INTEGER),
+           CAST(julianday(i.due_date) - {_JULIAN_DAY_OF_ORDINAL_ZERO} AS INTEGER),
+           i.status, i.disputed, i.gross, i.reference,
+           COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                     WHERE a.invoice_id = i.id AND a.date <= :as_of), 0)
+    FROM invoice AS i NOT INDEXED
+    ORDER BY i.id
+"""  # noqa: S608 - a constant is formatted in, nothing else
+
+# (id, number, client id, issue day, due day, status, disputed, gross, reference, applied by as_of)
+InvoiceListRow = tuple[int, str, int, int, int, str, int, int, str, int]
+
+
+def invoice_list_chunks(conn: Connection, as_of: date, size: int = 2_000) -> Iterator[list[InvoiceListRow]]:
+    """Every invoice, drafts and void ones too, with the money applied to it by ``as_of``, in id order.
+
+    Same scan-and-seek shape as ``aging_sql``. Dates come back as ``date.toordinal()``
+    numbers and the rows through the driver's own cursor (about a quarter faster on
+    200,000 invoices than ISO text parsed through ``Result``), ``size`` rows at a time:
+    memory stays bounded and the reader, run off the GUI thread, never holds Python's
+    lock for long.
+    """
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(INVOICE_LIST_SQL, {"as_of": as_of.isoformat()})
+        while chunk := cursor.fetchmany(size):
+            yield chunk
+    finally:
+        cursor.close()
+
+
+def client_exposure(conn: Connection, client_id: int, as_of: date) -> int:
+    """What a client owes on ``as_of`` less money on account: issued by then less received by then."""
+    value = conn.execute(
+        text("""
+            SELECT COALESCE((SELECT SUM(gross) FROM invoice WHERE client_id = :client
+                             AND status = 'issued' AND issue_date <= :as_of), 0)
+                 - COALESCE((SELECT SUM(amount) FROM payment
+                             WHERE client_id = :client AND date <= :as_of), 0)
+                 - COALESCE((SELECT SUM(amount) FROM credit_note
+                             WHERE client_id = :client AND date <= :as_of), 0)
+        """),
+        {"client": client_id, "as_of": as_of.isoformat()},
+    ).scalar_one()
+    return int(value)
+
+
+def unapplied_receipts_of(conn: Connection, client_id: int) -> list[tuple[str, int, date, int]]:
+    """A client's payments and credit notes with money not yet applied to any invoice:
+    (kind 'payment' or 'credit_note', id, date, amount left), oldest money first."""
+    rows = conn.execute(
+        text("""
+            SELECT kind, id, date, amount - applied FROM (
+                SELECT 'payment' AS kind, p.id AS id, p.date AS date, p.amount AS amount,
+                       COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                                 WHERE a.payment_id = p.id), 0) AS applied
+                FROM payment AS p WHERE p.client_id = :client
+                UNION ALL
+                SELECT 'credit_note', c.id, c.date, c.amount,
+                       COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                                 WHERE a.credit_note_id = c.id), 0)
+                FROM credit_note AS c WHERE c.client_id = :client
+            )
+            WHERE amount > applied
+            ORDER BY date, kind DESC, id
+        """),
+        {"client": client_id},
+    )
+    return [(kind, rid, _day(day), left) for kind, rid, day, left in rows]

@@ -1,44 +1,73 @@
 """Running database work off the GUI thread and handing the result back.
 
-``run_in_background(owner, work, done, failed)`` runs ``work()`` in the global
-``QThreadPool``; every exception is caught in the worker and delivered to
-``failed`` on the GUI thread, so nothing is swallowed and no widget is touched
-from another thread.
+``run_in_background(owner, work, done, failed)`` runs ``work()`` on a worker
+thread; every exception is caught there and delivered to ``failed`` on the GUI
+thread, so nothing is swallowed and no widget is touched from another thread.
+
+Results come back through a plain thread-safe queue that a timer on the GUI
+thread drains, not through signals emitted on the worker thread: PySide 6.11
+crashed now and then (one run in three of the test suite) when a Python thread
+emitted a queued signal while the GUI thread was busy processing events.
 """
 
 from __future__ import annotations
 
+import os
+import queue
+import threading
 from collections.abc import Callable
+from concurrent import futures
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 T = TypeVar("T")
+POLL_MS = 10  # how soon a finished result reaches the window
 
 
-class _Relay(QObject):
-    """Lives in the GUI thread; signals emitted from the worker are queued to it."""
-
-    finished = Signal(object)
-    failed = Signal(object)
-
-
-class _Task(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.work = work
-        self.relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except BaseException as exc:  # delivered to the GUI thread, never lost
-            self.relay.failed.emit(exc)
-        else:
-            self.relay.finished.emit(result)
+@dataclass(frozen=True)
+class _Job:
+    owner: QObject
+    done: Callable[[Any], None]
+    failed: Callable[[BaseException], None]
 
 
-_running: set[_Relay] = set()
+_pool = futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="creditdesk")
+_results: queue.SimpleQueue[tuple[_Job, bool, Any]] = queue.SimpleQueue()
+_lock = threading.Lock()
+_pending: set[futures.Future[None]] = set()
+
+
+class _Dispatcher(QObject):
+    """Lives on the GUI thread and hands finished results to their callbacks."""
+
+    def __init__(self) -> None:
+        super().__init__(QCoreApplication.instance())
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.drain)
+
+    def drain(self) -> None:
+        while True:
+            try:
+                job, ok, value = _results.get_nowait()
+            except queue.Empty:
+                break
+            if not shiboken6.isValid(job.owner):  # a closed window no longer wants the answer
+                continue
+            if ok:
+                job.done(value)
+            else:
+                job.failed(value)
+        with _lock:
+            idle = not _pending
+        if idle and _results.empty():
+            self.timer.stop()
+
+
+_dispatcher: _Dispatcher | None = None
 
 
 def run_in_background(
@@ -47,24 +76,34 @@ def run_in_background(
     done: Callable[[T], None],
     failed: Callable[[BaseException], None],
 ) -> None:
-    relay = _Relay(owner)
-    _running.add(relay)
+    global _dispatcher
+    if _dispatcher is None or not shiboken6.isValid(_dispatcher):
+        _dispatcher = _Dispatcher()
+    job = _Job(owner, done, failed)
 
-    def finish(result: object) -> None:
-        _running.discard(relay)
-        relay.deleteLater()
-        done(result)  # type: ignore[arg-type]
+    def run() -> None:
+        try:
+            result = work()
+        except BaseException as exc:  # delivered to the GUI thread, never lost
+            _results.put((job, False, exc))
+        else:
+            _results.put((job, True, result))
 
-    def fail(exc: object) -> None:
-        _running.discard(relay)
-        relay.deleteLater()
-        failed(exc)  # type: ignore[arg-type]
+    with _lock:
+        future = _pool.submit(run)
+        _pending.add(future)
+    future.add_done_callback(_forget)
+    _dispatcher.timer.start()
 
-    relay.finished.connect(finish)
-    relay.failed.connect(fail)
-    QThreadPool.globalInstance().start(_Task(work, relay))
+
+def _forget(future: futures.Future[None]) -> None:
+    with _lock:
+        _pending.discard(future)
 
 
 def wait_for_background_work(timeout_ms: int = 30000) -> bool:
-    """For shutdown and tests: let running workers finish."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    """For shutdown and tests: let running work finish (its results arrive with the next events)."""
+    with _lock:
+        running = set(_pending)
+    _, not_done = futures.wait(running, timeout=timeout_ms / 1000)
+    return not not_done

@@ -20,24 +20,16 @@ import sqlite3
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.domain.money import to_minor
 from creditdesk.services.aging import run_aging
-from creditdesk.services.demo import DemoSummary, generate_demo
-from creditdesk.store.database import Database, open_database
+from tests.bench.conftest import AS_OF, Demo
 
-CLIENTS = 5_000
-INVOICES = 200_000
-AS_OF = date(2026, 11, 20)
 REPEATS = 5
 
 # Per client: open money per bucket (minor units) followed by money on account.
@@ -46,31 +38,6 @@ Figures = dict[int, tuple[int, ...]]
 # Days an item must be past its reference date to leave each bucket, written out
 # independently of the domain so that the comparison checks the buckets too.
 BUCKET_LOWS = {Basis.DUE: (1, 31, 61, 91), Basis.INVOICE: (31, 61, 91)}
-
-
-@dataclass(frozen=True)
-class Demo:
-    path: Path
-    db: Database
-    summary: DemoSummary
-    seconds: float
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    path = tmp_path_factory.mktemp("bench") / "demo.sqlite"
-    db = open_database(path, create=True)
-    start = time.perf_counter()
-    summary = generate_demo(db, clients=CLIENTS, invoices=INVOICES, seed=1, as_of=AS_OF)
-    seconds = time.perf_counter() - start
-    # Reopen, as a person opening their company file would: closing the last
-    # connection folds the write-ahead log back into the file.
-    db.close()
-    db = open_database(path)
-    print(f"\n\nDemo company: {summary.describe()}, {summary.allocations:,} allocations")
-    print(f"  generated in {seconds:.1f} s; file {path.stat().st_size / 2**20:.0f} MB")
-    yield Demo(path, db, summary, seconds)
-    db.close()
 
 
 # --- the raw baseline ---------------------------------------------------------------------------------

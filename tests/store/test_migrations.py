@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.store import database
-from creditdesk.store.database import current_revision, head_revision, make_engine, open_database
+from creditdesk.store.database import current_revision, head_revision, make_engine, open_database, quick_head
 from creditdesk.store.models import Base
 
 
@@ -169,3 +169,7 @@ def test_a_failed_upgrade_restores_the_file_and_says_so(
         assert "nickname" not in [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(client)")]
         assert conn.exec_driver_sql("SELECT count(*) FROM payment_terms WHERE days = 9").scalar() == 1
     db.close()
+
+
+def test_the_quick_head_is_alembics_head() -> None:
+    assert quick_head() == head_revision()

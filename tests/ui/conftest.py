@@ -11,18 +11,20 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from creditdesk.services.company import get_company  # noqa: E402
-from creditdesk.services.demo import generate_demo  # noqa: E402
-from creditdesk.store.database import Database, open_database  # noqa: E402
-from creditdesk.ui.context import Workspace  # noqa: E402
+from creditdesk.services.company import get_company
+from creditdesk.services.demo import generate_demo
+from creditdesk.store.database import Database, open_database
+from creditdesk.ui.context import Workspace
+from creditdesk.ui.workers import wait_for_background_work
 
 TODAY = date(2026, 11, 22)
 
 
 @pytest.fixture
-def workspace(db: Database) -> Workspace:
+def workspace(db: Database) -> Iterator[Workspace]:
     """An empty company (Test Co, EUR, en_GB) with today fixed."""
-    return Workspace(db, get_company(db), today=lambda: TODAY)
+    yield Workspace(db, get_company(db), today=lambda: TODAY)
+    wait_for_background_work()  # before the company file is closed and removed
 
 
 @pytest.fixture
@@ -31,4 +33,5 @@ def demo_workspace(tmp_path: Path) -> Iterator[Workspace]:
     db = open_database(tmp_path / "demo.sqlite", create=True)
     generate_demo(db, clients=30, invoices=400, seed=7, as_of=TODAY)
     yield Workspace(db, get_company(db), today=lambda: TODAY)
+    wait_for_background_work()
     db.close()

@@ -1,0 +1,365 @@
+"""The main window: Clients, Invoices and Aging tabs, menus, toolbar and the money in the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from creditdesk import __version__
+from creditdesk.domain.errors import DatabaseError
+from creditdesk.services.aging import CompanyFigures, company_figures
+from creditdesk.services.maintenance import backup_database
+from creditdesk.ui import client_dialog, credit_note_dialog, invoice_dialog, payment_dialog
+from creditdesk.ui.aging_tab import AgingTab
+from creditdesk.ui.clients_tab import ClientsTab
+from creditdesk.ui.context import Workspace
+from creditdesk.ui.errors import show_error
+from creditdesk.ui.invoices_tab import InvoicesTab
+from creditdesk.ui.workers import run_in_background
+
+CLIENTS, INVOICES, AGING = 0, 1, 2
+
+
+class MainWindow(QMainWindow):
+    """One open company file. File actions are handed to the application, which owns the files."""
+
+    new_file_requested = Signal()
+    open_file_requested = Signal()
+    open_recent_requested = Signal(str)
+    figures_shown = Signal()  # the status bar has caught up with the ledger
+    closing = Signal()
+
+    def __init__(self, workspace: Workspace, recent_files: Callable[[], list[str]] | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.recent_files = recent_files or (lambda: [])
+        self.setWindowTitle(f"{workspace.company.name} — CreditDesk")
+        self.setMinimumSize(900, 560)
+
+        self.clients_tab = ClientsTab(workspace)
+        self.invoices_tab = InvoicesTab(workspace)
+        self.aging_tab = AgingTab(workspace)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.clients_tab, "&Clients")
+        self.tabs.addTab(self.invoices_tab, "&Invoices")
+        self.tabs.addTab(self.aging_tab, "&Aging")
+        self.setCentralWidget(self.tabs)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+
+        events = workspace.events
+        events.ledger_changed.connect(self.refresh_figures)
+        events.show_client.connect(self.on_show_client)
+        self.clients_tab.new_invoice_requested.connect(self.on_new_invoice_for_client)
+        self.clients_tab.record_payment_requested.connect(self.on_record_payment_for_client)
+        self.aging_tab.status_message.connect(self.show_message)
+        self.tabs.currentChanged.connect(self.on_tabs_current_changed)
+        self._aging_loaded = False
+        self._load_later: list[ClientsTab | InvoicesTab] = []
+
+    # -- building ------------------------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}" + (f" ({keys})" if keys else ""))
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.new_invoice_action = a(
+            "New &invoice…", self.on_new_invoice, "Ctrl+N", "Raise an invoice for a client"
+        )
+        self.record_payment_action = a(
+            "&Record payment…",
+            self.on_record_payment,
+            "Ctrl+R",
+            "Record money received and apply it to invoices",
+        )
+        self.new_client_action = a("New c&lient…", self.on_new_client, "Ctrl+Shift+N", "Add a client")
+        self.credit_note_action = a(
+            "&Credit note…", self.on_credit_note, None, "Credit a client against an invoice or on account"
+        )
+        self.allocate_action = a(
+            "&Allocate money on account…",
+            self.on_allocate,
+            None,
+            "Apply money received earlier to open invoices",
+        )
+        self.find_action = a("&Find", self.on_find, QKeySequence.StandardKey.Find, "Search the current list")
+        self.refresh_action = a(
+            "&Refresh",
+            self.on_refresh,
+            QKeySequence.StandardKey.Refresh,
+            "Reload every list from the company file",
+        )
+        self.new_file_action = a(
+            "&New company file…", self.new_file_requested.emit, None, "Start the books of another company"
+        )
+        self.open_file_action = a(
+            "&Open…",
+            self.open_file_requested.emit,
+            QKeySequence.StandardKey.Open,
+            "Open another company file",
+        )
+        self.backup_action = a("&Backup…", self.on_backup, None, "Save a copy of this company file")
+        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "Close CreditDesk")
+        self.about_action = a("&About CreditDesk", self.on_about)
+        self.tab_actions = [
+            a(
+                name,
+                partial(self.tabs.setCurrentIndex, i),
+                f"Ctrl+{i + 1}",
+                f"Show the {name[1:]} tab",
+            )
+            for i, name in enumerate(("&Clients", "&Invoices", "&Aging"))
+        ]
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_file_action)
+        file_menu.addAction(self.open_file_action)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        for action in (
+            self.new_invoice_action,
+            self.record_payment_action,
+            self.credit_note_action,
+            self.allocate_action,
+        ):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.new_client_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu("&View")
+        for action in self.tab_actions:
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar("Everyday actions")
+        toolbar.setObjectName("everyday")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.new_invoice_action)
+        toolbar.addAction(self.record_payment_action)
+        toolbar.addAction(self.new_client_action)
+
+    def _build_status_bar(self) -> None:
+        self.outstanding_label = QLabel()
+        self.overdue_label = QLabel()
+        self.dso_label = QLabel()
+        for label, tip in (
+            (self.outstanding_label, "Everything clients owe today, less money on account"),
+            (self.overdue_label, "The part of it past its due date"),
+            (self.dso_label, "Days sales outstanding: what is owed, in days of the last 90 days' sales"),
+        ):
+            label.setToolTip(tip)
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+        self.outstanding_label.setText("Working out totals…")
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = [p for p in self.recent_files() if Path(p) != self.workspace.db.path]
+        for path in paths:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_recent_requested.emit(p))
+        if not paths:
+            self.recent_menu.addAction("No other company files yet").setEnabled(False)
+
+    # -- loading -------------------------------------------------------------------------------
+    def load(self) -> None:
+        """First fill of the visible tab and the status bar, all in the background."""
+        # The visible tab first: on two cores, loading everything at once makes every part late.
+        tabs: list[ClientsTab | InvoicesTab] = [self.clients_tab, self.invoices_tab]
+        tabs.sort(key=lambda tab: tab is not self.tabs.currentWidget())
+        first, self._load_later = tabs[0], tabs[1:]
+        first.loaded.connect(self._load_the_rest)
+        self.refresh_figures()  # starts today's aging, which the client list shares
+        first.reload()
+        if self.tabs.currentIndex() == AGING:  # otherwise the aging waits until it is first shown
+            self._load_aging()
+
+    def _load_the_rest(self) -> None:
+        later, self._load_later = self._load_later, []
+        for tab in later:
+            tab.reload()
+
+    def _load_aging(self) -> None:
+        if not self._aging_loaded:
+            self._aging_loaded = True
+            self.aging_tab.reload()
+
+    def refresh_figures(self) -> None:
+        workspace, today = self.workspace, self.workspace.today()
+        run_in_background(
+            self,
+            lambda: company_figures(workspace.db, today, workspace.aging(today)),
+            self._show_figures,
+            self._figures_failed,
+        )
+
+    def _show_figures(self, figures: CompanyFigures) -> None:
+        fmt = self.workspace.formats
+        self.outstanding_label.setText(f"Outstanding {fmt.money(figures.outstanding)}")
+        overdue = fmt.money(figures.overdue)
+        self.overdue_label.setText(
+            f"<span style='color:#b3261e'><b>Overdue {overdue}</b></span>"
+            if figures.overdue > 0
+            else f"Overdue {overdue}"
+        )
+        self.dso_label.setText("DSO —" if figures.dso is None else f"DSO {figures.dso} days")
+        self.figures_shown.emit()
+
+    def _figures_failed(self, exc: BaseException) -> None:
+        self.outstanding_label.setText("Totals unavailable")
+        show_error(self, exc)
+
+    # -- slots ---------------------------------------------------------------------------------
+    def on_tabs_current_changed(self, index: int) -> None:
+        if index == AGING:
+            self._load_aging()
+
+    def on_new_invoice(self) -> None:
+        invoice_dialog.new_invoice(self.workspace, self)
+
+    def on_new_invoice_for_client(self, client_id: int) -> None:
+        invoice_dialog.new_invoice(self.workspace, self, client_id)
+
+    def on_record_payment(self) -> None:
+        payment_dialog.record_payment(self.workspace, self)
+
+    def on_record_payment_for_client(self, client_id: int) -> None:
+        payment_dialog.record_payment(self.workspace, self, client_id)
+
+    def on_credit_note(self) -> None:
+        credit_note_dialog.new_credit_note(self.workspace, self)
+
+    def on_allocate(self) -> None:
+        payment_dialog.allocate_on_account(self.workspace, self)
+
+    def on_new_client(self) -> None:
+        client_dialog.new_client(self.workspace, self)
+
+    def on_show_client(self, client_id: int) -> None:
+        self.tabs.setCurrentIndex(CLIENTS)
+        self.clients_tab.select_client(client_id)
+
+    def on_find(self) -> None:
+        box = getattr(self.tabs.currentWidget(), "search_box", None)
+        if box is not None:
+            box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            box.selectAll()
+
+    def on_refresh(self) -> None:
+        self.workspace.changed()
+
+    def on_backup(self) -> None:
+        db = self.workspace.db
+        suggested = str(db.path.with_name(f"{db.path.stem}-backup.sqlite"))
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Back up the company file", suggested, "CreditDesk company files (*.sqlite)"
+        )
+        if not name:
+            return
+        target = Path(name)
+        if target.exists():
+            show_error(self, DatabaseError(f"{target.name} already exists; a backup never replaces a file."))
+            return
+        run_in_background(
+            self,
+            lambda: backup_database(db, target),
+            lambda path: self.show_message(f"Backed up to {path}"),
+            lambda exc: show_error(self, exc),
+        )
+
+    def on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About CreditDesk",
+            f"<h3>CreditDesk {__version__}</h3>"
+            "<p>Credit control for small businesses: clear terms, friendly reminders and "
+            "aged debts you can trust.</p>"
+            f"<p>Company file:<br><code>{self.workspace.db.path}</code></p>",
+        )
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    # -- window state --------------------------------------------------------------------------
+    def splitters_and_headers(self) -> dict[str, QWidget]:
+        return {
+            "clients/splitter": self.clients_tab.splitter,
+            "clients/header": self.clients_tab.table_view.horizontalHeader(),
+            "invoices/header": self.invoices_tab.table_view.horizontalHeader(),
+            "aging/splitter": self.aging_tab.splitter,
+        }
+
+    def restore_state(self, settings: QSettings) -> None:
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            screen = QApplication.primaryScreen().availableGeometry()
+            self.resize(min(1280, screen.width()), min(800, screen.height()))
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        for key, widget in self.splitters_and_headers().items():
+            value = settings.value(key)
+            if isinstance(value, QByteArray):
+                widget.restoreState(value)  # type: ignore[attr-defined]
+        tab = settings.value("window/tab", 0)
+        self.tabs.setCurrentIndex(int(tab) if isinstance(tab, (int, str)) and str(tab).isdigit() else 0)
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/tab", self.tabs.currentIndex())
+        for key, widget in self.splitters_and_headers().items():
+            settings.setValue(key, widget.saveState())  # type: ignore[attr-defined]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state(QSettings())
+        self.closing.emit()
+        super().closeEvent(event)
