@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLockFile, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QLockFile, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +18,7 @@ from creditdesk.ui.app import Application
 from creditdesk.ui.main_window import AGING, INVOICES
 from creditdesk.ui.welcome import WelcomeDialog
 from tests.ui.conftest import TODAY
+from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -43,17 +44,6 @@ def application(settings_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     if application.window is not None:
         application.window.close()
     application.close()
-
-
-def when_modal(action: Callable[[QWidget], object]) -> None:
-    def attempt() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(10, attempt)
-        else:
-            action(widget)
-
-    QTimer.singleShot(0, attempt)
 
 
 def company_file(path: Path, name: str = "Acme Ltd") -> Path:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal as D
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.terms import PaymentTerms
@@ -18,22 +17,10 @@ from creditdesk.services.clients import ClientInput, add_client, client_form, co
 from creditdesk.ui.client_dialog import ClientDialog, edit_client, new_client
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.note_dialog import NoteDialog, log_note
+from tests.ui.helpers import when_modal
 
 # Showing a top-level window on the offscreen platform logs this; it says nothing about our code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-def when_modal(action: Callable[[QWidget], object]) -> None:
-    """Run ``action`` on the next modal dialog once it is up (for entry points that call exec())."""
-
-    def attempt() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(10, attempt)
-        else:
-            action(widget)
-
-    QTimer.singleShot(0, attempt)
 
 
 def dialog(qtbot: QtBot, workspace: Workspace, client_id: int | None = None) -> ClientDialog:

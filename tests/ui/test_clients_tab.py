@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.behaviour import PaymentBehaviour
@@ -31,23 +30,11 @@ from creditdesk.ui.clients_model import (
 from creditdesk.ui.clients_tab import ClientsTab
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.note_dialog import NoteDialog
+from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 TIMEOUT = 10000
-
-
-def when_modal(action: Callable[[QWidget], object]) -> None:
-    """Run ``action`` on the next modal window once it is up."""
-
-    def attempt() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(10, attempt)
-        else:
-            action(widget)
-
-    QTimer.singleShot(0, attempt)
 
 
 def loaded_tab(qtbot: QtBot, workspace: Workspace) -> ClientsTab:

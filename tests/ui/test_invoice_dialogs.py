@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -28,7 +28,6 @@ from creditdesk.ui.invoice_dialog import (
     QUANTITY,
     TAX_RATE,
     UNIT_PRICE,
-    ClientPicker,
     InvoiceDialog,
     VoidDialog,
     issue_draft,
@@ -42,6 +41,7 @@ from creditdesk.ui.payment_dialog import (
 from creditdesk.ui.payment_dialog import (
     record_payment as record_payment_ui,
 )
+from tests.ui.helpers import editor_of, pick_client, type_cell, when_modal
 
 TODAY = date(2026, 11, 22)
 # What the offscreen platform cannot do (size hints, raising windows, grabbing the keyboard for popups).
@@ -56,19 +56,6 @@ def count(
 ) -> int:
     with UnitOfWork(workspace.db) as uow:
         return int(uow.session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def when_modal(handle: Callable[[QWidget], None], tries: int = 200) -> None:
-    """Once a modal window is up (a message box or an entry point's dialog), hand it to ``handle``."""
-
-    def attempt(left: int) -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is not None:
-            handle(widget)
-        elif left > 0:
-            QTimer.singleShot(10, lambda: attempt(left - 1))
-
-    QTimer.singleShot(0, lambda: attempt(tries))
 
 
 def answer(button_text: str, seen: list[str] | None = None) -> None:
@@ -107,43 +94,9 @@ def open_dialog(qtbot: QtBot, dialog: QDialog) -> QDialog:
     return dialog
 
 
-def type_cell(qtbot: QtBot, view: QAbstractItemView, row: int, column: int, text: str) -> None:
-    """Edit one cell as a person does: go there, start typing, press Enter."""
-    model = view.model()
-    assert model is not None
-    index = model.index(row, column)
-    view.setFocus()
-    view.setCurrentIndex(index)
-    view.edit(index)
-    editor = editor_of(view)
-    editor.selectAll()
-    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-
-
-def editor_of(view: QAbstractItemView) -> QLineEdit:
-    editors = [e for e in view.viewport().findChildren(QLineEdit) if e.isVisible()]
-    assert len(editors) == 1, editors
-    return editors[0]
-
-
 def type_line(qtbot: QtBot, dialog: InvoiceDialog, row: int, *cells: str) -> None:
     for column, text in zip((DESCRIPTION, QUANTITY, UNIT_PRICE, TAX_RATE), cells, strict=False):
         type_cell(qtbot, dialog.lines_view, row, column, text)
-
-
-def pick_client(qtbot: QtBot, picker: ClientPicker, typed: str) -> None:
-    """Type into the client box; the completer's list closes as when a person moves on."""
-    edit = picker.lineEdit()
-    assert edit is not None
-    edit.clear()
-    qtbot.keyClicks(edit, typed)
-    completer = picker.completer()
-    assert completer is not None
-    popup = completer.popup()
-    if popup is not None and popup.isVisible():
-        popup.hide()
 
 
 @pytest.fixture

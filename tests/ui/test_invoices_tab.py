@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.invoice import InvoiceLine, InvoiceState, InvoiceStatus
@@ -20,6 +20,7 @@ from creditdesk.ui.context import Workspace
 from creditdesk.ui.invoice_dialog import InvoiceDialog
 from creditdesk.ui.invoices_model import CLIENT, DAYS, NUMBER, OPEN, STATUS, TOTAL, InvoicesModel
 from creditdesk.ui.invoices_tab import STATUS_CHOICES, InvoicesTab
+from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -41,17 +42,6 @@ def column(model: InvoicesModel, col: int, role: int = Qt.ItemDataRole.DisplayRo
 
 def states(model: InvoicesModel) -> set[InvoiceState | None]:
     return {model.state(row) for row in range(model.rowCount())}
-
-
-def when_modal(handle: Callable[[QWidget], None]) -> None:
-    def attempt(left: int) -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is not None:
-            handle(widget)
-        elif left:
-            QTimer.singleShot(10, lambda: attempt(left - 1))
-
-    QTimer.singleShot(0, lambda: attempt(200))
 
 
 def test_the_tab_loads_in_the_background_and_shows_the_ledger(
