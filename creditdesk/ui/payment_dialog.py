@@ -226,7 +226,30 @@ class AllocationPanel(QWidget):
         self.clear_button.setEnabled(not empty)
 
 
-class PaymentDialog(QDialog):
+class _AllocatingDialog(QDialog):
+    """What the payment and allocate dialogs share: an allocation panel refilled oldest first or cleared."""
+
+    panel: AllocationPanel
+    _by_hand: bool
+
+    def revalidate(self) -> AllocationForm:
+        raise NotImplementedError
+
+    def _prefill(self) -> None:
+        raise NotImplementedError
+
+    def on_oldest_first_clicked(self) -> None:
+        self._by_hand = False
+        self._prefill()
+        self.revalidate()
+
+    def on_clear_clicked(self) -> None:
+        self._by_hand = True
+        self.panel.model.fill({})
+        self.revalidate()
+
+
+class PaymentDialog(_AllocatingDialog):
     """Money received: who, when, how much, how, and which invoices it pays."""
 
     def __init__(
@@ -387,16 +410,6 @@ class PaymentDialog(QDialog):
         self._touched()
         self.revalidate()
 
-    def on_oldest_first_clicked(self) -> None:
-        self._by_hand = False
-        self._prefill()
-        self.revalidate()
-
-    def on_clear_clicked(self) -> None:
-        self._by_hand = True
-        self.panel.model.fill({})
-        self.revalidate()
-
     def on_record_clicked(self) -> None:
         self.panel.view.setFocus()  # an open cell editor hands over what it holds
         form = self.revalidate()
@@ -429,7 +442,7 @@ class PaymentDialog(QDialog):
         super().reject()
 
 
-class AllocateDialog(QDialog):
+class AllocateDialog(_AllocatingDialog):
     """Money a client has on account, applied to their open invoices today."""
 
     def __init__(
@@ -530,16 +543,6 @@ class AllocateDialog(QDialog):
 
     def on_allocations_edited(self) -> None:
         self._by_hand = True
-        self.revalidate()
-
-    def on_oldest_first_clicked(self) -> None:
-        self._by_hand = False
-        self._prefill()
-        self.revalidate()
-
-    def on_clear_clicked(self) -> None:
-        self._by_hand = True
-        self.panel.model.fill({})
         self.revalidate()
 
     def on_allocate_clicked(self) -> None:
