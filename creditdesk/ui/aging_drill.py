@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,31 +23,16 @@ from creditdesk.services.aging import AgedInvoice, ClientAging, client_aging
 from creditdesk.services.formatting import Formats
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.rows_model import RowsModel
 from creditdesk.ui.workers import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class AgedInvoicesModel(QAbstractTableModel):
-    HEADERS = ("Invoice", "Issued", "Due", "Total", "Open", "Days")
-
+class AgedInvoicesModel(RowsModel[AgedInvoice]):
     def __init__(self, formats: Formats, basis: Basis) -> None:
-        super().__init__()
-        self.formats = formats
-        self.rows: list[AgedInvoice] = []
-        self.headers = list(self.HEADERS)
-        self.headers[5] = "Days overdue" if basis is Basis.DUE else "Days old"
-
-    def set_rows(self, rows: list[AgedInvoice]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
+        days = "Days overdue" if basis is Basis.DUE else "Days old"
+        super().__init__(formats, ("Invoice", "Issued", "Due", "Total", "Open", days))
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -31,6 +31,7 @@ from creditdesk.domain.allocation import natural_key
 from creditdesk.domain.invoice import InvoiceState
 from creditdesk.services.client_view import ClientRow, OpenInvoiceItem, TimelineEntry
 from creditdesk.services.formatting import Formats
+from creditdesk.ui.rows_model import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 ZERO = Decimal(0)
@@ -370,27 +371,18 @@ class ClientsProxy(QSortFilterProxyModel):
 # --- one client's tables ---------------------------------------------------------------------------
 
 
-class OpenInvoicesModel(QAbstractTableModel):
+class OpenInvoicesModel(RowsModel[OpenInvoiceItem]):
     """A client's open invoices on the day shown, oldest due first."""
 
     HEADERS = ("Invoice", "Issued", "Due", "Reference", "Amount", "Open", "Status")
     NUMBER, ISSUED, DUE, REFERENCE, AMOUNT, OPEN, STATE = range(7)
 
     def __init__(self, formats: Formats, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.formats = formats
-        self.items: tuple[OpenInvoiceItem, ...] = ()
+        super().__init__(formats, self.HEADERS, parent)
 
-    def set_items(self, items: Sequence[OpenInvoiceItem]) -> None:
-        self.beginResetModel()
-        self.items = tuple(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    @property
+    def items(self) -> tuple[OpenInvoiceItem, ...]:
+        return self.rows
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -455,27 +447,18 @@ STATE_WORDS = {
 }
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(RowsModel[TimelineEntry]):
     """What happened with a client, newest first: documents, money received and logged notes."""
 
     HEADERS = ("Date", "Event", "Details", "Amount")
     DAY, EVENT, DETAILS, AMOUNT = range(4)
 
     def __init__(self, formats: Formats, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.formats = formats
-        self.entries: tuple[TimelineEntry, ...] = ()
+        super().__init__(formats, self.HEADERS, parent)
 
-    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
-        self.beginResetModel()
-        self.entries = tuple(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    @property
+    def entries(self) -> tuple[TimelineEntry, ...]:
+        return self.rows
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -364,8 +364,8 @@ class ClientDetailPane(QWidget):
         self.placeholder.setText(
             message or "Select a client to see their account, open invoices and history."
         )
-        self.invoices_model.set_items(())
-        self.timeline_model.set_entries(())
+        self.invoices_model.set_rows(())
+        self.timeline_model.set_rows(())
         self.pages.setCurrentIndex(0)
 
     def set_busy(self, busy: bool) -> None:
@@ -471,8 +471,8 @@ class ClientDetailPane(QWidget):
         )
 
         # Tables.
-        self.invoices_model.set_items(detail.open_invoices)
-        self.timeline_model.set_entries(detail.timeline)
+        self.invoices_model.set_rows(detail.open_invoices)
+        self.timeline_model.set_rows(detail.timeline)
         self.invoices_page.show_empty_text(
             None
             if detail.open_invoices

@@ -1,0 +1,34 @@
+"""A read-only table over a finished list of rows: the small tables of panes and dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
+
+from creditdesk.services.formatting import Formats
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel, Generic[Row]):
+    """Subclasses name their ``headers`` and say what ``data`` shows for a row."""
+
+    def __init__(self, formats: Formats, headers: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.formats = formats
+        self.headers = list(headers)
+        self.rows: tuple[Row, ...] = ()
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self.rows = tuple(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
