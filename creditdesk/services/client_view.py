@@ -26,11 +26,11 @@ from creditdesk.domain.aging import (
 )
 from creditdesk.domain.behaviour import InvoiceHistory, PaymentBehaviour, payment_behaviour
 from creditdesk.domain.errors import NotFoundError
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceState, InvoiceStatus, invoice_state
 from creditdesk.domain.money import from_minor
 from creditdesk.services.aging import run_aging
 from creditdesk.services.company import company_in, terms_of
-from creditdesk.services.formatting import Formats
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, PaymentTermsRow
 from creditdesk.store.queries import (

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.domain.validation import check_code, check_email, check_text
 from creditdesk.services.client_view import archive_blocker
 from creditdesk.services.company import company_in, terms_of, terms_row
-from creditdesk.services.formatting import Formats
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, Company, PaymentTermsRow

@@ -18,13 +18,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus, InvoiceTotals, invoice_totals
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
 from creditdesk.domain.terms import resolve_due_date
 from creditdesk.domain.validation import check_code, check_text
 from creditdesk.services.clients import client_terms
 from creditdesk.services.company import company_in
-from creditdesk.services.formatting import Formats
 from creditdesk.services.invoice_list import draft_placeholder
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database

@@ -24,10 +24,10 @@ from creditdesk.domain.allocation import (
     check_allocations,
 )
 from creditdesk.domain.errors import LedgerError, ValidationError
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.money import currency_exponent, format_plain, from_minor, to_minor
 from creditdesk.domain.validation import check_text
 from creditdesk.services.company import company_in
-from creditdesk.services.formatting import Formats
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import AllocationRow, Client, Company, CreditNote, Invoice, Payment

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -55,7 +56,10 @@ class Company(Base):
     """The one row of business settings of this company file."""
 
     __tablename__ = "company"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("page_size IN ('A4', 'Letter')", name="page_size_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -70,6 +74,12 @@ class Company(Base):
     bank_bic: Mapped[str] = mapped_column(String(11), default="")
     bank_account_number: Mapped[str] = mapped_column(String(34), default="")
     bank_sort_code: Mapped[str] = mapped_column(String(20), default="")
+    # Branding of printed documents.
+    payment_instructions: Mapped[str] = mapped_column(Text, default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG or JPEG, already checked and scaled
+    page_size: Mapped[str] = mapped_column(String(10), default="A4")
+    accent_colour: Mapped[str] = mapped_column(String(7), default="#1F4E79")
+    signatory: Mapped[str] = mapped_column(String(200), default="")  # signs letters
     invoice_prefix: Mapped[str] = mapped_column(String(20), default="INV-")
     invoice_next_number: Mapped[int] = mapped_column(Integer, default=1)
     invoice_number_digits: Mapped[int] = mapped_column(Integer, default=5)

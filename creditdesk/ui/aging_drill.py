@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.aging import AgingRow, Basis, bucket_keys
+from creditdesk.domain.formats import Formats
 from creditdesk.services.aging import AgedInvoice, ClientAging, client_aging
-from creditdesk.services.formatting import Formats
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.rows_model import RowsModel

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from creditdesk.domain.aging import AgingReport, AgingRow, Basis, sort_key
-from creditdesk.services.formatting import Formats
+from creditdesk.domain.formats import Formats
 
 Index = QModelIndex | QPersistentModelIndex
 ZERO = Decimal(0)

@@ -28,9 +28,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from creditdesk.domain.aging import sort_key
 from creditdesk.domain.allocation import natural_key
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceState
 from creditdesk.services.client_view import ClientRow, OpenInvoiceItem, TimelineEntry
-from creditdesk.services.formatting import Formats
 from creditdesk.ui.rows_model import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex

@@ -11,9 +11,9 @@ from datetime import date
 from PySide6.QtCore import QObject, Signal
 
 from creditdesk.domain.aging import AgingReport, Basis
+from creditdesk.domain.formats import Formats
 from creditdesk.services.aging import run_aging
 from creditdesk.services.company import CompanyInfo
-from creditdesk.services.formatting import Formats
 from creditdesk.store.database import Database
 
 

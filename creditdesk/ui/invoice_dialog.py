@@ -51,8 +51,8 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.errors import CreditDeskError
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceStatus
-from creditdesk.services.formatting import Formats
 from creditdesk.services.invoice_list import ClientChoice, InvoiceDetail, client_choices, default_tax_rate
 from creditdesk.services.invoice_list import invoice_detail as load_invoice_detail
 from creditdesk.services.invoices import (

@@ -23,9 +23,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceState
 from creditdesk.domain.money import from_minor
-from creditdesk.services.formatting import Formats
 from creditdesk.services.invoice_list import InvoiceTable, InvoiceView, SortKey, StatusFilter
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.workers import run_in_background

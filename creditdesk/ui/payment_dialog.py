@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from creditdesk.domain.allocation import OpenInvoice
 from creditdesk.domain.errors import CreditDeskError, ValidationError
-from creditdesk.services.formatting import Formats
+from creditdesk.domain.formats import Formats
 from creditdesk.services.invoice_list import client_choices, money_on_account, open_invoices_for
 from creditdesk.services.payments import (
     AllocationForm,

@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
 
-from creditdesk.services.formatting import Formats
+from creditdesk.domain.formats import Formats
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex

@@ -11,11 +11,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from creditdesk.domain.allocation import Allocation
 from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.services.aging import run_aging
 from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.formatting import Formats
 from creditdesk.services.invoice_list import invoice_detail, money_on_account, open_invoices_for
 from creditdesk.services.invoices import (
     InvoiceInput,

@@ -1,0 +1,1 @@
+"""PDF documents (ReportLab platypus) made from the plain data objects in ``model``."""
