@@ -102,7 +102,7 @@ class InvoiceDocument:
     discount: str  # "2 % discount if paid by 14 March 2026", or ""
     payment_reference: str  # what the client should quote with the payment
     notes: str = ""
-    void: bool = False
+    watermark: str = ""  # "DRAFT" or "VOID" across the page; empty for an issued invoice
 
 
 class StatementStyle(StrEnum):
