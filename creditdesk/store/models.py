@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.engine import Dialect
@@ -86,6 +87,7 @@ class Company(Base):
     credit_note_prefix: Mapped[str] = mapped_column(String(20), default="CN-")
     credit_note_next_number: Mapped[int] = mapped_column(Integer, default=1)
     default_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
+    chase_schedule_id: Mapped[int | None] = mapped_column(ForeignKey("chase_schedule.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
 
@@ -122,6 +124,7 @@ class Client(Base):
     credit_limit: Mapped[int | None] = mapped_column(Integer)  # minor units; None = no limit
     on_hold: Mapped[bool] = mapped_column(default=False)
     do_not_chase: Mapped[bool] = mapped_column(default=False)
+    chase_schedule_id: Mapped[int | None] = mapped_column(ForeignKey("chase_schedule.id"))  # None = company's
     archived: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
@@ -148,6 +151,8 @@ class Invoice(Base):
     reference: Mapped[str] = mapped_column(String(100), default="")
     status: Mapped[str] = mapped_column(String(10), default="draft")
     disputed: Mapped[bool] = mapped_column(default=False)
+    # "Start at stage N" for an invoice entered late: chasing begins there, not at the first stage.
+    chase_start_stage: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
     net: Mapped[int] = mapped_column(Integer, default=0)
     tax: Mapped[int] = mapped_column(Integer, default=0)
@@ -239,3 +244,117 @@ class Activity(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChaseSchedule(Base):
+    """An ordered list of reminder stages; the company has a default, a client may have its own."""
+
+    __tablename__ = "chase_schedule"
+    __table_args__ = (
+        CheckConstraint("min_gap_days >= 0", name="min_gap_not_negative"),
+        CheckConstraint("min_amount >= 0", name="min_amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    min_gap_days: Mapped[int] = mapped_column(Integer, default=7)
+    min_amount: Mapped[int] = mapped_column(Integer, default=100)  # minor units
+
+    stages: Mapped[list[ChaseStage]] = relationship(
+        back_populates="schedule", cascade="all, delete-orphan", order_by="ChaseStage.offset_days"
+    )
+
+
+class ChaseStage(Base):
+    __tablename__ = "chase_stage"
+    __table_args__ = (
+        CheckConstraint("channel IN ('email', 'letter', 'phone')", name="channel_known"),
+        CheckConstraint("fee IS NULL OR fee >= 0", name="fee_not_negative"),
+        UniqueConstraint("schedule_id", "key", name="uq_chase_stage_schedule_key"),
+        UniqueConstraint("schedule_id", "offset_days", name="uq_chase_stage_schedule_offset"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("chase_schedule.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(30))  # stable across renames: reminders sent refer to it
+    name: Mapped[str] = mapped_column(String(100))
+    offset_days: Mapped[int] = mapped_column(Integer)  # from the due date; negative = before it
+    channel: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    attach_invoices: Mapped[bool] = mapped_column(default=False)
+    attach_statement: Mapped[bool] = mapped_column(default=False)
+    fee: Mapped[int | None] = mapped_column(Integer)  # minor units
+    automatic: Mapped[bool] = mapped_column(default=False)  # sends without approval
+
+    schedule: Mapped[ChaseSchedule] = relationship(back_populates="stages")
+
+
+class Reminder(Base):
+    """One outbox message: a stage of the schedule for some of a client's invoices.
+
+    ``dedupe_key`` (client, stage, invoices, day) is unique, so the same reminder
+    can never be queued twice, even across restarts.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'approved', 'sending', 'sent', 'failed', 'cancelled')", name="status_known"
+        ),
+        CheckConstraint("channel IN ('email', 'letter', 'phone')", name="channel_known"),
+        Index("ix_reminder_status", "status"),
+        Index("ix_reminder_client_planned", "client_id", "planned_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    stage_key: Mapped[str] = mapped_column(String(30))
+    stage_name: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(10))
+    planned_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    recipient: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    attach_invoices: Mapped[bool] = mapped_column(default=False)
+    attach_statement: Mapped[bool] = mapped_column(default=False)
+    total: Mapped[int] = mapped_column(Integer, default=0)  # minor units chased
+    fee: Mapped[int | None] = mapped_column(Integer)
+    message_id: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    eml: Mapped[bytes | None] = mapped_column(LargeBinary)  # exactly what went out
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    invoices: Mapped[list[ReminderInvoice]] = relationship(cascade="all, delete-orphan")
+
+
+class ReminderInvoice(Base):
+    __tablename__ = "reminder_invoice"
+
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminder.id", ondelete="CASCADE"), primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), primary_key=True, index=True)
+
+
+class SmtpSettings(Base):
+    """Where reminders go out. The password is never here: it lives in the OS keyring."""
+
+    __tablename__ = "smtp_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("security IN ('starttls', 'ssl', 'plain')", name="security_known"),
+        CheckConstraint("port BETWEEN 1 AND 65535", name="port_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(253))
+    port: Mapped[int] = mapped_column(Integer)
+    security: Mapped[str] = mapped_column(String(10))
+    username: Mapped[str] = mapped_column(String(254), default="")
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    from_address: Mapped[str] = mapped_column(String(254))
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    bcc_me: Mapped[bool] = mapped_column(default=False)
