@@ -1,0 +1,151 @@
+"""The SMTP password in a real keyring backend (a file one in tmp_path), or only in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backends.chainer
+import keyring.backends.fail
+import keyring.backends.null
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import KeyringLocked, PasswordSetError
+from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
+
+from creditdesk.domain.errors import ValidationError
+from creditdesk.mail import secrets
+from creditdesk.mail.secrets import (
+    MEMORY,
+    NO_KEYRING,
+    PasswordPlace,
+    PasswordStoreError,
+    delete_password,
+    get_password,
+    keyring_status,
+    remember_for_session,
+    set_password,
+)
+
+USER = "owner@shop.test"
+SECRET = "Correct-Horse-Battery-42"
+
+
+@pytest.fixture(autouse=True)
+def restore_keyring() -> Iterator[None]:
+    original = keyring.get_keyring()
+    yield
+    keyring.set_keyring(original)
+    MEMORY.forget()
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path) -> Path:
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring.cfg")  # never the user's own keyring file
+    keyring.set_keyring(backend)
+    return tmp_path / "keyring.cfg"
+
+
+class LockedKeyring(KeyringBackend):
+    """A password store that exists but refuses, as a locked one does."""
+
+    viable = False  # never picked by keyring on its own
+    priority = 1
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise KeyringLocked("the collection is locked")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise PasswordSetError(f"could not store {password}")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise KeyringLocked("the collection is locked")
+
+
+def test_round_trip_through_the_keyring(file_keyring: Path) -> None:
+    assert get_password(USER) is None
+
+    assert set_password(USER, SECRET) is PasswordPlace.KEYRING
+    assert get_password(USER) == SECRET
+    assert keyring.get_password(secrets.SERVICE, USER) == SECRET  # service "creditdesk", user = SMTP user
+    assert MEMORY.get(USER) is None
+
+    delete_password(USER)
+    assert get_password(USER) is None
+    delete_password(USER)  # forgetting twice is fine
+
+
+def test_a_usable_keyring_is_reported_by_name(file_keyring: Path) -> None:
+    status = keyring_status()
+    assert status.usable
+    assert status.backend_name == "file PlaintextKeyring"
+    assert "file PlaintextKeyring" in status.message
+
+
+@pytest.mark.parametrize(
+    "backend", [keyring.backends.fail.Keyring(), keyring.backends.null.Keyring()], ids=["fail", "null"]
+)
+def test_without_a_keyring_the_password_is_kept_in_memory_only(backend: KeyringBackend) -> None:
+    keyring.set_keyring(backend)
+
+    status = keyring_status()
+    assert not status.usable
+    assert status.message == NO_KEYRING
+    assert "ask for your email password each time it starts" in status.message
+
+    assert get_password(USER) is None
+    assert set_password(USER, SECRET) is PasswordPlace.MEMORY
+    assert get_password(USER) == SECRET
+    delete_password(USER)
+    assert get_password(USER) is None
+
+
+def test_a_chainer_with_nothing_to_chain_is_no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keyring.backends.chainer.ChainerBackend, "backends", [])
+    keyring.set_keyring(keyring.backends.chainer.ChainerBackend())
+    assert not keyring_status().usable
+
+
+def test_a_password_typed_at_start_up_wins_for_this_session(file_keyring: Path) -> None:
+    set_password(USER, SECRET)
+    remember_for_session(USER, "typed-just-now")
+    assert get_password(USER) == "typed-just-now"
+    set_password(USER, "saved-again")
+    assert get_password(USER) == "saved-again"
+
+
+def test_a_refusing_keyring_is_reported_without_the_password() -> None:
+    keyring.set_keyring(LockedKeyring())
+
+    with pytest.raises(PasswordStoreError, match="refused to read") as reading:
+        get_password(USER)
+    with pytest.raises(PasswordStoreError, match="refused to save") as saving:
+        set_password(USER, SECRET)
+    with pytest.raises(PasswordStoreError, match="refused to delete"):
+        delete_password(USER)
+    assert SECRET not in str(saving.value) and saving.value.__cause__ is None
+    assert saving.value.__suppress_context__
+    assert "KeyringLocked" in str(reading.value)
+
+
+def test_no_user_name_means_no_password() -> None:
+    assert get_password("") is None
+    with pytest.raises(ValidationError, match="user name"):
+        set_password("", SECRET)
+    with pytest.raises(ValidationError, match="empty"):
+        set_password(USER, "")
+
+
+def test_memory_does_not_show_its_passwords() -> None:
+    MEMORY.set(USER, SECRET)
+    assert SECRET not in repr(MEMORY)
+
+
+def test_the_password_never_reaches_a_file_other_than_the_keyrings(
+    file_keyring: Path, tmp_path: Path
+) -> None:
+    set_password(USER, SECRET)
+    stored = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert stored == [file_keyring]  # the keyring's own file, standing in for the OS store
