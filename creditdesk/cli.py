@@ -1,4 +1,4 @@
-"""The ``creditdesk`` command: imports, the aged-debt report, exports, demo data and upkeep.
+"""The ``creditdesk`` command: imports, the aged-debt report, exports, PDFs, demo data and upkeep.
 
 Bad input never shows a traceback: a one-line message on stderr and exit code 1.
 """
@@ -105,6 +105,8 @@ def build_parser() -> Parser:
         help="leave a file that already has clients untouched instead of failing",
     )
 
+    _add_document_commands(sub)
+
     gui = sub.add_parser("gui", help="open the window (the default when no command is given)")
     gui.add_argument(
         "--demo",
@@ -116,6 +118,72 @@ def build_parser() -> Parser:
     backup = sub.add_parser("backup", help="write a consistent copy of the company file")
     backup.add_argument("file", type=Path, metavar="FILE")
     return parser
+
+
+PDF_OUT_HELP = "the PDF file to write (replaced if it already exists)"
+STYLES = ("activity", "open-items")  # the values of documents.model.StatementStyle
+
+
+def _add_document_commands(sub: argparse._SubParsersAction[Parser]) -> None:
+    invoice = sub.add_parser("invoice-pdf", help="print one invoice to a PDF file")
+    invoice.add_argument("number", metavar="NUMBER", help="the invoice number, e.g. INV-00012")
+    invoice.add_argument("--out", type=Path, required=True, metavar="FILE", help=PDF_OUT_HELP)
+
+    statement = sub.add_parser("statement", help="print one client's statement of account to a PDF file")
+    statement.add_argument("client", metavar="CLIENT_CODE")
+    statement.add_argument(
+        "--from",
+        dest="period_start",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="first day of the period (default: the first of the statement's month)",
+    )
+    statement.add_argument(
+        "--to", type=iso_date, metavar="YYYY-MM-DD", help="statement date (default: today)"
+    )
+    statement.add_argument(
+        "--style",
+        choices=STYLES,
+        default="activity",
+        help="activity: opening balance, every movement, closing balance (default); "
+        "open-items: only what is unpaid on the statement date",
+    )
+    statement.add_argument("--out", type=Path, required=True, metavar="FILE", help=PDF_OUT_HELP)
+
+    batch = sub.add_parser(
+        "statements", help="print a statement for every client with a balance, one PDF each"
+    )
+    batch.add_argument("--as-of", type=iso_date, required=True, metavar="YYYY-MM-DD", help="statement date")
+    batch.add_argument(
+        "--out-dir",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder for the PDFs, made if missing (files of the same name are replaced)",
+    )
+    batch.add_argument(
+        "--combined", type=Path, metavar="FILE", help="also join them all into this one PDF, by client name"
+    )
+    batch.add_argument("--style", choices=STYLES, default="activity")
+    batch.add_argument(
+        "--workers", type=positive_int, default=2, help="processes to render with (default: 2)"
+    )
+
+    letter = sub.add_parser("letter", help="print a reminder letter or final demand to a PDF file")
+    letter.add_argument("client", metavar="CLIENT_CODE")
+    letter.add_argument("--kind", choices=["reminder", "final-demand"], default="reminder")
+    _add_as_of(letter)
+    letter.add_argument("--out", type=Path, required=True, metavar="FILE", help=PDF_OUT_HELP)
+
+    aged = sub.add_parser("aged-debtors", help="print the aged-debtors report to a PDF file")
+    _add_as_of(aged)
+    aged.add_argument(
+        "--basis",
+        choices=[b.value for b in Basis],
+        default=Basis.DUE.value,
+        help="age by days past due (default) or days since the invoice date",
+    )
+    aged.add_argument("--out", type=Path, required=True, metavar="FILE", help=PDF_OUT_HELP)
 
 
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
@@ -325,6 +393,92 @@ def cmd_backup(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return _with_db(path, action)
 
 
+def _write_pdf(target: Path, data: bytes, what: str) -> int:
+    from creditdesk.services.batch_statements import write_atomically
+
+    write_atomically(target, data)
+    print(f"Wrote {what} to {target} ({len(data):,} bytes)")
+    return EXIT_OK
+
+
+def cmd_invoice_pdf(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services.invoice_document import invoice_id_by_number, invoice_pdf
+
+    def action(db: Database) -> int:
+        data = invoice_pdf(db, invoice_id_by_number(db, args.number))
+        return _write_pdf(args.out, data, f"invoice {args.number.strip()}")
+
+    return _with_db(path, action)
+
+
+def cmd_statement(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.documents.model import StatementStyle
+    from creditdesk.services.statements import StatementRequest, client_id_for_code, statement_pdf
+
+    request = StatementRequest(args.to or as_of, StatementStyle(args.style), args.period_start)
+
+    def action(db: Database) -> int:
+        data = statement_pdf(db, client_id_for_code(db, args.client), request)
+        return _write_pdf(args.out, data, f"the statement of {args.client.strip()}")
+
+    return _with_db(path, action)
+
+
+def cmd_statements(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    import time
+
+    from creditdesk.documents.model import StatementStyle
+    from creditdesk.services.batch_statements import BatchRequest, clients_with_balance, write_statements
+    from creditdesk.services.statements import StatementRequest
+
+    start = time.perf_counter()
+    choices = _with_db(path, lambda db: clients_with_balance(db, as_of))
+    if not choices:
+        print(f"No client has a balance on {as_of.isoformat()}; no statements written.")
+        return EXIT_OK
+    request = BatchRequest(
+        db_path=path,
+        client_ids=tuple(c.id for c in choices),
+        statement=StatementRequest(as_of, StatementStyle(args.style)),
+        out_dir=args.out_dir,
+        combined=args.combined,
+        workers=args.workers,
+    )
+    summary = write_statements(request)
+    seconds = time.perf_counter() - start
+    print(
+        f"Wrote {summary.count:,} statements ({summary.total_bytes:,} bytes) to {args.out_dir} "
+        f"in {seconds:.1f} s"
+    )
+    if summary.combined is not None:
+        print(f"Combined into {summary.combined} ({summary.combined.stat().st_size:,} bytes)")
+    return EXIT_OK
+
+
+def cmd_letter(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services.letters import LetterKind, letter_pdf
+    from creditdesk.services.statements import client_id_for_code
+
+    kind = LetterKind(args.kind)
+
+    def action(db: Database) -> int:
+        data = letter_pdf(db, client_id_for_code(db, args.client), as_of, kind)
+        what = "final demand" if kind is LetterKind.FINAL_DEMAND else "reminder"
+        return _write_pdf(args.out, data, f"the {what} to {args.client.strip()}")
+
+    return _with_db(path, action)
+
+
+def cmd_aged_debtors(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services.aged_report import aged_debtors_pdf
+
+    def action(db: Database) -> int:
+        data = aged_debtors_pdf(db, as_of, Basis(args.basis))
+        return _write_pdf(args.out, data, f"the aged-debtors report as of {as_of.isoformat()}")
+
+    return _with_db(path, action)
+
+
 COMMANDS: dict[str, Command] = {
     "init": cmd_init,
     "import": cmd_import,
@@ -333,6 +487,11 @@ COMMANDS: dict[str, Command] = {
     "demo": cmd_demo,
     "check": cmd_check,
     "backup": cmd_backup,
+    "invoice-pdf": cmd_invoice_pdf,
+    "statement": cmd_statement,
+    "statements": cmd_statements,
+    "letter": cmd_letter,
+    "aged-debtors": cmd_aged_debtors,
 }
 
 

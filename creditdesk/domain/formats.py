@@ -34,6 +34,10 @@ class Formats:
     def day(self, value: date) -> str:
         return str(format_date(value, "medium", locale=self.locale))
 
+    def long_day(self, value: date) -> str:
+        """A date written out in running text: ``14 March 2026``, ``14. März 2026``."""
+        return str(format_date(value, "long", locale=self.locale))
+
     def parse_amount(self, text: str, *, field: str = "amount") -> Decimal:
         """Read an amount typed in the locale's way (``1.234,50`` in Germany), refusing extra places."""
         cleaned = text.strip().replace("\u00a0", "").replace(" ", "")

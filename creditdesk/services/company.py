@@ -12,6 +12,7 @@ from babel.numbers import get_territory_currencies
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creditdesk.documents.model import PageSize
 from creditdesk.domain.errors import DatabaseError, ValidationError
 from creditdesk.domain.money import check_currency, currency_exponent
 from creditdesk.domain.terms import PaymentTerms, TermsBasis
@@ -65,6 +66,16 @@ def currency_for_locale(name: str) -> str:
     return currencies[0] if currencies else "USD"
 
 
+# Territories that print on US Letter; everyone else uses A4 (migration 0002 keeps its own copy).
+LETTER_TERRITORIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE"})
+
+
+def page_size_for_locale(name: str) -> PageSize:
+    """The paper a company in this locale has in its printer."""
+    territory = Locale.parse(name).territory
+    return PageSize.LETTER if territory in LETTER_TERRITORIES else PageSize.A4
+
+
 def terms_row(session: Session, terms: PaymentTerms) -> PaymentTermsRow:
     """The stored row for these terms, added under their usual name if missing."""
     found = session.scalars(
@@ -114,11 +125,13 @@ def create_company_in(session: Session, name: str, currency: str, locale: str) -
     session.add_all(rows)
     session.flush()
     default = next(r for r in rows if r.name == "Net 30")
+    locale = check_locale(locale)
     company = Company(
         id=1,
         name=name,
         currency=check_currency(currency),
-        locale=check_locale(locale),
+        locale=locale,
+        page_size=page_size_for_locale(locale).value,
         default_terms_id=default.id,
     )
     session.add(company)

@@ -128,6 +128,11 @@ def _demo_company(session: Session) -> Company:
         "bank_account_number": "31926819",
         "bank_iban": "GB29NWBK60161331926819",
         "bank_bic": "NWBKGB2L",
+        "signatory": "Morwenna Trelawny",
+        "payment_instructions": (
+            "Please pay by bank transfer, quoting the invoice number or your account code. "
+            "Cheques payable to Harbour & Pine Joinery Ltd."
+        ),
     }
     for name, value in details.items():
         if not getattr(company, name):  # an existing company keeps what it already has

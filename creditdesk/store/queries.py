@@ -404,3 +404,217 @@ def unapplied_receipts_of(conn: Connection, client_id: int) -> list[tuple[str, i
         {"client": client_id},
     )
     return [(kind, rid, _day(day), left) for kind, rid, day, left in rows]
+
+
+# --- printed documents: invoices, statements of account, letters, batches -----------------------
+
+
+def invoice_applied(conn: Connection, invoice_id: int) -> int:
+    """Money applied to one invoice so far, from payments and credit notes alike (minor units)."""
+    value = conn.execute(
+        text("SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = :invoice"),
+        {"invoice": invoice_id},
+    ).scalar_one()
+    return int(value)
+
+
+def invoice_id_of_number(conn: Connection, number: str) -> int | None:
+    value = conn.execute(text("SELECT id FROM invoice WHERE number = :number"), {"number": number}).scalar()
+    return None if value is None else int(value)
+
+
+# (kind 'invoice' / 'credit-note' / 'payment', id, day, number, details, payer's reference, amount,
+#  due date of an invoice or None)
+Movement = tuple[str, int, date, str, str, str, int, date | None]
+
+
+def client_movements(conn: Connection, client_id: int, start: date, end: date) -> list[Movement]:
+    """A client's issued invoices, credit notes and payments dated within [start, end], unsorted.
+
+    Each arm is a seek on an index by client (invoices by client and status),
+    so a client with hundreds of invoices costs a few milliseconds.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT 'invoice', id, issue_date, number, reference, '', gross, due_date
+            FROM invoice
+            WHERE client_id = :client AND status = 'issued' AND issue_date BETWEEN :start AND :end
+            UNION ALL
+            SELECT 'credit-note', id, date, number, reason, '', amount, NULL
+            FROM credit_note
+            WHERE client_id = :client AND date BETWEEN :start AND :end
+            UNION ALL
+            SELECT 'payment', id, date, '', method, reference, amount, NULL
+            FROM payment
+            WHERE client_id = :client AND date BETWEEN :start AND :end
+        """),
+        {"client": client_id, "start": start.isoformat(), "end": end.isoformat()},
+    )
+    return [
+        (kind, rid, _day(day), number, details, ref, amount, None if due is None else _day(due))
+        for kind, rid, day, number, details, ref, amount, due in rows
+    ]
+
+
+# (id, number, issue date, due date, gross, reference, applied by as_of)
+OpenItem = tuple[int, str, date, date, int, str, int]
+
+
+def client_open_items(conn: Connection, client_id: int, as_of: date) -> list[OpenItem]:
+    """A client's invoices issued by ``as_of`` with money still owed on them that day.
+
+    The aging's reading of the ledger for one client: allocations count when
+    dated on or before ``as_of``.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT i.id, i.number, i.issue_date, i.due_date, i.gross, i.reference,
+                   COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                             WHERE a.invoice_id = i.id AND a.date <= :as_of), 0)
+            FROM invoice AS i
+            WHERE i.client_id = :client AND i.status = 'issued' AND i.issue_date <= :as_of
+        """),
+        {"client": client_id, "as_of": as_of.isoformat()},
+    )
+    return [
+        (iid, number, _day(issue), _day(due), gross, ref, applied)
+        for iid, number, issue, due, gross, ref, applied in rows
+        if gross != applied
+    ]
+
+
+# (kind 'payment' / 'credit-note', id, day, number, details, payer's reference, amount, applied by as_of)
+UnappliedReceipt = tuple[str, int, date, str, str, str, int, int]
+
+
+def client_unapplied_on(conn: Connection, client_id: int, as_of: date) -> list[UnappliedReceipt]:
+    """A client's payments and credit notes received by ``as_of`` with money not applied by then.
+
+    Together they make the money on account the aging shows for that day: an
+    allocation is never dated before the money it comes from.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT kind, id, day, number, details, ref, amount, applied FROM (
+                SELECT 'payment' AS kind, p.id AS id, p.date AS day, '' AS number,
+                       p.method AS details, p.reference AS ref, p.amount AS amount,
+                       COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                                 WHERE a.payment_id = p.id AND a.date <= :as_of), 0) AS applied
+                FROM payment AS p WHERE p.client_id = :client AND p.date <= :as_of
+                UNION ALL
+                SELECT 'credit-note', c.id, c.date, c.number, c.reason, '', c.amount,
+                       COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                                 WHERE a.credit_note_id = c.id AND a.date <= :as_of), 0)
+                FROM credit_note AS c WHERE c.client_id = :client AND c.date <= :as_of
+            )
+            WHERE amount > applied
+        """),
+        {"client": client_id, "as_of": as_of.isoformat()},
+    )
+    return [
+        (kind, rid, _day(day), number, details, ref, amount, applied)
+        for kind, rid, day, number, details, ref, amount, applied in rows
+    ]
+
+
+def client_balances(conn: Connection, as_of: date) -> list[tuple[int, str, str, int]]:
+    """Every client whose balance on ``as_of`` is not nil: (id, code, name, balance in minor units).
+
+    Balance = issued invoices dated by then less payments and credit notes dated
+    by then, which is also what the aging's row for the client adds up to.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT c.id, c.code, c.name, b.balance
+            FROM (
+                SELECT client_id, SUM(amount) AS balance FROM (
+                    SELECT client_id, gross AS amount FROM invoice NOT INDEXED
+                    WHERE status = 'issued' AND issue_date <= :as_of
+                    UNION ALL
+                    SELECT client_id, -amount FROM payment WHERE date <= :as_of
+                    UNION ALL
+                    SELECT client_id, -amount FROM credit_note WHERE date <= :as_of
+                )
+                GROUP BY client_id
+                HAVING SUM(amount) <> 0
+            ) AS b
+            JOIN client AS c ON c.id = b.client_id
+        """),
+        {"as_of": as_of.isoformat()},
+    )
+    return [(cid, code, name, int(balance)) for cid, code, name, balance in rows]
+
+
+# --- reminders: what is open to chase, who is chased, what was already sent ---------------------
+
+# (id, client id, number, issue date, due date, gross, applied by as_of, disputed, start stage)
+ChaseRow = tuple[int, int, str, date, date, int, int, bool, int | None]
+
+
+def chase_open_invoices(conn: Connection, as_of: date, due_by: date) -> list[ChaseRow]:
+    """Issued invoices with money owed on ``as_of`` and due on or before ``due_by``.
+
+    ``due_by`` is ``as_of`` less the earliest stage offset of any schedule: an
+    invoice due later cannot be at any stage yet, so it is never read. Open
+    money is the aging's (allocations dated on or before ``as_of``), with the
+    aging's scan-and-seek shape; the filter on it runs in SQL, so only the
+    few thousand open invoices of 200,000 reach Python.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT id, client_id, number, issue_date, due_date, gross, paid, disputed, chase_start_stage
+            FROM (
+                SELECT i.id AS id, i.client_id AS client_id, i.number AS number,
+                       i.issue_date AS issue_date, i.due_date AS due_date, i.gross AS gross,
+                       i.disputed AS disputed, i.chase_start_stage AS chase_start_stage,
+                       COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                                 WHERE a.invoice_id = i.id AND a.date <= :as_of), 0) AS paid
+                FROM invoice AS i NOT INDEXED
+                WHERE i.status = 'issued' AND i.issue_date <= :as_of AND i.due_date <= :due_by
+            )
+            WHERE gross > paid
+        """),
+        {"as_of": as_of.isoformat(), "due_by": due_by.isoformat()},
+    )
+    fromiso = date.fromisoformat
+    return [
+        (iid, cid, number, fromiso(issue), fromiso(due), gross, paid, bool(disputed), start)
+        for iid, cid, number, issue, due, gross, paid, disputed, start in rows
+    ]
+
+
+# (id, code, name, contact name, email, do not chase, own schedule id or None)
+ChaseClientRow = tuple[int, str, str, str, str, bool, int | None]
+
+
+def chase_clients(conn: Connection) -> list[ChaseClientRow]:
+    """Every client as planning sees it, by name (the order a plan is listed in)."""
+    rows = conn.execute(
+        text("""
+            SELECT id, code, name, contact_name, email, do_not_chase, chase_schedule_id
+            FROM client ORDER BY name COLLATE NOCASE, code
+        """)
+    )
+    return [
+        (cid, code, name, contact, email, bool(no_chase), schedule_id)
+        for cid, code, name, contact, email, no_chase, schedule_id in rows
+    ]
+
+
+# (reminder id, client id, stage key, day, invoice id or None)
+ReminderHistoryRow = tuple[int, int, str, date, int | None]
+
+
+def reminder_history(conn: Connection) -> list[ReminderHistoryRow]:
+    """Every reminder in the outbox, whatever its status, one row per invoice it covers.
+
+    The day is when it was sent, else when it was planned.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT r.id, r.client_id, r.stage_key, COALESCE(substr(r.sent_at, 1, 10), r.planned_on),
+                   ri.invoice_id
+            FROM reminder AS r LEFT JOIN reminder_invoice AS ri ON ri.reminder_id = r.id
+        """)
+    )
+    return [(rid, cid, key, _day(day), invoice_id) for rid, cid, key, day, invoice_id in rows]

@@ -177,3 +177,30 @@ def test_a_failed_upgrade_restores_the_file_and_says_so(
 
 def test_the_quick_head_is_alembics_head() -> None:
     assert quick_head() == head_revision()
+
+
+# --- migration 0002: the page size follows the company's locale --------------------------------------
+
+
+@pytest.mark.parametrize(("locale", "page_size"), [("en_US", "Letter"), ("en_GB", "A4"), ("es_MX", "Letter")])
+def test_0002_gives_letter_paper_to_letter_countries(tmp_path: Path, locale: str, page_size: str) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.sqlite"
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        command.upgrade(database.alembic_config(conn), "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO company (id, name, address, email, phone, tax_number, currency, locale, "
+            "bank_account_name, bank_iban, bank_bic, bank_account_number, bank_sort_code, invoice_prefix, "
+            "invoice_next_number, invoice_number_digits, credit_note_prefix, credit_note_next_number) "
+            "VALUES (1, 'Old Co', '', '', '', '', 'USD', ?, '', '', '', '', '', 'INV-', 1, 5, 'CN-', 1)",
+            (locale,),
+        )
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+    db = open_database(path)
+    with db.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT page_size, signatory, accent_colour FROM company").one()
+    db.close()
+    assert tuple(stored) == (page_size, "", "#1F4E79")
