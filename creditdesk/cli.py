@@ -106,6 +106,8 @@ def build_parser() -> Parser:
     )
 
     _add_document_commands(sub)
+    _add_reminder_commands(sub)
+    _add_smtp_commands(sub)
 
     gui = sub.add_parser("gui", help="open the window (the default when no command is given)")
     gui.add_argument(
@@ -493,6 +495,276 @@ COMMANDS: dict[str, Command] = {
     "letter": cmd_letter,
     "aged-debtors": cmd_aged_debtors,
 }
+
+
+# --- reminders --------------------------------------------------------------------------------------
+
+
+def _add_reminder_commands(sub: argparse._SubParsersAction[Parser]) -> None:
+    reminders = sub.add_parser("reminders", help="plan, queue and send reminders to clients who owe money")
+    actions = reminders.add_subparsers(
+        dest="reminders_command", metavar="ACTION", parser_class=Parser, required=True
+    )
+    plan = actions.add_parser("plan", help="list the reminders due, queueing nothing")
+    _add_as_of(plan)
+    plan.add_argument("--format", choices=["table", "json"], default="table")
+    queue = actions.add_parser(
+        "queue", help="put the reminders due into the outbox: drafts to review, automatic stages approved"
+    )
+    _add_as_of(queue)
+    _add_send_command(actions)
+
+
+def cmd_reminders_plan(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.domain.formats import Formats
+    from creditdesk.services.reminders import plan
+
+    def action(db: Database) -> int:
+        company = get_company(db)
+        items = plan(db, as_of)
+        if args.format == "json":
+            document = {
+                "as_of": as_of.isoformat(),
+                "currency": company.currency,
+                "reminders": [
+                    {
+                        "client_code": i.client_code,
+                        "client_name": i.client_name,
+                        "stage_key": i.stage_key,
+                        "stage": i.stage_name,
+                        "channel": i.channel.value,
+                        "automatic": i.automatic,
+                        "invoices": list(i.invoice_numbers),
+                        "total": format_plain(i.total, company.exponent),
+                        "fee": None if i.fee is None else format_plain(i.fee, company.exponent),
+                        "recipient": i.recipient,
+                        "dedupe_key": i.dedupe_key,
+                    }
+                    for i in items
+                ],
+            }
+            json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+            return EXIT_OK
+        if not items:
+            print(f"No reminders are due as of {as_of.isoformat()}.")
+            return EXIT_OK
+        formats = Formats(company.currency, company.locale, company.exponent)
+        heads = ["Code", "Client", "Stage", "Channel", "Invoices", "Total", "Recipient"]
+        body = [
+            [
+                i.client_code,
+                _clip(i.client_name, 32),
+                i.stage_name,
+                i.channel.value,
+                _clip(", ".join(i.invoice_numbers), 40),
+                formats.amount(i.total),
+                i.recipient,
+            ]
+            for i in items
+        ]
+        widths = [max(len(row[n]) for row in [heads, *body]) for n in range(len(heads))]
+        noun = "reminder" if len(items) == 1 else "reminders"
+        print(
+            f"{company.name}: {len(items)} {noun} due as of {as_of.isoformat()}, totals in {company.currency}"
+        )
+        for row in [heads, ["-" * w for w in widths], *body]:
+            cells = [
+                c.rjust(w) if n == 5 else c.ljust(w) for n, (c, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            print("  ".join(cells).rstrip())
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+def cmd_reminders_queue(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services.reminders import queue
+
+    def action(db: Database) -> int:
+        print(queue(db, as_of).describe())
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+REMINDER_COMMANDS: dict[str, Command] = {
+    "plan": cmd_reminders_plan,
+    "queue": cmd_reminders_queue,
+}
+
+
+def cmd_reminders(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    return REMINDER_COMMANDS[args.reminders_command](args, path, as_of)
+
+
+COMMANDS["reminders"] = cmd_reminders
+
+
+# --- sending reminders and the mail account ---------------------------------------------------------
+
+SEND_DESCRIPTION = (
+    "Send every approved email reminder through your mail account, over one connection. Only approved "
+    "messages are ever sent (drafts wait for review in the outbox); --approved-only spells that out and "
+    "changes nothing. Letters and phone calls are never emailed. Exit code 1 when a message failed, the "
+    "server refused the login or could not be reached."
+)
+PASSWORD_STDIN_HELP = (
+    "read the mail password from the first line of standard input "
+    "(for computers without a password store, or to use another one just this once)"
+)
+
+
+def _add_send_command(actions: argparse._SubParsersAction[Parser]) -> None:
+    send = actions.add_parser("send", help="send the approved email reminders", description=SEND_DESCRIPTION)
+    send.add_argument(
+        "--approved-only", action="store_true", help="send approved messages only (what send always does)"
+    )
+    send.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="send what was planned up to this day (default: today)",
+    )
+    send.add_argument("--password-stdin", action="store_true", help=PASSWORD_STDIN_HELP)
+
+
+def _add_smtp_commands(sub: argparse._SubParsersAction[Parser]) -> None:
+    smtp = sub.add_parser("smtp", help="set up and test the mail account reminders are sent from")
+    actions = smtp.add_subparsers(dest="smtp_command", metavar="ACTION", parser_class=Parser, required=True)
+    settings = actions.add_parser(
+        "set",
+        help="save the mail server settings (the password goes to the system keyring, never the file)",
+    )
+    settings.add_argument("--host", required=True, help="the mail server, e.g. smtp.example.com")
+    settings.add_argument(
+        "--port", type=positive_int, help="default: 587 for starttls, 465 for ssl, 25 for plain"
+    )
+    settings.add_argument(
+        "--security",
+        choices=["starttls", "ssl", "plain"],
+        default="starttls",
+        help="starttls (default) or ssl; plain only for a relay on this computer",
+    )
+    settings.add_argument("--username", default="", help="the login, often your email address")
+    settings.add_argument("--from", dest="from_address", required=True, metavar="ADDRESS")
+    settings.add_argument("--from-name", default="", metavar="NAME", help="e.g. your company's name")
+    settings.add_argument("--reply-to", default="", metavar="ADDRESS")
+    settings.add_argument("--bcc-me", action="store_true", help="send yourself a copy of every reminder")
+    settings.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    test = actions.add_parser("test", help="send a short test message and show the server's answer")
+    test.add_argument("--to", required=True, metavar="ADDRESS")
+    test.add_argument("--password-stdin", action="store_true", help=PASSWORD_STDIN_HELP)
+
+
+def _password_from_stdin() -> str:
+    """The first line of standard input; never echoed, never put into a message."""
+    from creditdesk.domain.errors import ValidationError
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise ValidationError("--password-stdin was given but standard input held no password")
+    return password
+
+
+CLI_NO_KEYRING = (
+    "No password store (keyring) was found on this computer, so the password was not saved: give it with "
+    "--password-stdin each time you run 'creditdesk reminders send' or 'creditdesk smtp test'."
+)
+
+
+def cmd_smtp_set(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.mail.secrets import PasswordPlace
+    from creditdesk.mail.smtp import USUAL_PORTS, Security
+    from creditdesk.services.smtp_settings import SmtpForm, password_for, save_smtp_settings
+
+    security = Security(args.security)
+    form = SmtpForm(
+        host=args.host,
+        port=args.port or USUAL_PORTS[security],
+        security=security,
+        username=args.username,
+        from_name=args.from_name,
+        from_address=args.from_address,
+        reply_to=args.reply_to,
+        bcc_me=args.bcc_me,
+    )
+    password = _password_from_stdin() if args.password_stdin else None
+
+    def action(db: Database) -> int:
+        saved = save_smtp_settings(db, form, password)
+        config = form.config()
+        login = f" as {config.username}" if config.username else " without a login"
+        print(f"Saved the email settings: {config.security.value} to {config.host}:{config.port}{login}")
+        for warning in saved.warnings:
+            print(f"Warning: {warning.message}")
+        if saved.password_place is PasswordPlace.MEMORY:
+            print(CLI_NO_KEYRING)
+        elif saved.password_place is not None:
+            print(saved.password_message)
+        elif config.username and password_for(config) is None:
+            print(f"No password is saved for {config.username} yet: run this again with --password-stdin")
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+def cmd_smtp_test(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services import smtp_settings
+
+    password = _password_from_stdin() if args.password_stdin else None
+
+    def action(db: Database) -> int:
+        reply = smtp_settings.test_email(db, args.to, password)
+        print(f"Test message sent to {args.to.strip()}; the server answered: {reply}")
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+def cmd_reminders_send(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from datetime import datetime
+
+    from creditdesk.domain.errors import ValidationError
+    from creditdesk.services.sending import approved_email_ids, describe, send_approved
+    from creditdesk.services.smtp_settings import password_for, smtp_form
+
+    typed = _password_from_stdin() if args.password_stdin else None
+
+    def action(db: Database) -> int:
+        password = typed
+        form = smtp_form(db)
+        if password is None and form is not None and form.username:
+            password = password_for(form.config())
+            if password is None and approved_email_ids(db, as_of):
+                raise ValidationError(
+                    f"no password is saved for {form.username} on this computer; save it with "
+                    "'creditdesk smtp set … --password-stdin' or give it to this command "
+                    "with --password-stdin"
+                )
+        summary = send_approved(db, as_of=as_of, now=lambda: datetime.now().astimezone(), password=password)
+        if summary.ok:
+            print(describe(summary))
+            return EXIT_OK
+        print(f"creditdesk: {describe(summary)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+    return _with_db(path, action)
+
+
+REMINDER_COMMANDS["send"] = cmd_reminders_send
+SMTP_COMMANDS: dict[str, Command] = {"set": cmd_smtp_set, "test": cmd_smtp_test}
+
+
+def cmd_smtp(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    return SMTP_COMMANDS[args.smtp_command](args, path, as_of)
+
+
+COMMANDS["smtp"] = cmd_smtp
 
 
 if __name__ == "__main__":  # pragma: no cover

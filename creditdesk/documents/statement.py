@@ -13,6 +13,7 @@ from creditdesk.documents.flowables import AtFoot, CutLine
 from creditdesk.documents.fonts import BOLD
 from creditdesk.documents.layout import Sheet, content_width, render
 from creditdesk.documents.model import EntryKind, StatementDocument, StatementLine, StatementStyle
+from creditdesk.documents.payment import bank_facts
 from creditdesk.documents.styles import (
     BODY,
     CELL,
@@ -58,6 +59,21 @@ def _story(doc: StatementDocument, width: float) -> list[Flowable]:
         Spacer(1, 6 * mm),
         AtFoot(_remittance_slip(doc, width)),
     ]
+
+
+def _pay_to(doc: StatementDocument) -> str:
+    """Who to pay and how: the bank details when there are some (the slip sits beside a transfer)."""
+    branding = doc.branding
+    payee = f"<b>{escape(branding.name)}</b>"
+    # The account name is worth printing only when it differs from the name just above it.
+    facts = [f for f in bank_facts(branding.bank) if f != ("Account name", branding.name)]
+    if facts:
+        return (
+            payee + "<br/>" + " · ".join(f"{escape(label)} <b>{escape(value)}</b>" for label, value in facts)
+        )
+    if branding.address.strip():
+        payee += f"<br/>{escape(one_line(branding.address))}"
+    return payee
 
 
 def _heading(doc: StatementDocument, width: float) -> list[Flowable]:
@@ -242,14 +258,11 @@ def _remittance_slip(doc: StatementDocument, width: float) -> Table:
     branding = doc.branding
     colour = branding.accent_colour
     half = width / 2
-    payee = escape(branding.name)
-    if branding.address.strip():
-        payee += f"<br/>{escape(one_line(branding.address))}"
     left: list[Flowable] = [
         Paragraph("REMITTANCE ADVICE", title_style(colour, 11)),
         Spacer(1, 4),
         Paragraph("Pay to", LABEL),
-        Paragraph(payee, BODY),
+        Paragraph(_pay_to(doc), BODY),
         Spacer(1, 4),
         facts_table(
             [
