@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -193,6 +194,8 @@ def _add_as_of(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int:
+    # Batch statements start worker processes; a frozen build must let them run as workers.
+    multiprocessing.freeze_support()
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
         return cmd_gui(args)
@@ -210,6 +213,11 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int
     except KeyboardInterrupt:
         print("creditdesk: interrupted; nothing was half-written", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (`creditdesk aging | head`): not an error worth a word.
+        # Point stdout at devnull so the interpreter's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if os.environ.get("CREDITDESK_DEBUG"):
             raise

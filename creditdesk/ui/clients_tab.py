@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -39,6 +40,9 @@ from PySide6.QtWidgets import (
 from creditdesk.domain.errors import NotFoundError
 from creditdesk.services.client_view import ClientDetail, client_detail, client_rows
 from creditdesk.services.clients import archive_client
+from creditdesk.services.invoice_document import safe_file_part
+from creditdesk.services.letters import letter_pdf
+from creditdesk.services.statements import statement_file_name, statement_pdf
 from creditdesk.ui import client_dialog, note_dialog
 from creditdesk.ui.clients_model import (
     BALANCE,
@@ -65,6 +69,8 @@ from creditdesk.ui.clients_model import (
 )
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.pdf_preview import preview_pdf
+from creditdesk.ui.statement_dialog import LETTER_TITLES, LetterDialog, StatementDialog
 from creditdesk.ui.workers import run_in_background
 
 ZERO = Decimal(0)
@@ -154,6 +160,8 @@ class ClientDetailPane(QWidget):
     note_clicked = Signal()
     new_invoice_clicked = Signal()
     record_payment_clicked = Signal()
+    statement_clicked = Signal()
+    letter_clicked = Signal()
     invoice_activated = Signal(int)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -201,6 +209,10 @@ class ClientDetailPane(QWidget):
         self.new_invoice_button = QPushButton("New inv&oice…")
         self.payment_button = QPushButton("Record &payment…")
         self.payment_button.setToolTip("Record money received from this client")
+        self.statement_button = QPushButton("State&ment…")
+        self.statement_button.setToolTip("Preview a statement of account to print or save (Ctrl+P)")
+        self.letter_button = QPushButton("Le&tter…")
+        self.letter_button.setToolTip("Preview a reminder or final demand for what is overdue")
 
         title_row = QHBoxLayout()
         title_row.setSpacing(8)
@@ -297,6 +309,13 @@ class ClientDetailPane(QWidget):
         self.timeline_page = _WithEmptyText(self.timeline_view)
         self.tables.addTab(self.invoices_page, "Open invoices")
         self.tables.addTab(self.timeline_page, "Timeline")
+        # Documents about the account sit over its invoices, leaving the title row room for long names.
+        documents = QWidget()
+        documents_row = QHBoxLayout(documents)
+        documents_row.setContentsMargins(0, 0, 0, 4)
+        documents_row.addWidget(self.statement_button)
+        documents_row.addWidget(self.letter_button)
+        self.tables.setCornerWidget(documents, Qt.Corner.TopRightCorner)
 
         body = QHBoxLayout()
         body.setSpacing(12)
@@ -323,6 +342,8 @@ class ClientDetailPane(QWidget):
         self.archive_button.clicked.connect(self.archive_clicked)
         self.new_invoice_button.clicked.connect(self.new_invoice_clicked)
         self.payment_button.clicked.connect(self.record_payment_clicked)
+        self.statement_button.clicked.connect(self.statement_clicked)
+        self.letter_button.clicked.connect(self.letter_clicked)
 
     def _value_label(self) -> QLabel:
         label = QLabel()
@@ -509,6 +530,7 @@ class ClientsTab(QWidget):
     new_invoice_requested = Signal(int)  # client id
     record_payment_requested = Signal(int)  # client id
     open_invoice_requested = Signal(int)  # invoice id (double-click in open invoices or the timeline)
+    status_message = Signal(str)  # a short note for the window's status bar
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -608,6 +630,8 @@ class ClientsTab(QWidget):
         pane.archive_clicked.connect(self.on_archive_clicked)
         pane.new_invoice_clicked.connect(self.on_new_invoice_clicked)
         pane.record_payment_clicked.connect(self.on_record_payment_clicked)
+        pane.statement_clicked.connect(self.preview_document)
+        pane.letter_clicked.connect(self.on_letter_clicked)
         pane.invoice_activated.connect(self.open_invoice_requested)
         events = workspace.events
         events.clients_changed.connect(self.reload)
@@ -867,6 +891,8 @@ class ClientsTab(QWidget):
             ("Log note…", lambda: note_dialog.log_note(self.workspace, self, client_id)),
             ("New invoice…", lambda: self.new_invoice_requested.emit(client_id)),
             ("Record payment…", lambda: self.record_payment_requested.emit(client_id)),
+            ("Statement…", lambda: self.statement_for(client_id)),
+            ("Letter…", lambda: self.letter_for(client_id)),
         ]
         for text, slot in actions:
             action = QAction(text, menu)
@@ -891,6 +917,68 @@ class ClientsTab(QWidget):
     def on_record_payment_clicked(self) -> None:
         if self._client_id is not None:
             self.record_payment_requested.emit(self._client_id)
+
+    def _names(self, client_id: int) -> tuple[str, str] | None:
+        """(code, name) of a client in the list, or None if it is not there."""
+        row = self.model.row_of(client_id)
+        if row is None:
+            return None
+        client = self.model.client(row)
+        return client.code, client.name
+
+    def preview_document(self) -> None:
+        """A statement for the client shown (Ctrl+P)."""
+        if self._client_id is None:
+            self.status_message.emit("Select a client to preview a statement")
+            return
+        self.statement_for(self._client_id)
+
+    def statement_for(self, client_id: int) -> None:
+        names = self._names(client_id)
+        if names is None:
+            return
+        code, name = names
+        dialog = StatementDialog(self.workspace, name, self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            request = dialog.request()
+        finally:
+            dialog.deleteLater()
+        db = self.workspace.db
+        preview_pdf(
+            self,
+            lambda: statement_pdf(db, client_id, request),
+            f"Statement — {name}",
+            statement_file_name(code, request.statement_date),
+            self.detail_pane.set_busy,
+        )
+
+    def on_letter_clicked(self) -> None:
+        if self._client_id is not None:
+            self.letter_for(self._client_id)
+
+    def letter_for(self, client_id: int) -> None:
+        names = self._names(client_id)
+        if names is None:
+            return
+        code, name = names
+        dialog = LetterDialog(self.workspace, name, self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            kind, as_of = dialog.kind, dialog.letter_date
+        finally:
+            dialog.deleteLater()
+        db = self.workspace.db
+        title = LETTER_TITLES[kind]
+        preview_pdf(
+            self,
+            lambda: letter_pdf(db, client_id, as_of, kind),
+            f"{title} — {name}",
+            f"{title} {safe_file_part(code)} {as_of.isoformat()}.pdf",
+            self.detail_pane.set_busy,
+        )
 
     def on_archive_clicked(self) -> None:
         detail = self.detail_pane.detail

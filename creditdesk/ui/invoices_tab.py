@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.invoice import InvoiceState
+from creditdesk.services.invoice_document import invoice_file_name, invoice_pdf
 from creditdesk.services.invoice_list import InvoiceTable, StatusFilter, invoice_table
 from creditdesk.ui import credit_note_dialog, invoice_dialog, payment_dialog
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.invoices_model import COLUMNS, ISSUED, PAINT_FIRST_MS, InvoicesModel
+from creditdesk.ui.pdf_preview import preview_pdf, save_pdf
 from creditdesk.ui.workers import run_in_background
 
 STATUS_CHOICES: tuple[tuple[str, StatusFilter, str], ...] = (
@@ -142,6 +144,7 @@ class InvoicesTab(QWidget):
             self.allocate_action,
         ):
             bottom.addWidget(_button_for(action))
+        bottom.addWidget(self._pdf_button())
         bottom.addStretch(1)
         bottom.addWidget(_button_for(self.delete_action))
         layout = QVBoxLayout(self)
@@ -206,6 +209,26 @@ class InvoicesTab(QWidget):
         self.show_client_action = a(
             "Show clien&t", "Open the client on the Clients tab", self.on_show_client_clicked
         )
+        # No mnemonics: every letter of these is taken by the menus, the tabs or the buttons beside.
+        self.preview_action = a(
+            "Preview PDF",
+            "See the invoice as it prints, then print or save it (Ctrl+P)",
+            self.preview_document,
+        )
+        self.save_pdf_action = a("Save PDF…", "Save the invoice as a PDF file", self.on_save_pdf_clicked)
+
+    def _pdf_button(self) -> QPushButton:
+        """Preview and Save as PDF behind one button: the row has no room for two more at 900 pixels."""
+        button = QPushButton("PDF")
+        button.setToolTip("Preview the invoice as it prints (Ctrl+P), or save it as a PDF file")
+        button.setAutoDefault(False)
+        menu = QMenu(button)
+        menu.addAction(self.preview_action)
+        menu.addAction(self.save_pdf_action)
+        button.setMenu(menu)
+        self.preview_action.changed.connect(lambda: button.setEnabled(self.preview_action.isEnabled()))
+        button.setEnabled(self.preview_action.isEnabled())
+        return button
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -314,6 +337,8 @@ class InvoicesTab(QWidget):
         self.void_action.setEnabled(state in ISSUED_STATES)
         self.credit_note_action.setEnabled(state in ISSUED_STATES)
         self.show_client_action.setEnabled(selected is not None)
+        self.preview_action.setEnabled(selected is not None)
+        self.save_pdf_action.setEnabled(selected is not None)
 
     # -- what the table says ---------------------------------------------------------------------
     def _status(self) -> StatusFilter:
@@ -394,6 +419,9 @@ class InvoicesTab(QWidget):
         for action in (self.open_action, self.issue_action, self.void_action, self.credit_note_action):
             menu.addAction(action)
         menu.addSeparator()
+        menu.addAction(self.preview_action)
+        menu.addAction(self.save_pdf_action)
+        menu.addSeparator()
         for action in (self.record_payment_action, self.allocate_action, self.show_client_action):
             menu.addAction(action)
         menu.addSeparator()
@@ -453,6 +481,40 @@ class InvoicesTab(QWidget):
         selected = self._selected()
         if selected is not None:
             self.workspace.events.show_client.emit(selected[1])
+
+    def _selected_number(self) -> str | None:
+        index = self.table_view.currentIndex()
+        row = self.model.table_row(index.row()) if index.isValid() else None
+        table = self.model.table
+        return None if row is None or table is None else table.numbers[row]
+
+    def preview_document(self) -> None:
+        """The selected invoice as it prints (Ctrl+P), made in the background."""
+        selected, number = self._selected(), self._selected_number()
+        if selected is None or number is None:
+            self.status_message.emit("Select an invoice to preview it")
+            return
+        db, invoice_id = self.workspace.db, selected[0]
+        preview_pdf(
+            self,
+            lambda: invoice_pdf(db, invoice_id),
+            f"Invoice {number}",
+            invoice_file_name(number),
+            self._set_busy,
+        )
+
+    def on_save_pdf_clicked(self) -> None:
+        selected, number = self._selected(), self._selected_number()
+        if selected is None or number is None:
+            return
+        db, invoice_id = self.workspace.db, selected[0]
+        save_pdf(
+            self,
+            lambda: invoice_pdf(db, invoice_id),
+            invoice_file_name(number),
+            lambda path: self.status_message.emit(f"Invoice {number} saved as {path}"),
+            self._set_busy,
+        )
 
 
 def _button_for(action: QAction) -> QPushButton:

@@ -22,8 +22,16 @@ from PySide6.QtWidgets import (
 from creditdesk import __version__
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.services.aging import CompanyFigures, company_figures
+from creditdesk.services.company import get_company
 from creditdesk.services.maintenance import backup_database
-from creditdesk.ui import client_dialog, credit_note_dialog, invoice_dialog, payment_dialog
+from creditdesk.ui import (
+    batch_dialog,
+    client_dialog,
+    company_dialog,
+    credit_note_dialog,
+    invoice_dialog,
+    payment_dialog,
+)
 from creditdesk.ui.aging_tab import AgingTab
 from creditdesk.ui.clients_tab import ClientsTab
 from creditdesk.ui.context import Workspace
@@ -71,6 +79,8 @@ class MainWindow(QMainWindow):
         self.clients_tab.new_invoice_requested.connect(self.on_new_invoice_for_client)
         self.clients_tab.record_payment_requested.connect(self.on_record_payment_for_client)
         self.aging_tab.status_message.connect(self.show_message)
+        self.invoices_tab.status_message.connect(self.show_message)
+        self.clients_tab.status_message.connect(self.show_message)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         self._aging_loaded = False
         self._load_later: list[ClientsTab | InvoicesTab] = []
@@ -130,6 +140,24 @@ class MainWindow(QMainWindow):
             "Open another company file",
         )
         self.backup_action = a("&Backup…", self.on_backup, None, "Save a copy of this company file")
+        self.company_settings_action = a(
+            "&Company settings…",
+            self.on_company_settings,
+            None,
+            "Your letterhead, bank details and the look of printed documents",
+        )
+        self.print_preview_action = a(
+            "&Print preview…",
+            self.on_print_preview,
+            QKeySequence.StandardKey.Print,
+            "Preview the selected invoice, the client's statement or the aged debtors report",
+        )
+        self.batch_statements_action = a(
+            "Batch s&tatements…",
+            self.on_batch_statements,
+            None,
+            "Write a statement for every client with a balance, ready to print and post",
+        )
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "Close CreditDesk")
         self.about_action = a("&About CreditDesk", self.on_about)
         self.tab_actions = [
@@ -150,6 +178,11 @@ class MainWindow(QMainWindow):
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.company_settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.print_preview_action)
+        file_menu.addAction(self.batch_statements_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
@@ -290,6 +323,22 @@ class MainWindow(QMainWindow):
         if box is not None:
             box.setFocus(Qt.FocusReason.ShortcutFocusReason)
             box.selectAll()
+
+    def on_company_settings(self) -> None:
+        if company_dialog.edit_company(self.workspace, self):
+            # The name may have changed; currency and locale are not edited there.
+            self.workspace.company = get_company(self.workspace.db)
+            self.setWindowTitle(f"{self.workspace.company.name} — CreditDesk")
+            self.show_message("Company settings saved")
+
+    def on_print_preview(self) -> None:
+        """Ctrl+P: the document that goes with what the current tab shows."""
+        tab = self.tabs.currentWidget()
+        if isinstance(tab, ClientsTab | InvoicesTab | AgingTab):
+            tab.preview_document()
+
+    def on_batch_statements(self) -> None:
+        batch_dialog.batch_statements(self.workspace, self)
 
     def on_refresh(self) -> None:
         self.workspace.changed()

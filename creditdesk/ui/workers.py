@@ -107,3 +107,33 @@ def wait_for_background_work(timeout_ms: int = 30000) -> bool:
         running = set(_pending)
     _, not_done = futures.wait(running, timeout=timeout_ms / 1000)
     return not not_done
+
+
+class Progress:
+    """How far a background job has got, and whether it should stop; safe across threads.
+
+    The worker thread calls ``report`` and ``cancelled``; the window polls
+    ``snapshot`` from a timer and calls ``cancel``. Nothing here touches Qt,
+    so the worker never emits a signal or reaches a widget.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = 0
+        self._total = 0
+        self._cancel = threading.Event()
+
+    def report(self, done: int, total: int) -> None:
+        with self._lock:
+            self._done, self._total = done, total
+
+    def snapshot(self) -> tuple[int, int]:
+        """(done, total) as last reported."""
+        with self._lock:
+            return self._done, self._total
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
