@@ -577,4 +577,7 @@ def test_replaying_day_by_day_sends_every_stage_in_order(
         missing = set(range(got[-1] + 1 if got else 0)) - set(got) - expected_skips
         assert all(schedule.stages[m].courtesy for m in missing), (got, missing)
         if inv.open_amount >= schedule.min_amount:
-            assert got and got[-1] == last, got  # nothing is left stuck
+            # Nothing is left stuck: the only stages never reached are before-due courtesies,
+            # which the minimum gap may push past the due date (and then they are skipped).
+            reached = got[-1] if got else start_at - 1
+            assert all(schedule.stages[m].courtesy for m in range(reached + 1, last + 1)), got
