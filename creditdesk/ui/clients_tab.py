@@ -43,7 +43,7 @@ from creditdesk.services.clients import archive_client
 from creditdesk.services.invoice_document import safe_file_part
 from creditdesk.services.letters import letter_pdf
 from creditdesk.services.statements import statement_file_name, statement_pdf
-from creditdesk.ui import client_dialog, note_dialog
+from creditdesk.ui import chasing_dialog, client_dialog, note_dialog
 from creditdesk.ui.clients_model import (
     BALANCE,
     CODE,
@@ -162,6 +162,7 @@ class ClientDetailPane(QWidget):
     record_payment_clicked = Signal()
     statement_clicked = Signal()
     letter_clicked = Signal()
+    chasing_clicked = Signal()
     invoice_activated = Signal(int)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -213,6 +214,10 @@ class ClientDetailPane(QWidget):
         self.statement_button.setToolTip("Preview a statement of account to print or save (Ctrl+P)")
         self.letter_button = QPushButton("Le&tter…")
         self.letter_button.setToolTip("Preview a reminder or final demand for what is overdue")
+        self.chasing_button = QPushButton("C&hasing…")
+        self.chasing_button.setToolTip(
+            "This client's reminder schedule, do-not-chase, and where late invoices start"
+        )
 
         title_row = QHBoxLayout()
         title_row.setSpacing(8)
@@ -315,6 +320,7 @@ class ClientDetailPane(QWidget):
         documents_row.setContentsMargins(0, 0, 0, 4)
         documents_row.addWidget(self.statement_button)
         documents_row.addWidget(self.letter_button)
+        documents_row.addWidget(self.chasing_button)
         self.tables.setCornerWidget(documents, Qt.Corner.TopRightCorner)
 
         body = QHBoxLayout()
@@ -344,6 +350,7 @@ class ClientDetailPane(QWidget):
         self.payment_button.clicked.connect(self.record_payment_clicked)
         self.statement_button.clicked.connect(self.statement_clicked)
         self.letter_button.clicked.connect(self.letter_clicked)
+        self.chasing_button.clicked.connect(self.chasing_clicked)
 
     def _value_label(self) -> QLabel:
         label = QLabel()
@@ -632,6 +639,7 @@ class ClientsTab(QWidget):
         pane.record_payment_clicked.connect(self.on_record_payment_clicked)
         pane.statement_clicked.connect(self.preview_document)
         pane.letter_clicked.connect(self.on_letter_clicked)
+        pane.chasing_clicked.connect(self.on_chasing_clicked)
         pane.invoice_activated.connect(self.open_invoice_requested)
         events = workspace.events
         events.clients_changed.connect(self.reload)
@@ -893,6 +901,7 @@ class ClientsTab(QWidget):
             ("Record payment…", lambda: self.record_payment_requested.emit(client_id)),
             ("Statement…", lambda: self.statement_for(client_id)),
             ("Letter…", lambda: self.letter_for(client_id)),
+            ("Chasing…", lambda: chasing_dialog.edit_chasing(self.workspace, self, client_id)),
         ]
         for text, slot in actions:
             action = QAction(text, menu)
@@ -953,6 +962,10 @@ class ClientsTab(QWidget):
             statement_file_name(code, request.statement_date),
             self.detail_pane.set_busy,
         )
+
+    def on_chasing_clicked(self) -> None:
+        if self._client_id is not None:
+            chasing_dialog.edit_chasing(self.workspace, self, self._client_id)
 
     def on_letter_clicked(self) -> None:
         if self._client_id is not None:

@@ -31,15 +31,18 @@ from creditdesk.ui import (
     credit_note_dialog,
     invoice_dialog,
     payment_dialog,
+    schedule_dialog,
+    smtp_dialog,
 )
 from creditdesk.ui.aging_tab import AgingTab
 from creditdesk.ui.clients_tab import ClientsTab
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.invoices_tab import InvoicesTab
+from creditdesk.ui.outbox_tab import OutboxTab
 from creditdesk.ui.workers import run_in_background
 
-CLIENTS, INVOICES, AGING = 0, 1, 2
+CLIENTS, INVOICES, AGING, OUTBOX = 0, 1, 2, 3
 
 
 class MainWindow(QMainWindow):
@@ -61,11 +64,13 @@ class MainWindow(QMainWindow):
         self.clients_tab = ClientsTab(workspace)
         self.invoices_tab = InvoicesTab(workspace)
         self.aging_tab = AgingTab(workspace)
+        self.outbox_tab = OutboxTab(workspace)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.clients_tab, "&Clients")
         self.tabs.addTab(self.invoices_tab, "&Invoices")
         self.tabs.addTab(self.aging_tab, "&Aging")
+        self.tabs.addTab(self.outbox_tab, "&Outbox")
         self.setCentralWidget(self.tabs)
 
         self._build_actions()
@@ -81,6 +86,8 @@ class MainWindow(QMainWindow):
         self.aging_tab.status_message.connect(self.show_message)
         self.invoices_tab.status_message.connect(self.show_message)
         self.clients_tab.status_message.connect(self.show_message)
+        self.outbox_tab.status_message.connect(self.show_message)
+        self.outbox_tab.waiting_changed.connect(self.on_outbox_tab_waiting_changed)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         self._aging_loaded = False
         self._load_later: list[ClientsTab | InvoicesTab] = []
@@ -158,6 +165,18 @@ class MainWindow(QMainWindow):
             None,
             "Write a statement for every client with a balance, ready to print and post",
         )
+        self.email_settings_action = a(
+            "&Email account…",
+            self.on_email_settings,
+            None,
+            "The mail server and address reminders are sent from",
+        )
+        self.schedules_action = a(
+            "&Chasing schedules…",
+            self.on_chasing_schedules,
+            None,
+            "When reminders go out and what they say",
+        )
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "Close CreditDesk")
         self.about_action = a("&About CreditDesk", self.on_about)
         self.tab_actions = [
@@ -167,7 +186,7 @@ class MainWindow(QMainWindow):
                 f"Ctrl+{i + 1}",
                 f"Show the {name[1:]} tab",
             )
-            for i, name in enumerate(("&Clients", "&Invoices", "&Aging"))
+            for i, name in enumerate(("&Clients", "&Invoices", "&Aging", "&Outbox"))
         ]
 
     def _build_menus(self) -> None:
@@ -204,6 +223,9 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.refresh_action)
+        settings_menu = bar.addMenu("&Settings")
+        settings_menu.addAction(self.email_settings_action)
+        settings_menu.addAction(self.schedules_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -250,6 +272,7 @@ class MainWindow(QMainWindow):
         first.loaded.connect(self._load_the_rest)
         self.refresh_figures()  # starts today's aging, which the client list shares
         first.reload()
+        self.outbox_tab.reload()  # a small read; its count belongs in the tab's title from the start
         if self.tabs.currentIndex() == AGING:  # otherwise the aging waits until it is first shown
             self._load_aging()
 
@@ -293,6 +316,12 @@ class MainWindow(QMainWindow):
         if index == AGING:
             self._load_aging()
 
+    def on_outbox_tab_waiting_changed(self, waiting: int) -> None:
+        self.tabs.setTabText(OUTBOX, f"&Outbox ({waiting:,})" if waiting else "&Outbox")
+        self.tabs.setTabToolTip(
+            OUTBOX, f"{waiting:,} reminders waiting: drafts to review, approved, or failed" if waiting else ""
+        )
+
     def on_new_invoice(self) -> None:
         invoice_dialog.new_invoice(self.workspace, self)
 
@@ -331,10 +360,18 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{self.workspace.company.name} — CreditDesk")
             self.show_message("Company settings saved")
 
+    def on_email_settings(self) -> None:
+        message = smtp_dialog.edit_smtp(self.workspace, self)
+        if message:
+            self.show_message(message)
+
+    def on_chasing_schedules(self) -> None:
+        schedule_dialog.edit_schedules(self.workspace, self)
+
     def on_print_preview(self) -> None:
         """Ctrl+P: the document that goes with what the current tab shows."""
         tab = self.tabs.currentWidget()
-        if isinstance(tab, ClientsTab | InvoicesTab | AgingTab):
+        if isinstance(tab, ClientsTab | InvoicesTab | AgingTab | OutboxTab):
             tab.preview_document()
 
     def on_batch_statements(self) -> None:
@@ -382,6 +419,7 @@ class MainWindow(QMainWindow):
             "clients/header": self.clients_tab.table_view.horizontalHeader(),
             "invoices/header": self.invoices_tab.table_view.horizontalHeader(),
             "aging/splitter": self.aging_tab.splitter,
+            "outbox/header": self.outbox_tab.table_view.horizontalHeader(),
         }
 
     def restore_state(self, settings: QSettings) -> None:
