@@ -21,6 +21,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from creditdesk.domain.aging import sort_key
 from creditdesk.domain.allocation import natural_key
 from creditdesk.domain.chasing import Channel
 from creditdesk.domain.errors import NotFoundError, ValidationError
@@ -191,9 +192,9 @@ def outbox_rows(db: Database, filters: OutboxFilters | None = None) -> list[Outb
             )
             .join(Client, Client.id == Reminder.client_id)
             .where(*_conditions(filters))
-            .order_by(Reminder.planned_on.desc(), func.lower(Client.name), Reminder.id)
+            .order_by(Reminder.planned_on.desc(), Reminder.id)
         )
-        return [
+        rows = [
             OutboxRow(
                 row[0],
                 row[1],
@@ -211,6 +212,9 @@ def outbox_rows(db: Database, filters: OutboxFilters | None = None) -> list[Outb
             )
             for row in session.execute(query)
         ]
+    # Newest day first, then names as people sort them (Böhm beside Bohm, not after Brückner).
+    rows.sort(key=lambda r: (-r.planned_on.toordinal(), sort_key(r.client_name), r.id))
+    return rows
 
 
 def counts_by_status(db: Database) -> dict[ReminderStatus, int]:
