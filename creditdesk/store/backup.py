@@ -1,4 +1,4 @@
-"""Copies of a company file made with SQLite's online backup API.
+"""Copies of a company file made with SQLite's online backup API, and checks of such copies.
 
 A plain file copy of a database in WAL mode can miss committed pages still in
 the ``-wal`` file, or catch a page half-written; the backup API cannot.
@@ -10,12 +10,30 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import Connection, create_engine
+from sqlalchemy.exc import DBAPIError
 
 from creditdesk.domain.errors import DatabaseError
+from creditdesk.store.integrity import ledger_problems, sqlite_problems
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Files SQLite keeps beside a database; a stale one would be applied to a new file of the same name.
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI for ``path``; quoted, so a '#' or '?' in a folder name is not taken for syntax."""
+    return f"file:{quote(str(Path(path).resolve()))}?mode=ro"
 
 
 def copy_database(source: Path, target: Path, *, overwrite: bool = False) -> Path:
-    """Copy ``source`` to ``target`` consistently; refuse to overwrite unless asked."""
+    """Copy ``source`` to ``target`` consistently; refuse to overwrite unless asked.
+
+    The copy is written beside ``target`` and renamed into place, so a crash
+    never leaves a half-written file under the final name.
+    """
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise DatabaseError(f"There is no company file at {source}.")
@@ -25,10 +43,9 @@ def copy_database(source: Path, target: Path, *, overwrite: bool = False) -> Pat
         raise DatabaseError("A backup cannot be written over the company file itself.")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
+    remove_with_sidecars(partial)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             dst = sqlite3.connect(partial)
             try:
@@ -44,10 +61,19 @@ def copy_database(source: Path, target: Path, *, overwrite: bool = False) -> Pat
         else:
             os.replace(partial, target)
     except sqlite3.Error as exc:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+        remove_with_sidecars(partial)
         raise DatabaseError(f"Copying {source.name} to {target} failed: {exc}") from exc
     return target
+
+
+def remove_with_sidecars(path: Path) -> None:
+    for name in (path.name, *(path.name + suffix for suffix in SIDECARS)):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(name).unlink()
+
+
+def has_sidecars(path: Path) -> bool:
+    return any(path.with_name(path.name + suffix).exists() for suffix in SIDECARS)
 
 
 def _replace_in_place(copy: Path, target: Path) -> None:
@@ -62,3 +88,45 @@ def _replace_in_place(copy: Path, target: Path) -> None:
     finally:
         src.close()
     copy.unlink()
+
+
+def stored_revision(conn: Connection) -> str | None:
+    if not conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first():
+        return None
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return None if row is None else str(row[0])
+
+
+def copy_problems(path: Path, known_revisions: frozenset[str]) -> tuple[str | None, list[str]]:
+    """(schema revision, problems) of a copy, read without writing to it; problems say "it" for the file.
+
+    Problems are SQLite's own (page damage, dangling keys), then "not a
+    CreditDesk file" or "from a newer CreditDesk", then every ledger rule, so
+    a person can tell a torn file from a file with a bad allocation in it.
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            return None, ["it is not a CreditDesk company file or backup"]
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(read_only_uri(path), uri=True))
+    try:
+        with engine.connect() as conn:
+            problems = sqlite_problems(conn)
+            if problems:
+                return None, problems
+            revision = stored_revision(conn)
+            if revision is None:
+                return None, ["it is an SQLite file but not a CreditDesk company file"]
+            if revision not in known_revisions:
+                return revision, [
+                    "it was saved by a newer version of CreditDesk; "
+                    "install the latest CreditDesk to restore it"
+                ]
+            return revision, ledger_problems(conn)
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        return None, [f"it is damaged ({reason})"]
+    finally:
+        engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -164,8 +165,7 @@ def _upgrade(engine: Engine, path: Path) -> None:
             ) from None
     backup = _safety_copy(path, current) if current is not None else None
     try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(conn), "head")
+        _migrate(engine, command.upgrade)
     except Exception as exc:
         engine.dispose()
         if backup is not None:
@@ -174,6 +174,29 @@ def _upgrade(engine: Engine, path: Path) -> None:
                 f"Upgrading {path.name} failed ({exc}). It has been restored from {backup}."
             ) from exc
         raise DatabaseError(f"Creating the company file {path} failed: {exc}") from exc
+
+
+def _migrate(engine: Engine, upgrade: Callable[[Config, str], None]) -> None:
+    """Run the migrations in one transaction with foreign keys off, then check every key.
+
+    A batch migration rebuilds a table (copy, drop, rename); with foreign keys
+    on, dropping a table other rows point to (client, invoice) fails. SQLite
+    ignores the pragma inside a transaction, so it is set before BEGIN, and the
+    connection gets it back before it returns to the pool.
+    """
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                upgrade(alembic_config(conn), "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    table, rowid, parent, _ = broken[0]
+                    raise DatabaseError(f"{table} row {rowid} would point to a missing {parent} row")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _safety_copy(path: Path, revision: str) -> Path:
