@@ -36,3 +36,12 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# The frozen app (dist/creditdesk/), its self-test, and on Linux the .deb: see packaging/build.py.
+$(VENV)/.installed-dist: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dist]'
+	touch $@ $(VENV)/.installed
+
+.PHONY: dist
+dist: $(VENV)/.installed-dist
+	$(BIN)/python packaging/build.py

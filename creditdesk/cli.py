@@ -28,7 +28,7 @@ from creditdesk.services.clients import count_clients
 from creditdesk.services.company import CompanyInfo, create_company, get_company
 from creditdesk.services.demo import generate_demo
 from creditdesk.services.locations import ENV_DB, database_path
-from creditdesk.services.maintenance import backup_database, check_database
+from creditdesk.services.maintenance import check_database
 from creditdesk.store.database import Database, open_database
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_INTERNAL = 0, 1, 2
@@ -67,6 +67,11 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"CreditDesk {__version__}")
     parser.add_argument("--db", metavar="PATH", help="company file to use")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (window, documents, password store) in a scratch folder and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     init = sub.add_parser("init", help="create a new, empty company file")
@@ -118,9 +123,29 @@ def build_parser() -> Parser:
     )
 
     sub.add_parser("check", help="check the file's integrity and the ledger's rules")
-    backup = sub.add_parser("backup", help="write a consistent copy of the company file")
-    backup.add_argument("file", type=Path, metavar="FILE")
+    _add_backup_commands(sub)
     return parser
+
+
+def _add_backup_commands(sub: argparse._SubParsersAction[Parser]) -> None:
+    backup = sub.add_parser("backup", help="write a consistent copy of the company file")
+    backup.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        metavar="FILE",
+        help="where to write it (never replaced); default: a dated copy in backups/ beside the file",
+    )
+    sub.add_parser("backups", help="list the backups of the company file, newest first")
+    restore = sub.add_parser(
+        "restore",
+        help="restore a backup into a new company file, after checking it",
+        description="Restore a backup into a new company file. The backup is checked first (SQLite's "
+        "integrity and every ledger rule); nothing is written if it fails, and an existing file is "
+        "never replaced.",
+    )
+    restore.add_argument("backup", type=Path, metavar="BACKUP")
+    restore.add_argument("--to", type=Path, required=True, metavar="NEW_FILE", help="the new company file")
 
 
 PDF_OUT_HELP = "the PDF file to write (replaced if it already exists)"
@@ -197,6 +222,10 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int
     # Batch statements start worker processes; a frozen build must let them run as workers.
     multiprocessing.freeze_support()
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from creditdesk.selftest import run_self_test  # before any command: it touches no company file
+
+        return run_self_test()
     if args.command in (None, "gui"):
         return cmd_gui(args)
     as_of = getattr(args, "as_of", None) or today or date.today()
@@ -395,12 +424,45 @@ def cmd_check(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services.backups import backup_now
+
     def action(db: Database) -> int:
-        target = backup_database(db, args.file)
+        target = backup_now(db, args.file)
         print(f"Backed up {path} to {target}")
         return EXIT_OK
 
     return _with_db(path, action)
+
+
+def cmd_backups(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services.backups import backups_folder, list_backups
+
+    found = list_backups(path)
+    if not found:
+        print(f"No backups of {path.name} yet in {backups_folder(path)}")
+        return EXIT_OK
+    print(f"Backups of {path.name} in {backups_folder(path)}, newest first:")
+    width = max(len(info.kind.value) for info in found)
+    for info in found:
+        taken = info.taken_at.strftime("%Y-%m-%d %H:%M")
+        print(f"  {taken}  {info.kind.value.ljust(width)}  {info.size:>13,} bytes  {info.path.name}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services.backups import BackupRefused, restore_backup
+
+    try:
+        summary = restore_backup(args.backup, args.to, current=path)
+    except BackupRefused as exc:
+        print(f"creditdesk: {args.backup.name} was not restored and nothing was written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(f"Restored {args.backup} into {summary.path}")
+    print(f"  {summary.describe()}")
+    print(f"Open it with: creditdesk --db {summary.path}")
+    return EXIT_OK
 
 
 def _write_pdf(target: Path, data: bytes, what: str) -> int:
@@ -497,6 +559,8 @@ COMMANDS: dict[str, Command] = {
     "demo": cmd_demo,
     "check": cmd_check,
     "backup": cmd_backup,
+    "backups": cmd_backups,
+    "restore": cmd_restore,
     "invoice-pdf": cmd_invoice_pdf,
     "statement": cmd_statement,
     "statements": cmd_statements,
