@@ -124,6 +124,7 @@ def build_parser() -> Parser:
 
     sub.add_parser("check", help="check the file's integrity and the ledger's rules")
     _add_backup_commands(sub)
+    _add_workflow_commands(sub)
     return parser
 
 
@@ -837,6 +838,128 @@ def cmd_smtp(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 COMMANDS["smtp"] = cmd_smtp
+
+
+# --- the credit-control workflow: the Today list and the cash forecast -------------------------------
+
+
+def _add_workflow_commands(sub: argparse._SubParsersAction[Parser]) -> None:
+    today = sub.add_parser(
+        "today",
+        help="list what needs a person today: follow-ups, promises, calls, disputes, limits, instalments",
+    )
+    _add_as_of(today)
+    today.add_argument("--format", choices=["table", "json"], default="table")
+    forecast = sub.add_parser("forecast", help="expected receipts per week, from each client's way of paying")
+    forecast.add_argument("--weeks", type=positive_int, default=13, help="how many weeks (default 13)")
+    _add_as_of(forecast)
+    forecast.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def _print_rows(heads: list[str], body: list[list[str]], right: frozenset[int] = frozenset()) -> None:
+    widths = [max(len(row[n]) for row in [heads, *body]) for n in range(len(heads))]
+    for row in [heads, ["-" * w for w in widths], *body]:
+        pairs = enumerate(zip(row, widths, strict=True))
+        cells = [c.rjust(w) if n in right else c.ljust(w) for n, (c, w) in pairs]
+        print("  ".join(cells).rstrip())
+
+
+def cmd_today(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.services.today import today
+
+    def action(db: Database) -> int:
+        items = today(db, as_of)
+        if args.format == "json":
+            document = {
+                "as_of": as_of.isoformat(),
+                "items": [
+                    {
+                        "kind": i.kind.value,
+                        "client_code": i.client_code,
+                        "client_name": i.client_name,
+                        "text": i.text,
+                        "due_date": i.due_date.isoformat(),
+                        "actions": [a.value for a in i.actions],
+                    }
+                    for i in items
+                ],
+            }
+            json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+            return EXIT_OK
+        if not items:
+            print(f"Nothing needs doing as of {as_of.isoformat()}.")
+            return EXIT_OK
+        noun = "item" if len(items) == 1 else "items"
+        print(f"{get_company(db).name}: {len(items)} {noun} for {as_of.isoformat()}")
+        body = [
+            [
+                i.due_date.isoformat(),
+                i.kind.value.replace("_", " "),
+                i.client_code,
+                _clip(i.client_name, 28),
+                i.text,
+            ]
+            for i in items
+        ]
+        _print_rows(["Due", "Kind", "Code", "Client", "What"], body)
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+def cmd_forecast(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    from creditdesk.domain.formats import Formats
+    from creditdesk.services.forecast import forecast
+
+    def action(db: Database) -> int:
+        company = get_company(db)
+        result = forecast(db, as_of, args.weeks)
+
+        def plain(value: Decimal) -> str:
+            return format_plain(value, company.exponent)
+
+        if args.format == "json":
+            document = {
+                "as_of": as_of.isoformat(),
+                "currency": company.currency,
+                "weeks": [
+                    {
+                        "start": w.start.isoformat(),
+                        "end": w.end.isoformat(),
+                        "expected": plain(w.expected),
+                        "invoices": w.invoice_count,
+                    }
+                    for w in result.weeks
+                ],
+                "later": plain(result.later),
+                "rolled_over": plain(result.rolled_over),
+                "total": plain(result.total),
+            }
+            json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+            return EXIT_OK
+        formats = Formats(company.currency, company.locale, company.exponent)
+        print(
+            f"{company.name}: expected receipts for {len(result.weeks)} weeks from {as_of.isoformat()}, "
+            f"in {company.currency}"
+        )
+        body = [
+            [f"{w.start} to {w.end}", formats.amount(w.expected), str(w.invoice_count)] for w in result.weeks
+        ]
+        body.append(["Later", formats.amount(result.later), ""])
+        body.append(["Total open", formats.amount(result.total), ""])
+        _print_rows(["Week", "Expected", "Invoices"], body, frozenset({1, 2}))
+        if result.rolled_over:
+            late = formats.amount(result.rolled_over)
+            print(f"The first week includes {late} that was expected before {as_of.isoformat()}.")
+        return EXIT_OK
+
+    return _with_db(path, action)
+
+
+COMMANDS["today"] = cmd_today
+COMMANDS["forecast"] = cmd_forecast
 
 
 if __name__ == "__main__":  # pragma: no cover

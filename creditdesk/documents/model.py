@@ -9,7 +9,7 @@ dates are written in the company's locale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -199,3 +199,49 @@ class AgedDebtorsDocument:
     bucket_labels: tuple[str, ...]
     rows: tuple[AgedDebtorRow, ...]
     totals: AgedDebtorRow
+
+
+@dataclass(frozen=True)
+class PlanScheduleInvoice:
+    number: str
+    issue_date: date
+    due_date: date
+    open_amount: Decimal  # owed on it when the plan was agreed
+
+
+@dataclass(frozen=True)
+class PlanScheduleLine:
+    number: int
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PlanScheduleDocument:
+    branding: Branding
+    formats: Formats
+    client: Addressee
+    plan_number: int
+    agreed_on: date
+    frequency: str  # "monthly", in words
+    grace_days: int
+    invoices: tuple[PlanScheduleInvoice, ...]
+    instalments: tuple[PlanScheduleLine, ...]
+    total: Decimal
+    payment_reference: str
+
+
+@dataclass(frozen=True)
+class TimelineDocEntry:
+    at: datetime | date  # a time for logged conversations, a day for ledger events
+    label: str  # "Call", "Invoice", "Reminder sent", ...
+    text: str  # what happened, exactly as recorded
+
+
+@dataclass(frozen=True)
+class TimelineDocument:
+    branding: Branding
+    formats: Formats
+    client: Addressee
+    as_of: date
+    entries: tuple[TimelineDocEntry, ...]  # oldest first

@@ -23,10 +23,12 @@ from creditdesk.domain.allocation import (
     allocate_payment,
     check_allocations,
 )
-from creditdesk.domain.errors import LedgerError, ValidationError
+from creditdesk.domain.discounts import discount_applies
+from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.money import currency_exponent, format_plain, from_minor, to_minor
 from creditdesk.domain.validation import check_text
+from creditdesk.services.clients import client_terms
 from creditdesk.services.company import company_in
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
@@ -181,6 +183,8 @@ def record_payment_in(
         text += f"; {format_plain(result.on_account, exponent)} on account"
     log_activity(session, client.id, "payment", text)
     session.flush()
+    for invoice_id in dict.fromkeys(a.invoice_id for a in result.allocations):
+        apply_early_payment_discount_in(session, invoice_id, payment.id)
     return Receipt(payment.id, result)
 
 
@@ -383,3 +387,58 @@ def issue_credit_note(db: Database, data: CreditNoteInput) -> Receipt:
         receipt = issue_credit_note_in(uow.session, data)
         uow.commit()
         return receipt
+
+
+# --- early-payment discounts -----------------------------------------------------------------------
+
+EARLY_PAYMENT_DISCOUNT_REASON = "Early-payment discount"
+
+
+def apply_early_payment_discount_in(session: Session, invoice_id: int, payment_id: int) -> Decimal | None:
+    """Write off the discount a payment earned on an invoice, as a credit note applied to it.
+
+    ``domain.discounts.discount_applies`` decides: the payment is dated by the
+    deadline of the client's terms and settles the discounted amount. The
+    open amount is what the invoice owed before this payment's money; the
+    credit note is dated the payment's day. Returns the discount, or None.
+    """
+    invoice = session.get(Invoice, invoice_id)
+    payment = session.get(Payment, payment_id)
+    if invoice is None or payment is None or invoice.client_id != payment.client_id:
+        raise NotFoundError("the invoice or the payment no longer exists")
+    client = session.get(Client, invoice.client_id)
+    assert client is not None
+    exponent = currency_exponent(invoice.currency)
+    session.flush()
+    rows = session.execute(
+        select(AllocationRow.payment_id, AllocationRow.amount).where(AllocationRow.invoice_id == invoice.id)
+    ).all()
+    from_this = sum(amount for pid, amount in rows if pid == payment.id)
+    from_others = sum(amount for pid, amount in rows if pid != payment.id)
+    if from_this <= 0:
+        return None
+    open_before = from_minor(invoice.gross - from_others, exponent)
+    discount = discount_applies(
+        client_terms(session, client),
+        invoice.issue_date,
+        payment.date,
+        open_before,
+        from_minor(from_this, exponent),
+        exponent,
+        gross=from_minor(invoice.gross, exponent),
+    )
+    if discount is None:
+        return None
+    issue_credit_note_in(
+        session,
+        CreditNoteInput(client.id, payment.date, discount, invoice.id, EARLY_PAYMENT_DISCOUNT_REASON),
+    )
+    return discount
+
+
+def apply_early_payment_discount(db: Database, invoice_id: int, payment_id: int) -> Decimal | None:
+    """``apply_early_payment_discount_in`` in its own transaction (record_payment calls it itself)."""
+    with UnitOfWork(db) as uow:
+        discount = apply_early_payment_discount_in(uow.session, invoice_id, payment_id)
+        uow.commit()
+        return discount

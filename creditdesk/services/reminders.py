@@ -54,6 +54,7 @@ from creditdesk.mail.templates import (
 )
 from creditdesk.services.company import company_in
 from creditdesk.services.invoices import formats_of
+from creditdesk.services.pauses import paused_invoice_ids_in
 from creditdesk.services.schedules import default_schedule_in, schedule_of
 from creditdesk.store.database import Database
 from creditdesk.store.models import ChaseSchedule, Company, Reminder, ReminderInvoice
@@ -122,11 +123,8 @@ class PlanningInputs:
 
 
 def _paused_invoice_ids(session: Session, as_of: date) -> frozenset[int]:
-    """Invoices under a promise to pay or a payment plan that is being kept on ``as_of``.
-
-    None yet: promises and payment plans come with their own feature, which fills this in.
-    """
-    return frozenset()
+    """Invoices under an open promise, a kept plan or an open dispute, or handed over, on ``as_of``."""
+    return paused_invoice_ids_in(session, as_of)
 
 
 def _stored_schedules(session: Session, exponent: int) -> dict[int, Schedule]:

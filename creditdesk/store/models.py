@@ -88,6 +88,9 @@ class Company(Base):
     credit_note_next_number: Mapped[int] = mapped_column(Integer, default=1)
     default_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
     chase_schedule_id: Mapped[int | None] = mapped_column(ForeignKey("chase_schedule.id"))
+    # Late-payment interest for every client without a policy of its own (domain.interest.InterestKind).
+    interest_kind: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    interest_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal)  # percent a year; contractual only
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
 
@@ -125,6 +128,9 @@ class Client(Base):
     on_hold: Mapped[bool] = mapped_column(default=False)
     do_not_chase: Mapped[bool] = mapped_column(default=False)
     chase_schedule_id: Mapped[int | None] = mapped_column(ForeignKey("chase_schedule.id"))  # None = company's
+    interest_kind: Mapped[str | None] = mapped_column(String(20))  # None: the company's policy
+    interest_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal)  # percent a year; contractual only
+    handed_over_on: Mapped[date | None] = mapped_column(Date)  # to a collection agency: chasing stops
     archived: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
@@ -358,3 +364,158 @@ class SmtpSettings(Base):
     from_address: Mapped[str] = mapped_column(String(254))
     reply_to: Mapped[str] = mapped_column(String(254), default="")
     bcc_me: Mapped[bool] = mapped_column(default=False)
+
+
+# --- credit-control workflow: conversations, promises, disputes, plans, interest ------------------
+
+
+class Conversation(Base):
+    """A call, an email received, a meeting or a note, with what came of it and when to follow up."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (
+        CheckConstraint("kind IN ('call', 'email', 'meeting', 'note')", name="kind_known"),
+        Index("ix_conversation_follow_up", "follow_up_on", "follow_up_done"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_done: Mapped[bool] = mapped_column(default=False)
+
+    invoices: Mapped[list[ConversationInvoice]] = relationship(cascade="all, delete-orphan")
+
+
+class ConversationInvoice(Base):
+    __tablename__ = "conversation_invoice"
+
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation.id", ondelete="CASCADE"), primary_key=True
+    )
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), primary_key=True)
+
+
+class PromiseRow(Base):
+    """A promise to pay ``amount`` by ``promised_date``; open, kept or broken is worked out, not stored."""
+
+    __tablename__ = "promise"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("promised_date >= made_on", name="not_before_made"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    amount: Mapped[int] = mapped_column(Integer)  # minor units
+    promised_date: Mapped[date] = mapped_column(Date, index=True)
+    made_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    invoices: Mapped[list[PromiseInvoice]] = relationship(cascade="all, delete-orphan")
+
+
+class PromiseInvoice(Base):
+    __tablename__ = "promise_invoice"
+
+    promise_id: Mapped[int] = mapped_column(ForeignKey("promise.id", ondelete="CASCADE"), primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), primary_key=True, index=True)
+
+
+class DisputeRow(Base):
+    """Why an invoice is disputed and how it ended; ``Invoice.disputed`` mirrors an open one."""
+
+    __tablename__ = "dispute"
+    __table_args__ = (
+        CheckConstraint(
+            "reason IN ('price', 'quality', 'not_received', 'wrong_po', 'other')", name="reason_known"
+        ),
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN ('credit_note', 'in_our_favour', 'partial_credit')",
+            name="outcome_known",
+        ),
+        CheckConstraint("(resolved_on IS NULL) = (outcome IS NULL)", name="resolution_complete"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    opened_on: Mapped[date] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    resolution_notes: Mapped[str] = mapped_column(Text, default="")
+    credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_note.id"))
+
+
+class PaymentPlanRow(Base):
+    """Invoices' open amount split into dated instalments; kept, broken or completed is worked out."""
+
+    __tablename__ = "payment_plan"
+    __table_args__ = (
+        CheckConstraint("total > 0", name="total_positive"),
+        CheckConstraint("frequency IN ('weekly', 'fortnightly', 'monthly')", name="frequency_known"),
+        CheckConstraint("grace_days >= 0", name="grace_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    made_on: Mapped[date] = mapped_column(Date)  # money applied from this day on counts towards it
+    first_date: Mapped[date] = mapped_column(Date)
+    frequency: Mapped[str] = mapped_column(String(12))
+    total: Mapped[int] = mapped_column(Integer)  # minor units
+    grace_days: Mapped[int] = mapped_column(Integer, default=7)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    instalments: Mapped[list[PlanInstalment]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanInstalment.number"
+    )
+    invoices: Mapped[list[PaymentPlanInvoice]] = relationship(cascade="all, delete-orphan")
+
+
+class PlanInstalment(Base):
+    __tablename__ = "plan_instalment"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plan.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)  # from 1
+    due_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)  # minor units
+
+
+class PaymentPlanInvoice(Base):
+    __tablename__ = "payment_plan_invoice"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plan.id", ondelete="CASCADE"), primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), primary_key=True, index=True)
+
+
+class BaseRateRow(Base):
+    """The Bank of England base rate from a date, for statutory interest."""
+
+    __tablename__ = "base_rate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date, unique=True)
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal)  # percent
+
+
+class InterestCharge(Base):
+    """Interest and compensation on one invoice already charged by an interest invoice.
+
+    Raising interest again charges only what accrued beyond these, so nothing is charged twice.
+    """
+
+    __tablename__ = "interest_charge"
+    __table_args__ = (CheckConstraint("interest >= 0 AND compensation >= 0", name="amounts_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)  # the late invoice
+    charged_by_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)  # the interest invoice
+    through: Mapped[date] = mapped_column(Date)  # accrued up to and including this day
+    interest: Mapped[int] = mapped_column(Integer)  # minor units
+    compensation: Mapped[int] = mapped_column(Integer)  # minor units

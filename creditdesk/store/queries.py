@@ -618,3 +618,191 @@ def reminder_history(conn: Connection) -> list[ReminderHistoryRow]:
         """)
     )
     return [(rid, cid, key, _day(day), invoice_id) for rid, cid, key, day, invoice_id in rows]
+
+
+# --- the credit-control workflow: promises, plans, risk, forecast ------------------------------------
+
+
+def _marks(prefix: str, values: list[int]) -> tuple[str, dict[str, int]]:
+    return ", ".join(f":{prefix}{i}" for i in range(len(values))), {
+        f"{prefix}{i}": v for i, v in enumerate(values)
+    }
+
+
+# (invoice id, date, amount, payment id or None)
+MoneyApplied = tuple[int, date, int, int | None]
+
+
+def money_applied_to(conn: Connection, invoice_ids: list[int]) -> list[MoneyApplied]:
+    """Every allocation to these invoices, payments and credit notes alike, oldest first."""
+    result: list[MoneyApplied] = []
+    for start in range(0, len(invoice_ids), 500):  # SQLite limits the number of parameters
+        marks, params = _marks("i", invoice_ids[start : start + 500])
+        rows = conn.execute(
+            text(f"""
+                SELECT invoice_id, date, amount, payment_id FROM allocation
+                WHERE invoice_id IN ({marks}) ORDER BY date, id
+            """),  # noqa: S608 - placeholders only
+            params,
+        )
+        result.extend((inv, _day(day), amount, pay) for inv, day, amount, pay in rows)
+    result.sort(key=lambda r: r[1])
+    return result
+
+
+# (client id, number, issue date, due date, gross, status)
+InvoiceFacts = tuple[int, str, date, date, int, str]
+
+
+def invoice_amounts(conn: Connection, invoice_ids: list[int]) -> dict[int, InvoiceFacts]:
+    """Per invoice, whatever its status: (client id, number, issue date, due date, gross, status)."""
+    found: dict[int, InvoiceFacts] = {}
+    for start in range(0, len(invoice_ids), 500):
+        marks, params = _marks("i", invoice_ids[start : start + 500])
+        rows = conn.execute(
+            text(f"""
+                SELECT id, client_id, number, issue_date, due_date, gross, status FROM invoice
+                WHERE id IN ({marks})
+            """),  # noqa: S608 - placeholders only
+            params,
+        )
+        for iid, cid, number, issue, due, gross, status in rows:
+            found[iid] = (cid, number, _day(issue), _day(due), gross, status)
+    return found
+
+
+# (client id, invoices judged, judged on time, invoiced, open, overdue open, oldest overdue due date or None)
+RiskSums = tuple[int, int, int, int, int, int, date | None]
+
+
+def risk_sums(conn: Connection, as_of: date) -> list[RiskSums]:
+    """Per client, what the risk rating reads from the invoices, in one pass (the aging's shape).
+
+    An invoice is judged once settled (money applied by ``as_of`` covers it) or
+    once past due unpaid, as ``domain.behaviour.payment_behaviour`` counts it;
+    on time when settled on or before its due date (the last money's date).
+    The per-invoice figures are worked out once in a materialised CTE so each
+    correlated sub-query runs once per invoice.
+    """
+    rows = conn.execute(
+        text("""
+            WITH per_invoice AS MATERIALIZED (
+                SELECT i.client_id AS client_id, i.gross AS gross, i.issue_date AS issue_date,
+                       i.due_date AS due_date,
+                       COALESCE(SUM(a.amount), 0) AS paid, MAX(a.date) AS last_paid
+                FROM invoice AS i NOT INDEXED
+                LEFT JOIN allocation AS a ON a.invoice_id = i.id AND a.date <= :as_of
+                WHERE i.status = 'issued' AND i.issue_date <= :as_of
+                GROUP BY i.id
+            )
+            SELECT client_id,
+                   SUM(CASE WHEN paid >= gross OR due_date < :as_of THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN paid >= gross AND COALESCE(last_paid, issue_date) <= due_date
+                            THEN 1 ELSE 0 END),
+                   SUM(gross),
+                   SUM(gross - paid),
+                   SUM(CASE WHEN due_date < :as_of THEN gross - paid ELSE 0 END),
+                   MIN(CASE WHEN due_date < :as_of AND gross > paid THEN due_date END)
+            FROM per_invoice
+            GROUP BY client_id
+        """),
+        {"as_of": as_of.isoformat()},
+    )
+    return [
+        (cid, judged, on_time, invoiced, open_, overdue, None if oldest is None else _day(oldest))
+        for cid, judged, on_time, invoiced, open_, overdue, oldest in rows
+    ]
+
+
+# (client id, window, money x days late, money paid); window 0: before the previous half-year,
+# 1: the previous half-year, 2: the recent half-year
+LatenessSums = tuple[int, int, int, int]
+
+
+def lateness_sums(
+    conn: Connection, as_of: date, recent_from: date, previous_from: date
+) -> list[LatenessSums]:
+    """Per client and window, money paid (payments only, not credit notes) by ``as_of`` and money x days late.
+
+    Early money counts as 0 days late, as in ``domain.risk.average_days_late``.
+    One row per (client, window), so each expression is worked out once per
+    allocation (a flattened sub-query would copy it into every SUM that uses it).
+    """
+    rows = conn.execute(
+        text("""
+            SELECT i.client_id,
+                   CASE WHEN a.date >= :recent_from THEN 2 WHEN a.date >= :previous_from THEN 1 ELSE 0 END
+                       AS window,
+                   SUM(a.amount * MAX(0, CAST(julianday(a.date) - julianday(i.due_date) AS INTEGER))),
+                   SUM(a.amount)
+            FROM invoice AS i NOT INDEXED JOIN allocation AS a ON a.invoice_id = i.id
+            WHERE a.payment_id IS NOT NULL AND a.date <= :as_of AND i.status = 'issued'
+            GROUP BY i.client_id, window
+        """),
+        {
+            "as_of": as_of.isoformat(),
+            "recent_from": recent_from.isoformat(),
+            "previous_from": previous_from.isoformat(),
+        },
+    )
+    return [(cid, window, int(weighted), int(paid)) for cid, window, weighted, paid in rows]
+
+
+def payment_delays(conn: Connection, as_of: date) -> list[tuple[int, int, int]]:
+    """(client id, days after the due date, how many payments) for the payments applied by ``as_of``.
+
+    Days are negative for early money. Counted in SQL: half as many rows reach Python.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT i.client_id, CAST(julianday(a.date) - julianday(i.due_date) AS INTEGER) AS days, COUNT(*)
+            FROM invoice AS i NOT INDEXED JOIN allocation AS a ON a.invoice_id = i.id
+            WHERE a.payment_id IS NOT NULL AND a.date <= :as_of AND i.status = 'issued'
+            GROUP BY i.client_id, days
+        """),
+        {"as_of": as_of.isoformat()},
+    )
+    return [(cid, days, count) for cid, days, count in rows]
+
+
+def received_by_client(conn: Connection, as_of: date) -> dict[int, int]:
+    """Payments and credit notes received by ``as_of`` per client (minor units)."""
+    return dict(conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).all())
+
+
+def client_flags(conn: Connection) -> dict[int, tuple[str, str, int | None, bool, date | None]]:
+    """Per client: (code, name, credit limit, on hold, handed over on)."""
+    rows = conn.execute(text("SELECT id, code, name, credit_limit, on_hold, handed_over_on FROM client"))
+    return {
+        cid: (code, name, limit, bool(hold), None if handed is None else _day(handed))
+        for cid, code, name, limit, hold, handed in rows
+    }
+
+
+def open_invoice_ids_of_handed_over(conn: Connection, as_of: date) -> list[int]:
+    """Issued invoices of clients handed over to collection by ``as_of``: nobody chases them any more."""
+    rows = conn.execute(
+        text("""
+            SELECT i.id FROM client AS c JOIN invoice AS i ON i.client_id = c.id
+            WHERE c.handed_over_on IS NOT NULL AND c.handed_over_on <= :as_of AND i.status = 'issued'
+        """),
+        {"as_of": as_of.isoformat()},
+    )
+    return [iid for (iid,) in rows]
+
+
+def receivables_at(conn: Connection, day: date) -> int:
+    """What all clients owe at the end of ``day``: issued by then less received by then (minor units).
+
+    The aging's grand total for that day, money on account netted off.
+    """
+    value = conn.execute(
+        text("""
+            SELECT COALESCE((SELECT SUM(gross) FROM invoice NOT INDEXED
+                             WHERE status = 'issued' AND issue_date <= :day), 0)
+                 - COALESCE((SELECT SUM(amount) FROM payment WHERE date <= :day), 0)
+                 - COALESCE((SELECT SUM(amount) FROM credit_note WHERE date <= :day), 0)
+        """),
+        {"day": day.isoformat()},
+    ).scalar_one()
+    return int(value)
