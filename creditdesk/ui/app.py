@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from platformdirs import user_log_path
-from PySide6.QtCore import QEventLoop, QLockFile, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QEventLoop, QLockFile, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
 
 from creditdesk.domain.errors import CreditDeskError, DatabaseError
+from creditdesk.resources import resource_path
+from creditdesk.services.backups import automatic_backup
 from creditdesk.services.company import create_company, get_company
 from creditdesk.services.demo import generate_demo
 from creditdesk.services.locations import APP_NAME, default_database_path
@@ -25,6 +28,9 @@ from creditdesk.ui.workers import run_in_background, wait_for_background_work
 
 FILE_FILTER = "CreditDesk company files (*.sqlite);;All files (*)"
 MAX_RECENT = 8
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+BACKUP_WARNING_MS = 30000
+log = logging.getLogger("creditdesk")
 
 
 def demo_database_path() -> Path:
@@ -35,8 +41,41 @@ class CompanyLocked(DatabaseError):
     pass
 
 
+def app_icon() -> QIcon:
+    """The icon from its PNG sizes: the frozen build leaves QtSvg out, so the SVG would not load."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        try:
+            icon.addFile(str(resource_path("icons", f"creditdesk-{size}.png")))
+        except FileNotFoundError:
+            log.warning("the %d px app icon is missing", size)
+    return icon
+
+
+def backup_failure(exc: BaseException) -> str:
+    if isinstance(exc, CreditDeskError):
+        return exc.message.rstrip(".")
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+class DeskApplication(QApplication):
+    """Hands on macOS's "open this file" (a double-clicked company file, or one dropped on the Dock)."""
+
+    file_open_requested = Signal(str)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+            self.file_open_requested.emit(event.file())
+            return True
+        return super().event(event)
+
+
 class Application(QObject):
     """Owns the open file (its lock and database) and the window showing it."""
+
+    daily_backup_finished = Signal(object)  # the new copy's Path; None (one today already) or the error
 
     def __init__(self, today: Callable[[], date] = date.today) -> None:
         super().__init__()
@@ -44,6 +83,7 @@ class Application(QObject):
         self.window: MainWindow | None = None
         self.lock: QLockFile | None = None
         self.db: Database | None = None
+        QApplication.setWindowIcon(app_icon())  # every window and dialog, the welcome included
 
     # -- choosing a file -----------------------------------------------------------------------
     def start(self, explicit: Path | None, *, demo_first: bool = False) -> bool:
@@ -171,13 +211,43 @@ class Application(QObject):
         window.new_file_requested.connect(lambda: self.ask_new(self.window))
         window.open_file_requested.connect(lambda: self.ask_open(self.window))
         window.open_recent_requested.connect(lambda p: self.open_path(Path(p)))
+        window.open_path_requested.connect(lambda p: self.open_path(Path(p)))
         window.closing.connect(self.on_window_closing)
         window.restore_state(QSettings())
         window.show()
         window.load()
         self.window = window
         self._remember(path)
+        self._daily_backup(path)
         return True
+
+    def _daily_backup(self, path: Path) -> None:
+        """Today's automatic copy, made beside the window's own loading; a failure only warns."""
+        now = datetime.combine(self.today(), datetime.now().time())
+
+        def failed(exc: BaseException) -> None:
+            log.warning("the daily backup of %s failed: %s", path, exc)
+            if self.window is not None and self.db is not None and self.db.path.resolve() == path:
+                self.window.show_message(
+                    f"Today's automatic backup was not made ({backup_failure(exc)}). "
+                    "Use File → Back up now… to try again.",
+                    BACKUP_WARNING_MS,
+                )
+            self.daily_backup_finished.emit(exc)
+
+        run_in_background(self, lambda: automatic_backup(path, now), self.daily_backup_finished.emit, failed)
+
+    def on_file_open_requested(self, name: str) -> None:
+        """macOS: a company file was double-clicked. A welcome dialog gives way to it; another dialog
+        is not closed under the user, who is asked to finish there first."""
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, WelcomeDialog):
+            modal.reject()
+        elif modal is not None:
+            if self.window is not None:
+                self.window.show_message(f"Close the open dialog first, then open {Path(name).name} again.")
+            return
+        self.open_path(Path(name))
 
     def on_window_closing(self) -> None:
         sender = self.sender()
@@ -230,14 +300,16 @@ def configure_logging() -> None:
 
 def run_gui(explicit: Path | None = None, *, demo_first: bool = False) -> int:
     """Start the window; returns the process exit code."""
-    qt_app = QApplication.instance() or QApplication(sys.argv)
+    qt_app = QApplication.instance() or DeskApplication(sys.argv)
     QApplication.setApplicationName(APP_NAME)
     QApplication.setOrganizationName(APP_NAME)
     QApplication.setApplicationDisplayName(APP_NAME)
     configure_logging()
     install_crash_handler()
     app = Application()
-    if not app.start(explicit, demo_first=demo_first):
+    if isinstance(qt_app, DeskApplication):
+        qt_app.file_open_requested.connect(app.on_file_open_requested)
+    if not app.start(explicit, demo_first=demo_first) and app.window is None:
         return 0
     code = qt_app.exec()
     wait_for_background_work()

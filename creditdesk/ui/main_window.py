@@ -10,7 +10,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -20,11 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk import __version__
-from creditdesk.domain.errors import DatabaseError
 from creditdesk.services.aging import CompanyFigures, company_figures
 from creditdesk.services.company import get_company
-from creditdesk.services.maintenance import backup_database
 from creditdesk.ui import (
+    backup_dialog,
     batch_dialog,
     client_dialog,
     company_dialog,
@@ -51,6 +49,7 @@ class MainWindow(QMainWindow):
     new_file_requested = Signal()
     open_file_requested = Signal()
     open_recent_requested = Signal(str)
+    open_path_requested = Signal(str)  # switch to this file (a restored backup)
     figures_shown = Signal()  # the status bar has caught up with the ledger
     closing = Signal()
 
@@ -146,7 +145,12 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Open,
             "Open another company file",
         )
-        self.backup_action = a("&Backup…", self.on_backup, None, "Save a copy of this company file")
+        self.backup_action = a(
+            "&Back up now…", self.on_backup, None, "Save a copy of this company file in its backups folder"
+        )
+        self.restore_action = a(
+            "Restore from bac&kup…", self.on_restore, None, "Restore a backup into a new company file"
+        )
         self.company_settings_action = a(
             "&Company settings…",
             self.on_company_settings,
@@ -204,6 +208,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.batch_statements_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -381,23 +386,12 @@ class MainWindow(QMainWindow):
         self.workspace.changed()
 
     def on_backup(self) -> None:
-        db = self.workspace.db
-        suggested = str(db.path.with_name(f"{db.path.stem}-backup.sqlite"))
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Back up the company file", suggested, "CreditDesk company files (*.sqlite)"
-        )
-        if not name:
-            return
-        target = Path(name)
-        if target.exists():
-            show_error(self, DatabaseError(f"{target.name} already exists; a backup never replaces a file."))
-            return
-        run_in_background(
-            self,
-            lambda: backup_database(db, target),
-            lambda path: self.show_message(f"Backed up to {path}"),
-            lambda exc: show_error(self, exc),
-        )
+        backup_dialog.back_up_now(self.workspace, self)
+
+    def on_restore(self) -> None:
+        restored = backup_dialog.restore_from_backup(self.workspace, self)
+        if restored is not None:
+            self.open_path_requested.emit(str(restored))
 
     def on_about(self) -> None:
         QMessageBox.about(
@@ -409,8 +403,8 @@ class MainWindow(QMainWindow):
             f"<p>Company file:<br><code>{self.workspace.db.path}</code></p>",
         )
 
-    def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 6000)
+    def show_message(self, text: str, timeout_ms: int = 6000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
 
     # -- window state --------------------------------------------------------------------------
     def splitters_and_headers(self) -> dict[str, QWidget]:
