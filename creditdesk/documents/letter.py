@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from creditdesk.documents.blocks import addressing, beside_width, document_heading
 from creditdesk.documents.figures import currency_sign
 from creditdesk.documents.layout import Sheet, content_width, render
-from creditdesk.documents.model import LetterDocument
+from creditdesk.documents.model import LetterDocument, interest_accrued_line
 from creditdesk.documents.styles import (
     CELL,
     CELL_BOLD,
@@ -51,6 +51,9 @@ def _story(doc: LetterDocument, width: float) -> list[Flowable]:
     story += [Paragraph(escape(text), LETTER_BODY) for text in doc.paragraphs if text.strip()]
     if doc.invoices:
         story += [Spacer(1, 2 * mm), _invoices(doc, width), Spacer(1, 6 * mm)]
+    if doc.interest_accrued:
+        line = interest_accrued_line(doc.formats, doc.interest_accrued)
+        story += [Paragraph(escape(line), LETTER_BODY)]
     story += [Paragraph(escape(text), LETTER_BODY) for text in doc.closing_paragraphs if text.strip()]
     story.append(KeepTogether(_signature(doc)))
     return story

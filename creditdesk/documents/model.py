@@ -150,6 +150,7 @@ class StatementDocument:
     aging: tuple[AgingBucketFigure, ...]  # sums to closing_balance (money on account included)
     payment_reference: str
     terms: str
+    interest_accrued: Decimal | None = None  # shown, never added to the balance; None: nothing to say
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,12 @@ class LetterDocument:
     sign_off: str  # "Yours sincerely,"
     signatory: str
     signatory_title: str = "Credit control"
+    interest_accrued: Decimal | None = None  # shown under the table, never added to the total
+
+
+def interest_accrued_line(formats: Formats, amount: Decimal) -> str:
+    """The one wording of accrued interest on paper, so statements and letters agree."""
+    return f"Interest accrued to date (not included above): {formats.money(amount)}"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,13 @@ from creditdesk.documents.figures import currency_sign
 from creditdesk.documents.flowables import AtFoot, CutLine
 from creditdesk.documents.fonts import BOLD
 from creditdesk.documents.layout import Sheet, content_width, render
-from creditdesk.documents.model import EntryKind, StatementDocument, StatementLine, StatementStyle
+from creditdesk.documents.model import (
+    EntryKind,
+    StatementDocument,
+    StatementLine,
+    StatementStyle,
+    interest_accrued_line,
+)
 from creditdesk.documents.payment import bank_facts
 from creditdesk.documents.styles import (
     BODY,
@@ -50,12 +56,18 @@ def render_statement(doc: StatementDocument) -> bytes:
 
 def _story(doc: StatementDocument, width: float) -> list[Flowable]:
     table = _activity(doc, width) if doc.style is StatementStyle.ACTIVITY else _open_items(doc, width)
+    strip: list[Flowable] = [_aging_strip(doc, width)]
+    if doc.interest_accrued:
+        strip += [
+            Spacer(1, 3 * mm),
+            Paragraph(escape(interest_accrued_line(doc.formats, doc.interest_accrued)), BODY),
+        ]
     return [
         addressing(doc.client, _heading(doc, width), width),
         Spacer(1, 10 * mm),
         table,
         Spacer(1, 6 * mm),
-        KeepTogether(_aging_strip(doc, width)),
+        KeepTogether(strip),
         Spacer(1, 6 * mm),
         AtFoot(_remittance_slip(doc, width)),
     ]

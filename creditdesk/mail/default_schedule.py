@@ -17,7 +17,10 @@ users should check it against their own jurisdiction before relying on it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from creditdesk.domain.chasing import Attachment, Channel, Schedule, Stage
+from creditdesk.domain.payment_plans import NudgeKind
 
 _GREETING = "Dear {{ client.contact_name or client.name }},\n"
 
@@ -33,6 +36,14 @@ _INVOICE_LIST_OVERDUE = """\
 - Invoice {{ invoice.number }} of {{ invoice.issue_date }}, due {{ invoice.due_date }}: \
 {{ invoice.open_amount }} ({{ invoice.days_overdue }} days overdue)
 {% endfor %}
+"""
+
+_INTEREST = """\
+{% if interest_accrued %}
+Late-payment interest of {{ interest_accrued }} has accrued to date under our terms. It is not \
+included in the total above, and is charged only on a separate invoice.
+
+{% endif %}
 """
 
 _HOW_TO_PAY = """\
@@ -157,6 +168,7 @@ Please pay {{ total_overdue }} within seven days. If we do not hear from you, we
 to consider further steps to recover the debt, which we would much rather avoid.
 
 """
+    + _INTEREST
     + _HOW_TO_PAY
     + """
 If there is a reason payment has not been made, a query or difficulty paying, please contact us \
@@ -191,6 +203,7 @@ If you dispute any of the invoices, please write to us within the same 30 days a
 If you are having difficulty paying, please contact us now: we are willing to agree a payment plan.
 
 """
+    + _INTEREST
     + _HOW_TO_PAY
     + """
 Yours sincerely,
@@ -250,3 +263,52 @@ DEFAULT_SCHEDULE = Schedule(
         ),
     ),
 )
+
+
+# --- payment-plan instalments ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NudgeWording:
+    """A payment-plan nudge as ``str.format`` templates.
+
+    Fields: {name} (the contact, else the client), {company}, {number} (the
+    instalment's), {due_date}, {amount} (what is left of the instalment),
+    {reference}, {how_to_pay} (a sentence, or empty without bank details) and
+    {signature}. Plain formatting, not the schedule's templates: a nudge is
+    about one instalment, which the reminder placeholders do not describe.
+    """
+
+    stage_name: str
+    subject: str
+    body: str
+
+
+PLAN_NUDGES: dict[NudgeKind, NudgeWording] = {
+    NudgeKind.COMING_UP: NudgeWording(
+        stage_name="Instalment coming up",
+        subject="Instalment {number} of your payment plan with {company}: {amount} due {due_date}",
+        body=(
+            "Dear {name},\n\n"
+            "Thank you for keeping to the payment plan we agreed. This is a friendly note that "
+            "instalment {number}, {amount}, is due on {due_date}.\n\n"
+            "{how_to_pay}"
+            "If anything has changed and that date no longer suits you, please let us know before it "
+            "and we will gladly look at it with you.\n\n"
+            "Kind regards,\n\n{signature}"
+        ),
+    ),
+    NudgeKind.MISSED: NudgeWording(
+        stage_name="Instalment missed",
+        subject="Instalment {number} of your payment plan with {company}: {amount} not yet received",
+        body=(
+            "Dear {name},\n\n"
+            "We have not yet received instalment {number} of your payment plan, {amount}, which was "
+            "due on {due_date}. If you have just paid it, thank you, and please disregard this note.\n\n"
+            "{how_to_pay}"
+            "If something has come up, please get in touch soon: we would much rather adjust the plan "
+            "with you than see it lapse and normal reminders resume.\n\n"
+            "Kind regards,\n\n{signature}"
+        ),
+    ),
+}

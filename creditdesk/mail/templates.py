@@ -97,6 +97,7 @@ class ReminderContext:
     company: CompanyContext
     payment_reference: str
     statement_date: str
+    interest_accrued: str = ""  # late-payment interest not yet charged, formatted; "" when none
 
     def variables(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -121,6 +122,8 @@ PLACEHOLDERS: Mapping[str, str] = {
     "company.phone": "your phone number",
     "payment_reference": "the reference the client should quote when paying",
     "statement_date": "the date of the attached statement",
+    "interest_accrued": "late-payment interest accrued to date and not yet charged (empty when none): "
+    "use {% if interest_accrued %}…{% endif %}",
 }
 
 _TOP_LEVEL = frozenset(f.name for f in fields(ReminderContext))
@@ -159,6 +162,7 @@ def sample_context() -> ReminderContext:
         ),
         payment_reference="SAMPLE",
         statement_date="30 Jun 2026",
+        interest_accrued="£12.34",
     )
 
 

@@ -101,6 +101,37 @@ def set_client_interest_policy(db: Database, client_id: int, policy: InterestPol
         uow.commit()
 
 
+@dataclass(frozen=True)
+class ClientPolicy:
+    """A client with a policy of its own, for the settings list."""
+
+    client_id: int
+    code: str
+    name: str
+    policy: InterestPolicy
+
+
+def client_policies(db: Database) -> tuple[ClientPolicy, ...]:
+    """Clients whose policy differs from the company's because it is their own, by name."""
+    with UnitOfWork(db) as uow:
+        rows = uow.session.scalars(
+            select(Client).where(Client.interest_kind.is_not(None)).order_by(Client.name, Client.code)
+        ).all()
+        return tuple(
+            ClientPolicy(c.id, c.code, c.name, policy_of(c.interest_kind, c.interest_rate)) for c in rows
+        )
+
+
+def describe_policy(policy: InterestPolicy) -> str:
+    """The policy in a few words, for lists and confirmations."""
+    if policy.kind is InterestKind.CONTRACTUAL:
+        assert policy.annual_rate is not None
+        return f"Contractual, {policy.annual_rate.normalize():f} % a year"
+    if policy.kind is InterestKind.STATUTORY_UK:
+        return "Statutory (UK): 8 % over base rate, plus compensation"
+    return "No interest"
+
+
 # --- the base-rate table ------------------------------------------------------------------------------
 
 
@@ -253,6 +284,19 @@ def client_interest(db: Database, client_id: int, as_of: date) -> ClientInterest
     """Interest (and statutory compensation) accrued on each of a client's late invoices to ``as_of``."""
     with UnitOfWork(db) as uow:
         return _client_interest_in(uow.session, _client(uow.session, client_id), as_of)
+
+
+def uncharged_interest_in(session: Session, client: Client, as_of: date) -> Decimal | None:
+    """What statements, letters and reminders show as "interest accrued to date".
+
+    Interest and compensation not yet on an interest invoice (what was
+    charged is already in the balance above it); None when the client's
+    policy is none or nothing is due.
+    """
+    accrued = _client_interest_in(session, client, as_of)
+    if accrued.policy.kind is InterestKind.NONE or accrued.uncharged <= ZERO:
+        return None
+    return accrued.uncharged
 
 
 def invoice_interest(db: Database, invoice_id: int, as_of: date) -> InvoiceInterest | None:

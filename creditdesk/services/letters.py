@@ -19,6 +19,7 @@ from creditdesk.domain.aging import Basis, age_in_days, bucket_index
 from creditdesk.domain.allocation import natural_key
 from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.money import from_minor
+from creditdesk.services.interest import uncharged_interest_in
 from creditdesk.services.invoice_document import addressee_of, letterhead_in
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client
@@ -166,6 +167,7 @@ def letter_document(
         open_items = client_open_items(conn, client.id, as_of)
         unapplied = client_unapplied_on(conn, client.id, as_of)
         addressee = addressee_of(client)
+        interest = uncharged_interest_in(session, client, as_of)
     formats = head.formats
     exponent = formats.exponent
     overdue = []
@@ -224,6 +226,7 @@ def letter_document(
         sign_off=words.sign_off,
         signatory=head.branding.signatory.strip() or head.branding.name,
         signatory_title=words.signatory_title,
+        interest_accrued=interest,
     )
 
 

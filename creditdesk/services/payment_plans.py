@@ -273,23 +273,41 @@ def plan_nudges(db: Database, as_of: date) -> list[InstalmentNudge]:
     one queued or sent under that key is never planned again.
     """
     with UnitOfWork(db) as uow:
-        session = uow.session
-        exponent = currency_exponent(company_in(session).currency)
-        sent = set(session.scalars(select(Reminder.dedupe_key).where(Reminder.dedupe_key.like("plan:%"))))
-        rows = {
-            r.id: r
-            for r in session.scalars(
-                select(PaymentPlanRow)
-                .options(selectinload(PaymentPlanRow.instalments), selectinload(PaymentPlanRow.invoices))
-                .where(PaymentPlanRow.made_on <= as_of)
-            )
-        }
-        nudges: list[InstalmentNudge] = []
-        for view in plan_views_in(session, as_of):
-            plan = _plan_of(rows[view.id], exponent)
-            allocation = PlanAllocation(view.instalments, ZERO)
-            nudges.extend(instalment_nudges(plan, allocation, as_of, sent_keys=sent))
-        return nudges
+        return [found.nudge for found in plan_nudges_in(uow.session, as_of)]
+
+
+@dataclass(frozen=True)
+class PlannedNudge:
+    """A nudge with what the outbox needs to address it."""
+
+    client_id: int
+    invoice_ids: tuple[int, ...]
+    nudge: InstalmentNudge
+
+
+def plan_nudges_in(session: Session, as_of: date) -> list[PlannedNudge]:
+    """``plan_nudges`` inside an open session, so the reminder queue can add them in its own transaction."""
+    exponent = currency_exponent(company_in(session).currency)
+    sent = set(session.scalars(select(Reminder.dedupe_key).where(Reminder.dedupe_key.like("plan:%"))))
+    rows = {
+        r.id: r
+        for r in session.scalars(
+            select(PaymentPlanRow)
+            .options(selectinload(PaymentPlanRow.instalments), selectinload(PaymentPlanRow.invoices))
+            .where(PaymentPlanRow.made_on <= as_of)
+        )
+    }
+    found: list[PlannedNudge] = []
+    for view in plan_views_in(session, as_of):
+        row = rows[view.id]
+        plan = _plan_of(row, exponent)
+        allocation = PlanAllocation(view.instalments, ZERO)
+        invoice_ids = tuple(sorted(link.invoice_id for link in row.invoices))
+        found.extend(
+            PlannedNudge(row.client_id, invoice_ids, nudge)
+            for nudge in instalment_nudges(plan, allocation, as_of, sent_keys=sent)
+        )
+    return found
 
 
 # --- the schedule as a PDF for the client ------------------------------------------------------------

@@ -43,7 +43,7 @@ from creditdesk.domain.chasing import (
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
-from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE
+from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE, PLAN_NUDGES
 from creditdesk.mail.templates import (
     ClientContext,
     CompanyContext,
@@ -53,11 +53,13 @@ from creditdesk.mail.templates import (
     render_reminder,
 )
 from creditdesk.services.company import company_in
+from creditdesk.services.interest import uncharged_interest_in
 from creditdesk.services.invoices import formats_of
 from creditdesk.services.pauses import paused_invoice_ids_in
+from creditdesk.services.payment_plans import plan_nudges_in
 from creditdesk.services.schedules import default_schedule_in, schedule_of
 from creditdesk.store.database import Database
-from creditdesk.store.models import ChaseSchedule, Company, Reminder, ReminderInvoice
+from creditdesk.store.models import ChaseSchedule, Client, Company, Reminder, ReminderInvoice
 from creditdesk.store.queries import chase_clients, chase_open_invoices, reminder_history
 from creditdesk.store.unit_of_work import UnitOfWork
 
@@ -256,6 +258,7 @@ def reminder_context(
     as_of: date,
     formats: Formats,
     company: CompanyContext,
+    interest: Decimal | None = None,
 ) -> ReminderContext:
     """What a reminder's templates see: amounts and dates already in the company's locale."""
     return ReminderContext(
@@ -275,6 +278,7 @@ def reminder_context(
         company=company,
         payment_reference=client.code,
         statement_date=formats.day(as_of),
+        interest_accrued=formats.money(interest) if interest else "",
     )
 
 
@@ -287,6 +291,73 @@ def _hold_write_lock(session: Session) -> None:
     session.execute(text("UPDATE company SET id = id WHERE id = 1"))
 
 
+def _mentions_interest(*templates: str) -> bool:
+    """Only stages that print the interest pay for working it out."""
+    return any("interest_accrued" in text for text in templates)
+
+
+def _interest(
+    session: Session, client_id: int, as_of: date, known: dict[int, Decimal | None]
+) -> Decimal | None:
+    if client_id not in known:
+        client = session.get(Client, client_id)
+        known[client_id] = None if client is None else uncharged_interest_in(session, client, as_of)
+    return known[client_id]
+
+
+def _nudge_rows(
+    session: Session,
+    as_of: date,
+    formats: Formats,
+    sender: CompanyContext,
+    links: dict[str, tuple[int, ...]],
+    exponent: int,
+) -> list[dict[str, object]]:
+    """Payment-plan instalment nudges as outbox drafts: by email, or by letter without an address."""
+    rows: list[dict[str, object]] = []
+    for planned in plan_nudges_in(session, as_of):
+        nudge = planned.nudge
+        client = session.get(Client, planned.client_id)
+        if client is None:
+            continue
+        words = PLAN_NUDGES[nudge.kind]
+        email = client.email.strip()
+        fields = {
+            "name": client.contact_name.strip() or client.name,
+            "company": sender.name,
+            "number": str(nudge.number),
+            "due_date": formats.day(nudge.due_date),
+            "amount": formats.money(nudge.outstanding),
+            "reference": client.code,
+            "how_to_pay": (
+                f"You can pay by bank transfer to {sender.bank_details}, quoting {client.code}.\n\n"
+                if sender.bank_details
+                else f"Please quote {client.code} with your payment.\n\n"
+            ),
+            "signature": "\n".join(part for part in (sender.name, sender.phone, sender.email) if part),
+        }
+        rows.append(
+            {
+                "client_id": client.id,
+                "dedupe_key": nudge.dedupe_key,
+                "stage_key": f"plan-{nudge.kind.value.replace('_', '-')}",
+                "stage_name": words.stage_name,
+                "channel": (Channel.EMAIL if email else Channel.LETTER).value,
+                "planned_on": as_of,
+                "status": "draft",
+                "recipient": email,
+                "subject": words.subject.format_map(fields),
+                "body": words.body.format_map(fields),
+                "attach_invoices": False,
+                "attach_statement": False,
+                "total": to_minor(nudge.outstanding, exponent),
+                "fee": None,
+            }
+        )
+        links[nudge.dedupe_key] = planned.invoice_ids
+    return rows
+
+
 def queue(db: Database, as_of: date) -> QueueSummary:
     """Put the day's plan into the outbox: drafts to review, or approved for automatic stages.
 
@@ -294,6 +365,8 @@ def queue(db: Database, as_of: date) -> QueueSummary:
     whole queue with a message naming it, and nothing is queued. A reminder
     whose dedupe key is already in the outbox is skipped, never queued twice
     (the unique key guards this even against another process queueing too).
+    Payment-plan instalment nudges (coming up, missed) are queued with them, as
+    drafts to review.
     """
     with UnitOfWork(db) as uow:
         session = uow.session
@@ -308,12 +381,18 @@ def queue(db: Database, as_of: date) -> QueueSummary:
         rows: list[dict[str, object]] = []
         links: dict[str, tuple[int, ...]] = {}
         automatic: set[str] = set()
+        interests: dict[int, Decimal | None] = {}
         for reminder in planned:
             stage = reminder.stage
             client = inputs.details[reminder.client_id]
             email = emails[reminder.client_id]
+            interest = (
+                _interest(session, reminder.client_id, as_of, interests)
+                if _mentions_interest(stage.subject_template, stage.body_template)
+                else None
+            )
             context = reminder_context(
-                client, email, _covered(inputs, reminder), reminder.total, as_of, formats, sender
+                client, email, _covered(inputs, reminder), reminder.total, as_of, formats, sender, interest
             )
             try:
                 message = render_reminder(stage.subject_template, stage.body_template, context)
@@ -343,6 +422,7 @@ def queue(db: Database, as_of: date) -> QueueSummary:
             links[reminder.dedupe_key] = reminder.invoice_ids
             if stage.automatic:
                 automatic.add(reminder.dedupe_key)
+        rows.extend(_nudge_rows(session, as_of, formats, sender, links, inputs.exponent))
         inserted: dict[str, int] = {}
         if rows:
             statement = (

@@ -36,6 +36,7 @@ from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.money import from_minor
 from creditdesk.services.aged_report import bucket_label
 from creditdesk.services.clients import client_by_code, client_terms
+from creditdesk.services.interest import uncharged_interest_in
 from creditdesk.services.invoice_document import Letterhead, addressee_of, letterhead_in, safe_file_part
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client
@@ -247,6 +248,7 @@ def build_statement(
         aging=aging_strip(position.aging),
         payment_reference=client.code,
         terms=client_terms(session, client).describe(),
+        interest_accrued=uncharged_interest_in(session, client, as_of),
     )
 
 

@@ -1,4 +1,4 @@
-"""The Aging tab: who owes what, for how long, as of any date."""
+"""The Aging tab: who owes what, for how long, as of any date; and the dashboard beside the table."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +39,7 @@ from creditdesk.services.exporting import export_aging
 from creditdesk.ui.aging_drill import AgingDrillDialog
 from creditdesk.ui.aging_model import AgingModel
 from creditdesk.ui.context import Workspace
+from creditdesk.ui.dashboard import DashboardView
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.workers import run_in_background
@@ -133,10 +135,18 @@ class AgingTab(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
 
+        # The dashboard shares the date picker; it is worked out only while it is on show.
+        self.dashboard = DashboardView(workspace)
+        self._dashboard_as_of: date | None = None
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.splitter, "&Debts by client")
+        self.pages.addTab(self.dashboard, "Dash&board")
+
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.summary)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.pages, 1)
         self.setTabOrder(self.as_of_edit, self.today_button)
         self.setTabOrder(self.today_button, self.basis_combo)
         self.setTabOrder(self.basis_combo, self.print_button)
@@ -149,6 +159,8 @@ class AgingTab(QWidget):
         self.export_button.clicked.connect(self.on_export_clicked)
         self.print_button.clicked.connect(self.preview_document)
         self.table_view.doubleClicked.connect(self.on_table_double_clicked)
+        self.pages.currentChanged.connect(self.on_pages_current_changed)
+        self.dashboard.client_chosen.connect(workspace.events.show_client)
         workspace.events.ledger_changed.connect(self.reload)
         workspace.events.clients_changed.connect(self.reload)
 
@@ -170,7 +182,22 @@ class AgingTab(QWidget):
         self._running = True
         self.busy.show()
         workspace, as_of, basis = self.workspace, self.as_of, self.basis
+        self._dashboard_as_of = None  # stale: the books or the date changed
         run_in_background(self, lambda: workspace.aging(as_of, basis), self._on_loaded, self._on_failed)
+        self.refresh_dashboard()
+
+    def show_dashboard(self) -> None:
+        self.pages.setCurrentWidget(self.dashboard)
+
+    def refresh_dashboard(self) -> None:
+        """Bring the dashboard up to date, but only when someone is looking at it."""
+        if self.pages.currentWidget() is not self.dashboard or self._dashboard_as_of == self.as_of:
+            return
+        self._dashboard_as_of = self.as_of
+        self.dashboard.load(self.as_of)
+
+    def on_pages_current_changed(self, _: int) -> None:
+        self.refresh_dashboard()
 
     def _on_loaded(self, report: AgingReport) -> None:
         self._finish()

@@ -9,8 +9,8 @@ on precomputed search keys. Selections survive both (persistent indexes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,6 +30,7 @@ from creditdesk.domain.aging import sort_key
 from creditdesk.domain.allocation import natural_key
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceState
+from creditdesk.domain.risk import RiskLevel, RiskRating
 from creditdesk.services.client_view import ClientRow, OpenInvoiceItem, TimelineEntry
 from creditdesk.ui.rows_model import RowsModel
 
@@ -46,7 +47,7 @@ LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 ID_ROLE = Qt.ItemDataRole.UserRole  # the client (or invoice) id of a row
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value behind a cell (Decimal, int, date), for tests
 
-CODE, NAME, BALANCE, OVERDUE, OLDEST, LIMIT, USED, TERMS, CONTACT, STATUS = range(10)
+CODE, NAME, BALANCE, OVERDUE, OLDEST, LIMIT, USED, TERMS, CONTACT, RISK, STATUS = range(11)
 AMOUNT_COLUMNS = (BALANCE, OVERDUE, LIMIT)
 NUMBER_COLUMNS = (BALANCE, OVERDUE, OLDEST, LIMIT, USED)
 
@@ -89,14 +90,27 @@ class ClientTable:
     rows: tuple[ClientRow, ...]
     ranks: tuple[tuple[int, ...], ...]  # ranks[column][row]
     search_keys: tuple[str, ...]  # code, name and e-mail, folded by ``fold``
+    risks: Mapping[int, RiskRating] = field(default_factory=dict)  # by client id; rated in the worker
 
     @staticmethod
     def empty() -> ClientTable:
         return ClientTable((), tuple(() for _ in range(STATUS + 1)), ())
 
+    def risk(self, client_id: int) -> RiskRating | None:
+        return self.risks.get(client_id)
 
-def build_table(rows: Sequence[ClientRow]) -> ClientTable:
+
+RISK_WORDS = {RiskLevel.LOW: "Low", RiskLevel.MEDIUM: "Medium", RiskLevel.HIGH: "High"}
+RISK_COLOURS = {
+    RiskLevel.HIGH: OVERDUE_COLOUR,
+    RiskLevel.MEDIUM: QColor("#8a5a00"),
+    RiskLevel.LOW: QUIET_COLOUR,
+}
+
+
+def build_table(rows: Sequence[ClientRow], risks: Mapping[int, RiskRating] | None = None) -> ClientTable:
     """Sort ranks and search keys, worked out once per load (in the worker, not per keystroke)."""
+    risks = risks or {}
     names = [fold(r.name) for r in rows]
     codes = [fold(r.code) for r in rows]
     code_keys = [natural_key(code) for code in codes]
@@ -112,6 +126,7 @@ def build_table(rows: Sequence[ClientRow]) -> ClientTable:
         USED: [(r.over_limit, r.credit_usage is not None, r.credit_usage or ZERO) for r in rows],
         TERMS: [terms.setdefault(r.terms, fold(r.terms)) for r in rows],
         CONTACT: [r.last_contact or date.min for r in rows],
+        RISK: [(risks[r.id].score if r.id in risks else -1) for r in rows],
         STATUS: [", ".join(status_words(r)) for r in rows],
     }
     ties = list(zip(names, code_keys, strict=True))
@@ -124,7 +139,7 @@ def build_table(rows: Sequence[ClientRow]) -> ClientTable:
             rank[index] = position
         ranks.append(tuple(rank))
     keys = tuple(f"{codes[i]}\n{names[i]}\n{fold(r.email)}" for i, r in enumerate(rows))
-    return ClientTable(tuple(rows), tuple(ranks), keys)
+    return ClientTable(tuple(rows), tuple(ranks), keys, dict(risks))
 
 
 class ClientsModel(QAbstractTableModel):
@@ -191,6 +206,7 @@ class ClientsModel(QAbstractTableModel):
             "Limit used",
             "Terms",
             "Last contact",
+            "Risk",
             "Status",
         ]
 
@@ -245,8 +261,13 @@ class ClientsModel(QAbstractTableModel):
             row.credit_usage,
             row.terms,
             row.last_contact,
+            self._risk_level(row),
             ", ".join(status_words(row)),
         )[col]
+
+    def _risk_level(self, row: ClientRow) -> RiskLevel | None:
+        rating = self.table.risk(row.id)
+        return None if rating is None else rating.level
 
     def _text(self, row: ClientRow, col: int) -> str:
         fmt = self.formats
@@ -270,6 +291,9 @@ class ClientsModel(QAbstractTableModel):
             return row.terms
         if col == CONTACT:
             return "" if row.last_contact is None else fmt.day(row.last_contact)
+        if col == RISK:
+            level = self._risk_level(row)
+            return "" if level is None else RISK_WORDS[level]
         return ", ".join(status_words(row))
 
     def _alarming(self, row: ClientRow, col: int) -> bool:
@@ -277,9 +301,13 @@ class ClientsModel(QAbstractTableModel):
             (col in (OVERDUE, OLDEST) and row.overdue > ZERO)
             or (col == USED and row.over_limit)
             or (col == STATUS and (row.on_hold or row.over_limit))
+            or (col == RISK and self._risk_level(row) is RiskLevel.HIGH)
         )
 
     def _colour(self, row: ClientRow, col: int) -> QBrush | None:
+        if col == RISK:
+            level = self._risk_level(row)
+            return None if level is None else QBrush(RISK_COLOURS[level])
         if self._alarming(row, col):
             return QBrush(OVERDUE_COLOUR)
         if col == BALANCE and row.balance < ZERO:
@@ -301,6 +329,10 @@ class ClientsModel(QAbstractTableModel):
             owed = fmt.money(max(row.balance, ZERO))
             verdict = " — over the limit" if row.over_limit else ""
             return f"{owed} owed of a {fmt.money(row.credit_limit)} limit{verdict}"
+        if col == RISK and (rating := self.table.risk(row.id)) is not None:
+            return f"{RISK_WORDS[rating.level]} risk (score {rating.score}):\n" + "\n".join(
+                f"• {reason}" for reason in rating.reasons
+            )
         if col == CONTACT and row.last_contact is None:
             return "No note or call logged yet"
         if col == NAME:
@@ -319,6 +351,7 @@ HEADER_TIPS = {
     LIMIT: "Credit limit: the most the client may owe",
     USED: "Balance owed as a share of the credit limit",
     CONTACT: "When the latest note or call was logged",
+    RISK: "Low, medium or high, from how they pay, promises, disputes and credit used; hover for why",
 }
 
 

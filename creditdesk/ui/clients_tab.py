@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
+from functools import partial
+from pathlib import Path
 
 from babel.numbers import format_decimal, format_percent
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -38,12 +41,23 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.errors import NotFoundError
+from creditdesk.domain.risk import RiskRating
 from creditdesk.services.client_view import ClientDetail, client_detail, client_rows
 from creditdesk.services.clients import archive_client
+from creditdesk.services.collections import HandOverPack, hand_over
 from creditdesk.services.invoice_document import safe_file_part
 from creditdesk.services.letters import letter_pdf
+from creditdesk.services.risk import client_risks
 from creditdesk.services.statements import statement_file_name, statement_pdf
-from creditdesk.ui import chasing_dialog, client_dialog, note_dialog
+from creditdesk.ui import (
+    chasing_dialog,
+    client_dialog,
+    conversation_dialog,
+    credit_dialog,
+    note_dialog,
+    plan_dialog,
+    promise_dialog,
+)
 from creditdesk.ui.clients_model import (
     BALANCE,
     CODE,
@@ -56,6 +70,9 @@ from creditdesk.ui.clients_model import (
     OVERDUE,
     OVERDUE_COLOUR,
     QUIET_COLOUR,
+    RISK,
+    RISK_COLOURS,
+    RISK_WORDS,
     STATUS,
     TERMS,
     USED,
@@ -74,6 +91,13 @@ from creditdesk.ui.statement_dialog import LETTER_TITLES, LetterDialog, Statemen
 from creditdesk.ui.workers import run_in_background
 
 ZERO = Decimal(0)
+WORKFLOW_ACTIONS = {
+    "log_call": "Log call or conversation…",
+    "promise": "Promise to pay…",
+    "plan": "Payment plan…",
+    "credit": "Credit limit and hold…",
+    "hand_over": "Hand over to collections…",
+}
 BUSY_DELAY_MS = 150  # a detail that loads faster than this never flashes a busy bar
 
 # Badge colours: text always says what the badge means, the colour only draws the eye.
@@ -164,6 +188,7 @@ class ClientDetailPane(QWidget):
     letter_clicked = Signal()
     chasing_clicked = Signal()
     invoice_activated = Signal(int)
+    workflow_requested = Signal(str)  # one of WORKFLOW_ACTIONS' keys
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +243,14 @@ class ClientDetailPane(QWidget):
         self.chasing_button.setToolTip(
             "This client's reminder schedule, do-not-chase, and where late invoices start"
         )
+        self.arrange_button = QPushButton("Arran&gements")
+        self.arrange_button.setToolTip(
+            "Log a call, record a promise, agree a payment plan, set the credit limit or hold, hand over"
+        )
+        arrange_menu = QMenu(self.arrange_button)
+        for key, text in WORKFLOW_ACTIONS.items():
+            arrange_menu.addAction(text, partial(self.workflow_requested.emit, key))
+        self.arrange_button.setMenu(arrange_menu)
 
         title_row = QHBoxLayout()
         title_row.setSpacing(8)
@@ -267,6 +300,7 @@ class ClientDetailPane(QWidget):
         self.address_value = self._value_label()
         self.terms_value = self._value_label()
         self.last_contact_value = self._value_label()
+        self.risk_value = self._value_label()
         self.notes_value = self._value_label()
         facts = QWidget()
         form = QFormLayout(facts)
@@ -283,6 +317,7 @@ class ClientDetailPane(QWidget):
             ("Address", self.address_value),
             ("Terms", self.terms_value),
             ("Last contact", self.last_contact_value),
+            ("Risk", self.risk_value),
             ("Notes", self.notes_value),
         ):
             title = QLabel(caption)
@@ -323,9 +358,17 @@ class ClientDetailPane(QWidget):
         documents_row.addWidget(self.chasing_button)
         self.tables.setCornerWidget(documents, Qt.Corner.TopRightCorner)
 
+        # Arrangements sit under the facts: the rows above have no room left at 900 pixels.
+        facts_column = QVBoxLayout()
+        facts_column.setSpacing(6)
+        facts_column.addWidget(facts_scroll, 1)
+        arrange_row = QHBoxLayout()
+        arrange_row.addWidget(self.arrange_button)
+        arrange_row.addStretch(1)
+        facts_column.addLayout(arrange_row)
         body = QHBoxLayout()
         body.setSpacing(12)
-        body.addWidget(facts_scroll)
+        body.addLayout(facts_column)
         body.addWidget(self.tables, 1)
 
         content = QWidget()
@@ -517,6 +560,15 @@ class ClientDetailPane(QWidget):
             self.invoices_view.scrollToTop()
             self.timeline_view.scrollToTop()
 
+    def show_risk(self, rating: RiskRating | None) -> None:
+        """The reasons behind the rating, listed: a rating nobody can explain is not trusted."""
+        if rating is None:
+            self.risk_value.setText("—")
+            return
+        colour = RISK_COLOURS[rating.level].name()
+        reasons = "".join(f"<br>• {html.escape(reason)}" for reason in rating.reasons)
+        self.risk_value.setText(f"<b style='color:{colour}'>{RISK_WORDS[rating.level]}</b>{reasons}")
+
     # -- slots ---------------------------------------------------------------------------------
     def on_invoices_view_double_clicked(self, index: QModelIndex) -> None:
         invoice_id = index.data(ID_ROLE)
@@ -640,6 +692,7 @@ class ClientsTab(QWidget):
         pane.statement_clicked.connect(self.preview_document)
         pane.letter_clicked.connect(self.on_letter_clicked)
         pane.chasing_clicked.connect(self.on_chasing_clicked)
+        pane.workflow_requested.connect(self.on_workflow_requested)
         pane.invoice_activated.connect(self.open_invoice_requested)
         events = workspace.events
         events.clients_changed.connect(self.reload)
@@ -666,6 +719,7 @@ class ClientsTab(QWidget):
             (USED, "Limit used"),
             (TERMS, "30 days after end of mo"),
             (CONTACT, "30 Sept 2026"),
+            (RISK, "Medium"),
         ):
             header.resizeSection(column, width(sample))
         header.resizeSection(STATUS, width("Do not chase"))  # the last column takes the rest
@@ -691,7 +745,10 @@ class ClientsTab(QWidget):
         workspace, as_of = self.workspace, self.workspace.today()
         run_in_background(
             self,
-            lambda: build_table(client_rows(workspace.db, as_of, lambda: workspace.aging(as_of))),
+            lambda: build_table(
+                client_rows(workspace.db, as_of, lambda: workspace.aging(as_of)),
+                client_risks(workspace.db, as_of),
+            ),
             self._on_list_loaded,
             self._on_list_failed,
         )
@@ -848,6 +905,7 @@ class ClientsTab(QWidget):
         if self._next_detail() or detail.id != self._client_id:
             return  # a newer request is on its way
         self.detail_pane.show_detail(detail)
+        self.detail_pane.show_risk(self.model.table.risk(detail.id))
         self.detail_loaded.emit(detail.id)
 
     def _on_detail_failed(self, exc: BaseException) -> None:
@@ -897,6 +955,7 @@ class ClientsTab(QWidget):
         actions: list[tuple[str, object]] = [
             ("Edit…", lambda: client_dialog.edit_client(self.workspace, self, client_id)),
             ("Log note…", lambda: note_dialog.log_note(self.workspace, self, client_id)),
+            *((text, lambda k=key: self.workflow(k, client_id)) for key, text in WORKFLOW_ACTIONS.items()),
             ("New invoice…", lambda: self.new_invoice_requested.emit(client_id)),
             ("Record payment…", lambda: self.record_payment_requested.emit(client_id)),
             ("Statement…", lambda: self.statement_for(client_id)),
@@ -910,6 +969,59 @@ class ClientsTab(QWidget):
                 action.setEnabled(not archived)
             menu.addAction(action)
         menu.popup(self.table_view.viewport().mapToGlobal(pos))
+
+    def on_workflow_requested(self, key: str) -> None:
+        if self._client_id is not None:
+            self.workflow(key, self._client_id)
+
+    def workflow(self, key: str, client_id: int) -> None:
+        """The credit-control arrangements; each dialog refreshes every view when it saves."""
+        w = self.workspace
+        if key == "log_call":
+            conversation_dialog.log_call(w, self, client_id)
+        elif key == "promise":
+            if promise_dialog.promise_to_pay(w, self, client_id):
+                self.status_message.emit("Promise recorded: reminders for its invoices pause until then")
+        elif key == "plan":
+            if plan_dialog.agree_plan(w, self, client_id) is not None:
+                self.status_message.emit("Payment plan agreed: its invoices are no longer chased")
+        elif key == "credit":
+            credit_dialog.edit_credit(w, self, client_id)
+        elif key == "hand_over":
+            self.hand_over(client_id)
+
+    def hand_over(self, client_id: int) -> None:
+        names = self._names(client_id)
+        if names is None:
+            return
+        name = names[1]
+        answer = QMessageBox.question(
+            self,
+            "Hand over to collections",
+            f"Hand {name} over to a collection agency?\n\nA pack (statement, copies of the open "
+            "invoices, a CSV of open items and the timeline of contacts) is written into a folder "
+            "you choose, and chasing stops for this client.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Where to write the hand-over pack")
+        if not folder:
+            return
+        db, as_of = self.workspace.db, self.workspace.today()
+        self.detail_pane.set_busy(True)
+
+        def done(pack: HandOverPack) -> None:
+            self.detail_pane.set_busy(False)
+            self.status_message.emit(f"{name} handed over; the pack is in {pack.folder}")
+            self.workspace.changed()
+
+        def failed(exc: BaseException) -> None:
+            self.detail_pane.set_busy(False)
+            show_error(self, exc)
+
+        run_in_background(self, lambda: hand_over(db, client_id, Path(folder), as_of), done, failed)
 
     def on_edit_clicked(self) -> None:
         if self._client_id is not None:

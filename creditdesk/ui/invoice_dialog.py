@@ -7,6 +7,7 @@ message line, and a table editor whose cells report each keystroke.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -53,6 +54,7 @@ from PySide6.QtWidgets import (
 from creditdesk.domain.errors import CreditDeskError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceStatus
+from creditdesk.services.credit_control import record_override
 from creditdesk.services.invoice_list import ClientChoice, InvoiceDetail, client_choices, default_tax_rate
 from creditdesk.services.invoice_list import invoice_detail as load_invoice_detail
 from creditdesk.services.invoices import (
@@ -169,6 +171,84 @@ def ask(parent: QWidget | None, title: str, text: str, yes: str, *, detail: str 
     box.setEscapeButton(no_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers and services
+        return ""
+
+
+class OverrideDialog(QDialog):
+    """Issuing over the credit limit or to a client on hold: who decided it and why, for the timeline."""
+
+    def __init__(self, warnings: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Issue anyway?")
+        text = QLabel(" ".join(warnings))
+        text.setWordWrap(True)
+        self.who_edit = QLineEdit(_login_name())
+        self.who_edit.setPlaceholderText("Your name")
+        self.why_edit = QLineEdit()
+        self.why_edit.setPlaceholderText("e.g. “Agreed with the director: paying the old invoices on Friday”")
+        self.message = MessageLine()
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.issue_button = box.addButton("&Issue anyway", QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel is not None
+        cancel.setDefault(True)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form = QFormLayout()
+        who = QLabel("&Who decided")
+        who.setBuddy(self.who_edit)
+        why = QLabel("W&hy")
+        why.setBuddy(self.why_edit)
+        form.addRow(who, self.who_edit)
+        form.addRow(why, self.why_edit)
+        note = QLabel("Both go on the client's timeline.")
+        note.setStyleSheet("color: #6b6b6b;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.message)
+        layout.addWidget(box)
+        self.setMinimumWidth(520)
+        self.why_edit.setFocus()
+
+    def accept(self) -> None:
+        for edit in (self.who_edit, self.why_edit):
+            mark_invalid(edit, not edit.text().strip())
+        if not self.who_edit.text().strip():
+            self.message.show_problem("Who decided: write the name of the person overriding the warning.")
+            self.who_edit.setFocus()
+            return
+        if not self.why_edit.text().strip():
+            self.message.show_problem("Why: write the reason for issuing despite the warning.")
+            self.why_edit.setFocus()
+            return
+        super().accept()
+
+    @property
+    def who(self) -> str:
+        return self.who_edit.text().strip()
+
+    @property
+    def why(self) -> str:
+        return self.why_edit.text().strip()
+
+
+def ask_override(parent: QWidget | None, warnings: Sequence[str]) -> tuple[str, str] | None:
+    """(who, why) once confirmed, or None when the person thinks better of it."""
+    dialog = OverrideDialog(warnings, parent)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.who, dialog.why
+    finally:
+        dialog.deleteLater()
 
 
 class ClientPicker(QComboBox):
@@ -820,10 +900,13 @@ class InvoiceDialog(QDialog):
         client_id = self.client_picker.client_id()
         if not form.ok or client_id is None:
             return
+        override: tuple[str, str] | None = None
         if status is InvoiceStatus.ISSUED and self._position is not None:
             warnings = credit_warnings_for(self._position, form.totals.gross, self.formats)
-            if warnings and not ask(self, "Issue anyway?", " ".join(warnings), "&Issue anyway"):
-                return
+            if warnings:
+                override = ask_override(self, warnings)
+                if override is None:
+                    return
         data = InvoiceInput(
             client_id=client_id,
             issue_date=self.issue_date,
@@ -841,6 +924,8 @@ class InvoiceDialog(QDialog):
             self.message.show_problem(sentence(exc.message))
             return
         self._dirty = False
+        if override is not None:
+            _record_override(self, self.workspace, client_id, override, self.saved_id)
         self.accept()
 
     def reject(self) -> None:
@@ -852,6 +937,21 @@ class InvoiceDialog(QDialog):
 
 
 # --- entry points -----------------------------------------------------------------------------------
+
+
+def _record_override(
+    parent: QWidget | None,
+    workspace: Workspace,
+    client_id: int,
+    override: tuple[str, str],
+    invoice_id: int | None,
+) -> None:
+    """The invoice is issued; the override note follows it (who and why were checked when asked)."""
+    who, why = override
+    try:
+        record_override(workspace.db, client_id, who, why, invoice_id=invoice_id)
+    except CreditDeskError as exc:
+        show_error(parent, exc)
 
 
 def _run(workspace: Workspace, dialog: QDialog) -> bool:
@@ -887,9 +987,12 @@ def issue_draft(workspace: Workspace, parent: QWidget | None, invoice_id: int) -
     try:
         detail = load_invoice_detail(workspace.db, invoice_id, workspace.today())
         warnings = credit_warnings(workspace.db, detail.client_id, detail.totals.gross, workspace.today())
-        if warnings and not ask(parent, "Issue anyway?", " ".join(warnings), "&Issue anyway"):
+        override = ask_override(parent, warnings) if warnings else None
+        if warnings and override is None:
             return False
         issue_invoice(workspace.db, invoice_id)
+        if override is not None:
+            _record_override(parent, workspace, detail.client_id, override, invoice_id)
     except CreditDeskError as exc:
         show_error(parent, exc)
         return False

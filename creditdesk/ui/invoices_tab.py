@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from creditdesk.domain.invoice import InvoiceState
 from creditdesk.services.invoice_document import invoice_file_name, invoice_pdf
 from creditdesk.services.invoice_list import InvoiceTable, StatusFilter, invoice_table
-from creditdesk.ui import credit_note_dialog, invoice_dialog, payment_dialog
+from creditdesk.ui import credit_note_dialog, dispute_dialog, invoice_dialog, payment_dialog
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.invoices_model import COLUMNS, ISSUED, PAINT_FIRST_MS, InvoicesModel
@@ -205,6 +205,14 @@ class InvoicesTab(QWidget):
             "Apply the client's money on account to their open invoices",
             self.on_allocate_clicked,
         )
+        self.dispute_action = a(
+            "Dispute…", "Mark the invoice disputed: it is not chased until resolved", self.on_dispute_clicked
+        )
+        self.resolve_action = a(
+            "Resolve dispute…",
+            "Record how the dispute ended; the invoice is chased again if still owed",
+            self.on_resolve_clicked,
+        )
         self.delete_action = a("De&lete draft", "Delete the draft", self.on_delete_clicked, "Delete")
         self.show_client_action = a(
             "Show clien&t", "Open the client on the Clients tab", self.on_show_client_clicked
@@ -336,6 +344,8 @@ class InvoicesTab(QWidget):
         self.delete_action.setEnabled(state is InvoiceState.DRAFT)
         self.void_action.setEnabled(state in ISSUED_STATES)
         self.credit_note_action.setEnabled(state in ISSUED_STATES)
+        self.dispute_action.setEnabled(state in (InvoiceState.OPEN, InvoiceState.OVERDUE))
+        self.resolve_action.setEnabled(state is InvoiceState.DISPUTED)
         self.show_client_action.setEnabled(selected is not None)
         self.preview_action.setEnabled(selected is not None)
         self.save_pdf_action.setEnabled(selected is not None)
@@ -418,6 +428,9 @@ class InvoicesTab(QWidget):
         menu = QMenu(self)
         for action in (self.open_action, self.issue_action, self.void_action, self.credit_note_action):
             menu.addAction(action)
+        menu.addSeparator()  # the button row has no room left at 900 pixels: disputes live here
+        menu.addAction(self.dispute_action)
+        menu.addAction(self.resolve_action)
         menu.addSeparator()
         menu.addAction(self.preview_action)
         menu.addAction(self.save_pdf_action)
@@ -468,6 +481,20 @@ class InvoicesTab(QWidget):
         selected = self._selected()
         if selected is not None:
             credit_note_dialog.new_credit_note(self.workspace, self, invoice_id=selected[0])
+
+    def on_dispute_clicked(self) -> None:
+        selected = self._selected()
+        if selected is not None and dispute_dialog.dispute_invoice(self.workspace, self, selected[0]):
+            self._select_after_load = selected[0]
+            self.status_message.emit(
+                "Invoice marked disputed: it is not chased until the dispute is resolved"
+            )
+
+    def on_resolve_clicked(self) -> None:
+        selected = self._selected()
+        if selected is not None and dispute_dialog.resolve_invoice_dispute(self.workspace, self, selected[0]):
+            self._select_after_load = selected[0]
+            self.status_message.emit("Dispute resolved")
 
     def on_record_payment_clicked(self) -> None:
         selected = self._selected()

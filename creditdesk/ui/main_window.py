@@ -27,6 +27,7 @@ from creditdesk.ui import (
     client_dialog,
     company_dialog,
     credit_note_dialog,
+    interest_dialog,
     invoice_dialog,
     payment_dialog,
     schedule_dialog,
@@ -38,9 +39,11 @@ from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.invoices_tab import InvoicesTab
 from creditdesk.ui.outbox_tab import OutboxTab
+from creditdesk.ui.today_tab import TodayTab
 from creditdesk.ui.workers import run_in_background
 
-CLIENTS, INVOICES, AGING, OUTBOX = 0, 1, 2, 3
+CLIENTS, INVOICES, AGING, OUTBOX, TODAY = 0, 1, 2, 3, 4
+TODAY_TITLE = "Toda&y"
 
 
 class MainWindow(QMainWindow):
@@ -70,6 +73,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.invoices_tab, "&Invoices")
         self.tabs.addTab(self.aging_tab, "&Aging")
         self.tabs.addTab(self.outbox_tab, "&Outbox")
+        self.today_tab = TodayTab(workspace)
+        self.tabs.addTab(self.today_tab, TODAY_TITLE)
         self.setCentralWidget(self.tabs)
 
         self._build_actions()
@@ -87,6 +92,8 @@ class MainWindow(QMainWindow):
         self.clients_tab.status_message.connect(self.show_message)
         self.outbox_tab.status_message.connect(self.show_message)
         self.outbox_tab.waiting_changed.connect(self.on_outbox_tab_waiting_changed)
+        self.today_tab.status_message.connect(self.show_message)
+        self.today_tab.count_changed.connect(self.on_today_tab_count_changed)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         self._aging_loaded = False
         self._load_later: list[ClientsTab | InvoicesTab] = []
@@ -181,6 +188,12 @@ class MainWindow(QMainWindow):
             None,
             "When reminders go out and what they say",
         )
+        self.interest_action = a(
+            "Late-payment &interest…",
+            self.on_interest_settings,
+            None,
+            "Interest policy, base rates, clients' own policies and interest invoices",
+        )
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "Close CreditDesk")
         self.about_action = a("&About CreditDesk", self.on_about)
         self.tab_actions = [
@@ -188,9 +201,9 @@ class MainWindow(QMainWindow):
                 name,
                 partial(self.tabs.setCurrentIndex, i),
                 f"Ctrl+{i + 1}",
-                f"Show the {name[1:]} tab",
+                f"Show the {name.replace('&', '')} tab",
             )
-            for i, name in enumerate(("&Clients", "&Invoices", "&Aging", "&Outbox"))
+            for i, name in enumerate(("&Clients", "&Invoices", "&Aging", "&Outbox", TODAY_TITLE))
         ]
 
     def _build_menus(self) -> None:
@@ -231,6 +244,7 @@ class MainWindow(QMainWindow):
         settings_menu = bar.addMenu("&Settings")
         settings_menu.addAction(self.email_settings_action)
         settings_menu.addAction(self.schedules_action)
+        settings_menu.addAction(self.interest_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -278,6 +292,7 @@ class MainWindow(QMainWindow):
         self.refresh_figures()  # starts today's aging, which the client list shares
         first.reload()
         self.outbox_tab.reload()  # a small read; its count belongs in the tab's title from the start
+        self.today_tab.reload()  # its count too: the day's work should be visible from any tab
         if self.tabs.currentIndex() == AGING:  # otherwise the aging waits until it is first shown
             self._load_aging()
 
@@ -320,6 +335,10 @@ class MainWindow(QMainWindow):
     def on_tabs_current_changed(self, index: int) -> None:
         if index == AGING:
             self._load_aging()
+
+    def on_today_tab_count_changed(self, count: int) -> None:
+        self.tabs.setTabText(TODAY, f"{TODAY_TITLE} ({count:,})" if count else TODAY_TITLE)
+        self.tabs.setTabToolTip(TODAY, f"{count:,} things need you today (Ctrl+5)" if count else "")
 
     def on_outbox_tab_waiting_changed(self, waiting: int) -> None:
         self.tabs.setTabText(OUTBOX, f"&Outbox ({waiting:,})" if waiting else "&Outbox")
@@ -372,6 +391,9 @@ class MainWindow(QMainWindow):
 
     def on_chasing_schedules(self) -> None:
         schedule_dialog.edit_schedules(self.workspace, self)
+
+    def on_interest_settings(self) -> None:
+        interest_dialog.edit_interest(self.workspace, self)
 
     def on_print_preview(self) -> None:
         """Ctrl+P: the document that goes with what the current tab shows."""

@@ -112,7 +112,9 @@ def test_an_unknown_top_level_name_names_its_line() -> None:
     with pytest.raises(TemplateError) as caught:
         render_reminder("{{ totl }}", "body", context_for())
     assert (caught.value.part, caught.value.line) == ("subject", 1)
-    assert "'totl' is not a placeholder; use one of client, company, invoices" in str(caught.value)
+    assert "'totl' is not a placeholder; use one of client, company, interest_accrued, invoices" in str(
+        caught.value
+    )
 
 
 def test_a_syntax_error_names_its_line() -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -29,6 +29,7 @@ from creditdesk.ui.invoice_dialog import (
     TAX_RATE,
     UNIT_PRICE,
     InvoiceDialog,
+    OverrideDialog,
     VoidDialog,
     issue_draft,
     new_invoice,
@@ -72,6 +73,23 @@ def answer(button_text: str, seen: list[str] | None = None) -> None:
         raise AssertionError(f"no button {button_text!r} in {[b.text() for b in widget.buttons()]}")
 
     when_modal(click)
+
+
+def override(who: str, why: str, seen: list[str] | None = None) -> None:
+    """Answer the credit warning: fill who and why and issue anyway; empty ``why`` cancels."""
+
+    def fill(widget: QWidget) -> None:
+        assert isinstance(widget, OverrideDialog), widget
+        if seen is not None:
+            seen.append(widget.findChildren(QLabel)[0].text())
+        if not why:
+            widget.reject()
+            return
+        widget.who_edit.setText(who)
+        widget.why_edit.setText(why)
+        widget.issue_button.click()
+
+    when_modal(fill)
 
 
 _open: list[QDialog] = []
@@ -254,13 +272,26 @@ def test_credit_limit_and_hold_warn_but_do_not_block(qtbot: QtBot, workspace: Wo
     assert "on hold" in dialog.warning.text() and "€50.00 over their credit limit" in dialog.warning.text()
     assert dialog.issue_button is not None and dialog.issue_button.isEnabled()  # a warning, not a block
     seen: list[str] = []
-    answer("Cancel", seen)
+    override("", "", seen)
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != QDialog.DialogCode.Accepted and count(workspace, Invoice) == 1
     assert "Big Spender is on hold" in seen[0]
-    answer("Issue anyway")
+    override("Sam Owner", "Agreed: they pay the old invoice on Friday")
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted and count(workspace, Invoice) == 2
+    with UnitOfWork(workspace.db) as uow:  # who overrode it and why, on the timeline
+        texts = list(uow.session.scalars(select(Activity.text).where(Activity.kind == "override")))
+    assert len(texts) == 1 and "by Sam Owner: Agreed: they pay the old invoice on Friday" in texts[0]
+
+
+def test_the_override_needs_who_and_why(qtbot: QtBot) -> None:
+    dialog = OverrideDialog(["Limited is on hold."])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.who_edit.setText("Sam")
+    dialog.issue_button.click()
+    assert dialog.isVisible() and "Why" in dialog.message.text()
+    assert dialog.why_edit.property("invalid") is True
 
 
 def test_cancel_writes_nothing(qtbot: QtBot, workspace: Workspace, acme: int) -> None:
@@ -312,9 +343,9 @@ def test_issuing_a_draft_from_the_tab_warns_first(qtbot: QtBot, workspace: Works
         workspace.db,
         InvoiceInput(client, TODAY, [InvoiceLine("Work", D(1), D(50))], status=InvoiceStatus.DRAFT),
     )
-    answer("Cancel")
+    override("", "")
     assert issue_draft(workspace, None, draft) is False
-    answer("Issue anyway")
+    override("Sam", "A trusted client")
     assert issue_draft(workspace, None, draft) is True
     assert invoice_detail(workspace.db, draft, TODAY).number == "INV-00001"
 
