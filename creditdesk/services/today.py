@@ -14,18 +14,18 @@ from enum import StrEnum
 
 from creditdesk.domain.chasing import Channel
 from creditdesk.domain.disputes import DEFAULT_WAITING_DAYS
-from creditdesk.domain.money import format_plain
 from creditdesk.domain.payment_plans import PlanStatus
 from creditdesk.domain.promises import PromiseStatus
 from creditdesk.services.company import company_in
 from creditdesk.services.conversations import follow_ups_due
 from creditdesk.services.credit_control import over_limit_clients
 from creditdesk.services.disputes import waiting_disputes_in
+from creditdesk.services.invoices import formats_of
 from creditdesk.services.payment_plans import plan_views_in
 from creditdesk.services.promises import promise_views_in
 from creditdesk.services.reminders import plan
 from creditdesk.store.database import Database
-from creditdesk.store.queries import client_flags, company_exponent
+from creditdesk.store.queries import client_flags
 from creditdesk.store.unit_of_work import UnitOfWork
 
 
@@ -68,8 +68,8 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
     with UnitOfWork(db) as uow:
         session = uow.session
         conn = session.connection()
-        exponent = company_exponent(conn)
-        company_in(session)
+        # People read these lines: money and dates as the company writes them.
+        fmt = formats_of(company_in(session))
         flags = client_flags(conn)
 
         def who(client_id: int) -> tuple[str, str]:
@@ -81,9 +81,9 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
         for p in promises:
             newest_made[p.client_id] = max(p.made_on, newest_made.get(p.client_id, p.made_on))
         for p in promises:
-            owed = format_plain(p.open_amount, exponent)
+            owed = fmt.money(p.open_amount)
             if p.status is PromiseStatus.OPEN and p.promised_date == as_of:
-                text = f"Promised {format_plain(p.amount, exponent)} today for {', '.join(p.invoice_numbers)}"
+                text = f"Promised {fmt.money(p.amount)} today for {', '.join(p.invoice_numbers)}"
                 kind = TodayKind.PROMISE_DUE
             elif (
                 p.status is PromiseStatus.BROKEN
@@ -92,7 +92,7 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
                 and newest_made[p.client_id] < p.broken_on  # no fresh promise since
             ):
                 text = (
-                    f"Promise of {format_plain(p.amount, exponent)} by {p.promised_date.isoformat()} broken; "
+                    f"Promise of {fmt.money(p.amount)} by {fmt.day(p.promised_date)} broken; "
                     f"{owed} still owed on {', '.join(p.invoice_numbers)}"
                 )
                 kind = TodayKind.PROMISE_BROKEN
@@ -130,9 +130,9 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
                 continue
             first = missed[0]
             text = (
-                f"Instalment {first.number} of plan {view.id} ({format_plain(first.amount, exponent)} due "
-                f"{first.due_date.isoformat()}) unpaid: "
-                f"{format_plain(first.outstanding, exponent)} outstanding"
+                f"Instalment {first.number} of plan {view.id} ({fmt.money(first.amount)} due "
+                f"{fmt.day(first.due_date)}) unpaid: "
+                f"{fmt.money(first.outstanding)} outstanding"
             )
             if view.status is PlanStatus.BROKEN:
                 text += "; the plan is broken and chasing has resumed"
@@ -153,7 +153,7 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
 
     for f in follow_ups_due(db, as_of):
         code, name = who(f.client_id)
-        text = f"Follow up the {f.kind.label.lower()} of {f.at.date().isoformat()}"
+        text = f"Follow up the {f.kind.label.lower()} of {fmt.day(f.at.date())}"
         if f.outcome:
             text += f": {f.outcome}"
         items.append(
@@ -175,7 +175,7 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
             continue
         text = (
             f"Call: {reminder.stage_name} for {', '.join(reminder.invoice_numbers)} "
-            f"({format_plain(reminder.total, exponent)})"
+            f"({fmt.money(reminder.total)})"
         )
         items.append(
             TodayItem(
@@ -193,9 +193,9 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
     for status in over_limit_clients(db, as_of):
         assert status.credit_limit is not None
         text = (
-            f"Owes {format_plain(status.used, exponent)}, over the credit limit of "
-            f"{format_plain(status.credit_limit, exponent)} "
-            f"by {format_plain(status.used - status.credit_limit, exponent)}"
+            f"Owes {fmt.money(status.used)}, over the credit limit of "
+            f"{fmt.money(status.credit_limit)} "
+            f"by {fmt.money(status.used - status.credit_limit)}"
         )
         items.append(
             TodayItem(

@@ -107,8 +107,8 @@ def test_every_kind_is_listed_once_with_its_date(db: Database) -> None:
         ids["convo"],
         ALL_ACTIONS,
     )
-    assert follow.text == "Follow up the call of 2026-06-12: will check with AP"
-    assert found[TodayKind.PHONE_CALL, ids["phone"]].text == "Call: Phone them for INV-00004 (40.00)"
+    assert follow.text == "Follow up the call of 12 Jun 2026: will check with AP"
+    assert found[TodayKind.PHONE_CALL, ids["phone"]].text == "Call: Phone them for INV-00004 (€40.00)"
     assert found[TodayKind.DISPUTE_WAITING, ids["dispute"]].actions == (
         TodayAction.LOG_CALL,
         TodayAction.OPEN_CLIENT,
