@@ -66,7 +66,7 @@ class ClientRow:
     credit_limit: Decimal | None  # None: no limit
     credit_usage: Decimal | None  # balance owed / limit (1 = at the limit); None: no limit or a zero limit
     terms: str
-    last_contact: date | None  # the latest logged note or call
+    last_contact: date | None  # the latest logged note, call, email or meeting
     on_hold: bool
     do_not_chase: bool
     archived: bool

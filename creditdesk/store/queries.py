@@ -163,7 +163,7 @@ def client_ledger(
 # --- the Clients tab: the list and one client's detail ------------------------------------------
 
 LEDGER_ACTIVITY_KINDS = ("invoice", "payment", "credit_note")  # already shown from the ledger itself
-CONTACT_ACTIVITY_KINDS = ("note", "call")  # what counts as "last contact"
+CONTACT_ACTIVITY_KINDS = ("note", "call", "email", "meeting")  # what counts as "last contact"
 
 
 def _day(value: str | date) -> date:
