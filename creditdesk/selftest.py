@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -294,15 +295,14 @@ def run_self_test(out: TextIO | None = None) -> int:
     print(f"CreditDesk {__version__} self-test ({where}, Python {sys.version.split()[0]})", file=out)
     report = Report(out, strict=strict)
     started = time.perf_counter()
-    with (
-        _watchdog(out),
-        tempfile.TemporaryDirectory(prefix="creditdesk-selftest-", ignore_cleanup_errors=True) as tmp,
-    ):
-        test = SelfTest(Path(tmp), report)
+    tmp = Path(tempfile.mkdtemp(prefix="creditdesk-selftest-"))
+    with _watchdog(out):
+        test = SelfTest(tmp, report)
         try:
             test.run()
         finally:
             test.close()
+            _remove(tmp)
     failed = report.failed()
     warned = sum(r.outcome is Outcome.WARN for r in report.results)
     took = time.perf_counter() - started
@@ -312,3 +312,13 @@ def run_self_test(out: TextIO | None = None) -> int:
     note = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
     print(f"self-test passed ({took:.1f} s): {len(report.results)} checks{note}", file=out)
     return 0
+
+
+def _remove(folder: Path) -> None:
+    """Delete the self-test's folder, trying again if finishing background work (the daily
+    backup, SQLite's side files) writes into it while it is being removed."""
+    for _ in range(10):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.2)

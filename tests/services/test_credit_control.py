@@ -41,7 +41,7 @@ def test_used_and_remaining_follow_the_ledger(db: Database) -> None:
     )
     assert [s.client_id for s in over_limit_clients(db, AS_OF)] == [acme]
     items = [i for i in today(db, AS_OF) if i.kind is TodayKind.OVER_LIMIT]
-    assert [i.text for i in items] == ["Owes 530.00, over the credit limit of 500.00 by 30.00"]
+    assert [i.text for i in items] == ["Owes €530.00, over the credit limit of €500.00 by €30.00"]
 
 
 def test_limits_and_holds_are_written_on_the_timeline(db: Database) -> None:

@@ -92,7 +92,7 @@ def test_a_promise_due_today_is_on_the_today_list(db: Database, acme: tuple[int,
     promise(db, client_id, inv)
     items = [i for i in today(db, PROMISED) if i.kind is TodayKind.PROMISE_DUE]
     assert [(i.client_id, i.due_date, i.invoice_ids) for i in items] == [(client_id, PROMISED, (inv,))]
-    assert items[0].text == "Promised 100.00 today for INV-00001"
+    assert items[0].text == "Promised €100.00 today for INV-00001"
 
 
 def test_bad_promises_are_refused(db: Database, acme: tuple[int, int]) -> None:
