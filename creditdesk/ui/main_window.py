@@ -27,6 +27,7 @@ from creditdesk.ui import (
     client_dialog,
     company_dialog,
     credit_note_dialog,
+    disputes_dialog,
     interest_dialog,
     invoice_dialog,
     payment_dialog,
@@ -188,6 +189,12 @@ class MainWindow(QMainWindow):
             None,
             "When reminders go out and what they say",
         )
+        self.disputes_action = a(
+            "Open &disputes…",
+            self.on_disputes,
+            None,
+            "Every invoice in dispute with its age, ready to resolve",
+        )
         self.interest_action = a(
             "Late-payment &interest…",
             self.on_interest_settings,
@@ -240,6 +247,7 @@ class MainWindow(QMainWindow):
         for action in self.tab_actions:
             view_menu.addAction(action)
         view_menu.addSeparator()
+        view_menu.addAction(self.disputes_action)
         view_menu.addAction(self.refresh_action)
         settings_menu = bar.addMenu("&Settings")
         settings_menu.addAction(self.email_settings_action)
@@ -391,6 +399,9 @@ class MainWindow(QMainWindow):
 
     def on_chasing_schedules(self) -> None:
         schedule_dialog.edit_schedules(self.workspace, self)
+
+    def on_disputes(self) -> None:
+        disputes_dialog.show_disputes(self.workspace, self)
 
     def on_interest_settings(self) -> None:
         interest_dialog.edit_interest(self.workspace, self)
