@@ -20,7 +20,7 @@ from creditdesk.domain.money import currency_exponent, format_plain, from_minor
 from creditdesk.domain.validation import check_text
 from creditdesk.services.company import company_in
 from creditdesk.services.payments import CreditNoteInput, issue_credit_note_in
-from creditdesk.store.activity import log_activity
+from creditdesk.store.activity import log_activity, on_day
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, DisputeRow, Invoice
 from creditdesk.store.queries import invoice_applied
@@ -92,6 +92,7 @@ def open_dispute(db: Database, invoice_id: int, reason: DisputeReason, notes: st
             "dispute",
             f"Invoice {invoice.number} disputed ({reason.label})" + (f": {text}" if text else ""),
             invoice_id=invoice_id,
+            at=on_day(on),
         )
         uow.commit()
         return row.id
@@ -157,6 +158,7 @@ def resolve_dispute(
             "dispute",
             f"Dispute on invoice {invoice.number} resolved: {outcome.label}" + (f". {text}" if text else ""),
             invoice_id=invoice.id,
+            at=on_day(on),
         )
         uow.commit()
         return note_id

@@ -41,7 +41,7 @@ from creditdesk.domain.validation import check_text
 from creditdesk.services.company import company_in
 from creditdesk.services.invoice_document import addressee_of, letterhead_in
 from creditdesk.services.promises import checked_invoices
-from creditdesk.store.activity import log_activity
+from creditdesk.store.activity import log_activity, on_day
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, PaymentPlanInvoice, PaymentPlanRow, PlanInstalment, Reminder
 from creditdesk.store.queries import InvoiceFacts, invoice_amounts, money_applied_to
@@ -163,6 +163,7 @@ def create_plan(db: Database, data: PlanInput) -> int:
             "payment_plan",
             f"Payment plan agreed: {format_plain(total, exponent)} in {len(schedule)} {data.frequency.value} "
             f"instalments from {data.first_date.isoformat()} for {', '.join(facts[i][1] for i in ids)}",
+            at=on_day(data.made_on),
         )
         uow.commit()
         return row.id

@@ -28,7 +28,7 @@ from creditdesk.domain.promises import (
 )
 from creditdesk.domain.validation import check_text
 from creditdesk.services.company import company_in
-from creditdesk.store.activity import log_activity
+from creditdesk.store.activity import log_activity, on_day
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, PromiseInvoice, PromiseRow
 from creditdesk.store.queries import InvoiceFacts, invoice_amounts, money_applied_to
@@ -113,6 +113,7 @@ def record_promise(db: Database, data: PromiseInput) -> int:
             "promise",
             f"Promised to pay {from_minor(row.amount, exponent):f} by {data.promised_date.isoformat()} "
             f"for {', '.join(numbers[i][1] for i in ids)}" + (f". {row.notes}" if row.notes else ""),
+            at=on_day(data.made_on),
         )
         uow.commit()
         return row.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -27,3 +27,9 @@ def log_activity(
             at=at or datetime.now().replace(microsecond=0),
         )
     )
+
+
+def on_day(day: date) -> datetime:
+    """A moment on ``day`` for an event agreed that day: the timeline shows it where it happened,
+    not on the day it was typed in (the clock's time of day only orders entries within the day)."""
+    return datetime.combine(day, datetime.now().time().replace(microsecond=0))
