@@ -20,9 +20,11 @@ from creditdesk.domain.invoice import InvoiceState
 from creditdesk.mail.templates import ReminderContext
 from creditdesk.services.client_view import client_detail, client_rows
 from creditdesk.services.company import company_in
+from creditdesk.services.interest import uncharged_interest_in
 from creditdesk.services.invoices import formats_of
 from creditdesk.services.reminders import ClientDetails, company_context, reminder_context
 from creditdesk.store.database import Database
+from creditdesk.store.models import Client
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)
@@ -70,5 +72,7 @@ def preview_context(db: Database, client_id: int, as_of: date) -> ReminderContex
         company = company_in(uow.session)
         formats = formats_of(company)
         sender = company_context(company)
+        client = uow.session.get(Client, client_id)
+        interest = None if client is None else uncharged_interest_in(uow.session, client, as_of)
     who = ClientDetails(detail.code, detail.name, detail.contact_name)
-    return reminder_context(who, detail.email.strip(), invoices, total, as_of, formats, sender)
+    return reminder_context(who, detail.email.strip(), invoices, total, as_of, formats, sender, interest)

@@ -16,6 +16,7 @@ from creditdesk.services.interest import raise_interest_invoice, set_client_inte
 from creditdesk.services.letters import LetterKind, letter_pdf
 from creditdesk.services.reminders import queue
 from creditdesk.services.statements import StatementRequest, statement_document, statement_pdf
+from creditdesk.services.template_preview import preview_context
 from creditdesk.store.database import Database
 from creditdesk.store.models import Reminder
 from creditdesk.store.unit_of_work import UnitOfWork
@@ -90,3 +91,12 @@ def test_a_final_notice_without_a_policy_says_nothing_of_interest(db: Database) 
         bodies = {key: body for key, body in rows}
     assert "final" in bodies
     assert not any("Late-payment interest" in body for body in bodies.values())
+
+
+def test_the_template_preview_fills_in_the_interest_a_reminder_would(db: Database) -> None:
+    charged = late_client(db, InterestPolicy.contractual(D("10")))
+    assert preview_context(db, charged, AS_OF).interest_accrued == money(db, EXPECTED)
+
+
+def test_the_template_preview_has_no_interest_without_a_policy(db: Database) -> None:
+    assert preview_context(db, late_client(db, None), AS_OF).interest_accrued == ""
