@@ -206,7 +206,7 @@ def save_branding(db: Database, data: BrandingInput) -> None:
     problems = branding_problems(data)
     if problems:
         raise ValidationError(problems[0].message)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         c = company_in(uow.session)
         c.name = data.name.strip()
         c.address = data.address.strip()

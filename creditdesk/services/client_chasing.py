@@ -97,7 +97,7 @@ def save_client_chasing(
     start_stages: Mapping[int, int | None],
 ) -> None:
     """Write the client's schedule (None: the default), the flag and the invoices' start stages together."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = session.get(Client, client_id)
         if client is None:

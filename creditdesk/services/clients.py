@@ -125,7 +125,7 @@ def add_client_in(session: Session, data: ClientInput) -> Client:
 
 
 def add_client(db: Database, data: ClientInput) -> int:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         client = add_client_in(uow.session, data)
         uow.commit()
         return client.id
@@ -182,7 +182,7 @@ def client_form(db: Database, client_id: int) -> ClientInput:
 
 def update_client(db: Database, client_id: int, data: ClientInput) -> None:
     """Save an edited client; the same rules as adding one. ``terms=None`` keeps its terms."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         company = company_in(session)
         client = _client(session, client_id)
@@ -205,7 +205,7 @@ def archive_client(db: Database, client_id: int, archived: bool = True) -> None:
     clients drop out of the client list, and a debt nobody sees is a debt nobody
     chases. Bringing a client back is always allowed.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _client(session, client_id)
         if archived and not client.archived:
@@ -225,7 +225,7 @@ NOTE_MAX_LENGTH = 4000
 def log_note(db: Database, client_id: int, text: str, at: datetime) -> None:
     """Write a note on the client's timeline (a call, a promise, anything said)."""
     body = check_text(text, field="the note", required=True, max_length=NOTE_MAX_LENGTH)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         _client(session, client_id)
         log_activity(session, client_id, "note", body, at=at.replace(microsecond=0))

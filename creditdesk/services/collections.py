@@ -138,7 +138,7 @@ def hand_over(db: Database, client_id: int, folder: Path, as_of: date) -> HandOv
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         client = uow.session.get(Client, client_id)
         assert client is not None
         client.handed_over_on = as_of

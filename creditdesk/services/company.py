@@ -144,7 +144,7 @@ def create_company(
 ) -> CompanyInfo:
     locale = check_locale(locale) if locale else system_locale()
     currency = currency or currency_for_locale(locale)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         company = create_company_in(uow.session, name, currency, locale)
         uow.commit()
         return info_of(company)

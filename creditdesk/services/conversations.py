@@ -75,7 +75,7 @@ def timeline_text(kind: ConversationKind, outcome: str, notes: str, follow_up_on
 
 def log_conversation(db: Database, data: ConversationInput) -> int:
     """Record a conversation and put it on the client's timeline (one entry per invoice named, or one)."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = session.get(Client, data.client_id)
         if client is None:
@@ -114,7 +114,7 @@ def log_conversation(db: Database, data: ConversationInput) -> int:
 
 def complete_follow_up(db: Database, conversation_id: int) -> None:
     """The follow-up was done: it leaves the Today list."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(Conversation, conversation_id)
         if row is None:
             raise NotFoundError("this conversation no longer exists")

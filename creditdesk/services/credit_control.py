@@ -69,7 +69,7 @@ def set_credit_limit(
     """Set (or with None remove) a client's credit limit, noting the change on the timeline."""
     if limit is not None and limit < ZERO:
         raise ValidationError(f"a credit limit cannot be negative ({limit})")
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _client(session, client_id)
         exponent = currency_exponent(company_in(session).currency)
@@ -87,7 +87,7 @@ def set_on_hold(
     db: Database, client_id: int, on_hold: bool, why: str = "", *, at: datetime | None = None
 ) -> None:
     """Put a client on stop (or take them off it), with the reason on the timeline."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _client(session, client_id)
         reason = check_text(why, field="the reason", max_length=TEXT_MAX_LENGTH)
@@ -109,7 +109,7 @@ def record_override(
     at: datetime | None = None,
 ) -> None:
     """An invoice confirmed over the limit or for a client on hold: who and why, on the timeline."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _client(session, client_id)
         person = check_text(who, field="who overrode the warning", required=True, max_length=200)

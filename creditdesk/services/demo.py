@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from creditdesk.domain.errors import DatabaseError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
+from creditdesk.domain.ranges import MAX_DATE, MIN_DATE
 from creditdesk.domain.terms import PaymentTerms, TermsBasis
 from creditdesk.services.company import DEFAULT_TERMS, create_company_in, terms_of, terms_row
 from creditdesk.store.database import Database
@@ -50,6 +51,9 @@ from creditdesk.store.unit_of_work import UnitOfWork
 
 HISTORY_DAYS = 547  # eighteen months of trading up to as_of
 CHUNK = 20_000  # rows per executemany: bounded memory, few round trips
+# Clients' histories reach up to 900 days before the trading starts, and due dates a year past as_of.
+DEMO_EARLIEST = MIN_DATE + timedelta(days=HISTORY_DAYS + 1000)
+DEMO_LATEST = MAX_DATE - timedelta(days=366)
 
 DEMO_COMPANY = "Harbour & Pine Joinery Ltd"
 
@@ -90,7 +94,13 @@ def generate_demo(
         raise ValidationError(f"a demo company needs at least one client (asked for {clients})")
     if invoices < 0:
         raise ValidationError(f"the number of demo invoices cannot be negative (asked for {invoices})")
-    with UnitOfWork(db) as uow:
+    if not DEMO_EARLIEST <= as_of <= DEMO_LATEST:
+        raise ValidationError(
+            f"demo data can be made as of {DEMO_EARLIEST.isoformat()} to {DEMO_LATEST.isoformat()}, "
+            f"not {as_of.isoformat()}, so that its history and due dates stay within the dates "
+            "CreditDesk accepts"
+        )
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         if session.scalar(select(Client.id).limit(1)) is not None:
             raise DatabaseError(

@@ -60,7 +60,7 @@ def _dispute_of(row: DisputeRow) -> Dispute:
 
 def open_dispute(db: Database, invoice_id: int, reason: DisputeReason, notes: str, on: date) -> int:
     """Mark an invoice disputed: it leaves the chasing schedule until the dispute is resolved."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
@@ -112,7 +112,7 @@ def resolve_dispute(
     credit credits ``credit_amount``; either way the credit note is issued
     and applied to the invoice in the same transaction. Returns its id.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         row = session.get(DisputeRow, dispute_id)
         if row is None:

@@ -65,7 +65,7 @@ def company_interest_policy(db: Database) -> InterestPolicy:
 
 def set_company_interest_policy(db: Database, policy: InterestPolicy) -> None:
     """The policy of every client without one of its own."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         company = _company(uow.session)
         company.interest_kind = policy.kind.value
         company.interest_rate = policy.annual_rate
@@ -94,7 +94,7 @@ def client_interest_policy(db: Database, client_id: int) -> InterestPolicy:
 
 def set_client_interest_policy(db: Database, client_id: int, policy: InterestPolicy | None) -> None:
     """Give a client its own policy, or (None) the company's."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         client = _client(uow.session, client_id)
         client.interest_kind = None if policy is None else policy.kind.value
         client.interest_rate = None if policy is None else policy.annual_rate
@@ -149,7 +149,7 @@ def base_rates(db: Database) -> tuple[BaseRate, ...]:
 def set_base_rate(db: Database, effective_from: date, rate: Decimal) -> None:
     """Add the rate in force from a day, or correct the one recorded for that day."""
     check_base_rates([BaseRate(effective_from, rate)])
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         row = session.scalar(select(BaseRateRow).where(BaseRateRow.effective_from == effective_from))
         if row is None:
@@ -160,7 +160,7 @@ def set_base_rate(db: Database, effective_from: date, rate: Decimal) -> None:
 
 
 def delete_base_rate(db: Database, effective_from: date) -> None:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         row = session.scalar(select(BaseRateRow).where(BaseRateRow.effective_from == effective_from))
         if row is None:
@@ -332,7 +332,7 @@ def raise_interest_invoice(db: Database, client_id: int, as_of: date) -> int:
     invoice charged), and for statutory interest one compensation line per
     invoice not yet compensated. Refused when there is nothing to charge.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _client(session, client_id)
         exponent = currency_exponent(_company(session).currency)

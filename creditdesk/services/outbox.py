@@ -394,7 +394,7 @@ def edit_message(db: Database, reminder_id: int, recipient: str, subject: str, b
 
     Its status stays as it is: an approved message edited is still approved.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         reminder = _reminder(session, reminder_id)
         if ReminderStatus(reminder.status) not in EDITABLE:
@@ -435,7 +435,7 @@ def _selected(session: Session, ids: Collection[int]) -> list[tuple[Reminder, st
 
 def approve(db: Database, ids: Collection[int]) -> None:
     """Approve drafts: they go out with the next send. Approving an approved message changes nothing."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         for reminder, name in _selected(uow.session, ids):
             status = ReminderStatus(reminder.status)
             if status is ReminderStatus.FAILED:
@@ -448,7 +448,7 @@ def approve(db: Database, ids: Collection[int]) -> None:
 
 def approve_all_drafts(db: Database) -> int:
     """Approve every draft in the outbox; returns how many."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         result = uow.session.execute(
             update(Reminder)
             .where(Reminder.status == ReminderStatus.DRAFT.value)
@@ -460,7 +460,7 @@ def approve_all_drafts(db: Database) -> int:
 
 def cancel(db: Database, ids: Collection[int]) -> None:
     """Cancel messages that have not gone out; their stage counts as done for those invoices."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         for reminder, name in _selected(uow.session, ids):
             status = ReminderStatus(reminder.status)
             if status is ReminderStatus.CANCELLED:
@@ -473,7 +473,7 @@ def cancel(db: Database, ids: Collection[int]) -> None:
 
 def retry(db: Database, ids: Collection[int]) -> None:
     """Put failed messages back as approved, to go with the next send."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         for reminder, name in _selected(uow.session, ids):
             if ReminderStatus(reminder.status) is not ReminderStatus.FAILED:
                 raise _refuse(reminder, name, "retried", "only failed messages can be")
@@ -488,7 +488,7 @@ def mark_done(db: Database, ids: Collection[int], at: datetime) -> None:
     A letter is logged like a sent email (``reminder_sent``, with its text); a
     call as a ``call``, so it counts as the client's last contact.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         formats = formats_of(company_in(session))
         selected = _selected(session, ids)

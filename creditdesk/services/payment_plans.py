@@ -97,7 +97,7 @@ class PlanView:
 
 def create_plan(db: Database, data: PlanInput) -> int:
     """Agree a plan; its invoices stop being chased while it is kept."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         exponent = currency_exponent(company_in(session).currency)
         client = session.get(Client, data.client_id)

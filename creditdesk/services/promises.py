@@ -84,7 +84,7 @@ def checked_invoices(session: Session, client_id: int, invoice_ids: Sequence[int
 
 def record_promise(db: Database, data: PromiseInput) -> int:
     """Record "we will pay ``amount`` by ``promised_date``"; its invoices are not chased while it is open."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         exponent = currency_exponent(company_in(session).currency)
         client = session.get(Client, data.client_id)
@@ -121,7 +121,7 @@ def record_promise(db: Database, data: PromiseInput) -> int:
 
 def delete_promise(db: Database, promise_id: int) -> None:
     """Withdraw a promise recorded by mistake; the timeline keeps the entry that it was made."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(PromiseRow, promise_id)
         if row is None:
             raise NotFoundError("this promise no longer exists")

@@ -368,7 +368,7 @@ def queue(db: Database, as_of: date) -> QueueSummary:
     Payment-plan instalment nudges (coming up, missed) are queued with them, as
     drafts to review.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         _hold_write_lock(session)
         default_schedule_in(session)

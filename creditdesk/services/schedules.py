@@ -137,7 +137,7 @@ def default_schedule_in(session: Session) -> ChaseSchedule:
 
 
 def default_schedule_id(db: Database) -> int:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = default_schedule_in(uow.session)
         uow.commit()
         return row.id
@@ -148,7 +148,7 @@ def default_schedule_id(db: Database) -> int:
 
 def list_schedules(db: Database) -> list[ScheduleChoice]:
     """Every schedule, the default first, then by name (the default is stored if it was not yet)."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         default_id = default_schedule_in(session).id
         uow.commit()
@@ -202,7 +202,7 @@ def _schedule_row_of_client(session: Session, client: Client) -> ChaseSchedule:
 
 def client_schedule(db: Database, client_id: int) -> Schedule:
     """The schedule a client is chased by: its own, else the company's default."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         row = _schedule_row_of_client(session, _client(session, client_id))
         schedule = schedule_of(row, _exponent(session))
@@ -257,7 +257,7 @@ def save_schedule(db: Database, schedule_id: int | None, schedule: Schedule) -> 
     Stages are stored afresh each time: nothing refers to a stage row, only to
     its key, which the editor keeps for every stage it did not add.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         exponent = _exponent(session)
         problems = schedule_save_problems(schedule, exponent)
@@ -304,7 +304,7 @@ def new_stage_key(name: str, taken: set[str] | frozenset[str]) -> str:
 
 def delete_schedule(db: Database, schedule_id: int) -> None:
     """Delete a schedule nobody uses; the default and schedules clients have are refused."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         row = _schedule_row(session, schedule_id)
         if company_in(session).chase_schedule_id == row.id:
@@ -327,7 +327,7 @@ def delete_schedule(db: Database, schedule_id: int) -> None:
 
 def set_default_schedule(db: Database, schedule_id: int) -> None:
     """Make a schedule the company default: it chases every client without one of its own."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         company_in(session).chase_schedule_id = _schedule_row(session, schedule_id).id
         uow.commit()
@@ -338,7 +338,7 @@ def set_default_schedule(db: Database, schedule_id: int) -> None:
 
 def set_client_schedule(db: Database, client_id: int, schedule_id: int | None) -> None:
     """Give a client its own schedule, or (None) the company's default."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _client(session, client_id)
         client.chase_schedule_id = None if schedule_id is None else _schedule_row(session, schedule_id).id
@@ -347,14 +347,14 @@ def set_client_schedule(db: Database, client_id: int, schedule_id: int | None) -
 
 def set_do_not_chase(db: Database, client_id: int, flag: bool) -> None:
     """Stop (or resume) every reminder to a client; what is already in the outbox stays there."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         _client(uow.session, client_id).do_not_chase = flag
         uow.commit()
 
 
 def set_start_stage(db: Database, invoice_id: int, index: int | None) -> None:
     """Chase an invoice entered late from stage ``index`` (0-based) of its client's schedule, or None."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:

@@ -107,7 +107,7 @@ class SendingLock:
 
 
 def _mark_interrupted(db: Database) -> int:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         result = uow.session.execute(
             update(Reminder).where(Reminder.status == "sending").values(status="failed", error=INTERRUPTED)
         )
@@ -276,7 +276,7 @@ def _email(db: Database, draft: _Draft, config: SmtpConfig, date_header: datetim
 
 def _claim(db: Database, reminder_id: int, message_id: str) -> bool:
     """Mark the message ``sending`` (committed) if it is still approved; False if it is not."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         result = uow.session.execute(
             update(Reminder)
             .where(Reminder.id == reminder_id, Reminder.status == "approved")
@@ -288,7 +288,7 @@ def _claim(db: Database, reminder_id: int, message_id: str) -> bool:
 
 
 def _fail_unprepared(db: Database, reminder_id: int, reason: str) -> str:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(Reminder, reminder_id)
         assert row is not None
         recipient = row.recipient
@@ -306,7 +306,7 @@ def _local(moment: datetime) -> datetime:
 def _record(db: Database, run: _Run, reminder_id: int, outcome: Outcome, now: Callable[[], datetime]) -> None:
     """Commit one outcome at once, so a crash right after loses nothing that was known."""
     email = run.pending.pop(reminder_id, None)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         row = session.get(Reminder, reminder_id)
         assert row is not None
@@ -365,7 +365,7 @@ def _messages(
 
 def _note_still_queued(db: Database, ids: list[int], reason: str) -> None:
     """Say on the messages the run never reached why they are still waiting."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         uow.session.execute(
             update(Reminder).where(Reminder.id.in_(ids), Reminder.status == "approved").values(error=reason)
         )

@@ -170,7 +170,7 @@ def save_smtp_settings(db: Database, form: SmtpForm, password: str | None) -> Sa
         raise ValidationError(
             "Password: enter the user name as well; the password is kept under it in the password store"
         )
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(SmtpSettings, 1)
         old_username = row.username if row is not None else ""
         if row is None:

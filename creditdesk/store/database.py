@@ -4,39 +4,116 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from creditdesk.domain.errors import DatabaseError
-from creditdesk.store.backup import copy_database
+from creditdesk.private_files import create_private_file, tighten
+from creditdesk.store.backup import copy_database, read_only_uri, remove_with_sidecars
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+# The execution option a writing unit of work sets on its connection (see UnitOfWork).
+WRITE_OPTION = "creditdesk_write"
 
 
-@dataclass(frozen=True)
 class Database:
-    """An open company file. Sessions and connections are made per unit of work."""
+    """A handle on an open company file; sessions and connections are made per unit of work.
 
-    path: Path
-    engine: Engine
+    Every handle on one file in this process shares one engine (see ``open_database``);
+    closing a handle disposes the engine when the last handle on the file closes.
+    """
+
+    def __init__(self, path: Path, engine: Engine, key: FileKey | None = None) -> None:
+        self.path = path
+        self.engine = engine
+        self._key = key
+        self._closed = False
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._closed:
+            return
+        self._closed = True
+        if self._key is None:
+            self.engine.dispose()
+        else:
+            _release(self._key)
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+FileKey = tuple[int, int]
+
+
+@dataclass
+class _Shared:
+    engine: Engine
+    handles: int
+
+
+# One engine per company file per process, keyed on the file itself (device and inode), so a
+# second open through another name or a symlink reuses it instead of touching the file again.
+_OPEN: dict[FileKey, _Shared] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def file_key(path: Path) -> FileKey:
+    """The file's identity; ``stat`` never opens it, so it is safe beside a live connection."""
+    info = path.stat()
+    return info.st_dev, info.st_ino
+
+
+def _release(key: FileKey) -> None:
+    with _OPEN_LOCK:
+        shared = _OPEN.get(key)
+        if shared is None:
+            return
+        shared.handles -= 1
+        if shared.handles > 0:
+            return
+        del _OPEN[key]
+    shared.engine.dispose()
+
+
+def is_open_here(path: Path) -> bool:
+    """Whether this process holds a connection to the file at ``path``."""
+    try:
+        return file_key(Path(path)) in _OPEN
+    except OSError:
+        return False
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "locked"/"busy": another process is writing and the busy timeout ran out."""
+    text_ = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text_ or "busy" in text_)
+
+
+class CompanyFileBusy(DatabaseError):
+    """Another program kept the company file's write lock beyond the busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The company file is busy: another CreditDesk (the window, an import or a reminder run) "
+            "is saving to it. Nothing was changed; try again in a moment."
+        )
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    if read_only:
+        uri = read_only_uri(path)
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    else:
+        engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
@@ -44,15 +121,24 @@ def make_engine(path: Path) -> Engine:
         # begin, so that schema changes are transactional too.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer takes the write lock at once and waits its turn on the busy timeout; a
+        # deferred BEGIN that later writes fails at once when another writer got in between.
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def on_error(context: ExceptionContext) -> None:
+        if is_busy(context.original_exception):
+            raise CompanyFileBusy() from context.original_exception
 
     return engine
 
@@ -107,65 +193,154 @@ def quick_head() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision this CreditDesk has scripts for, read from their text (see ``quick_head``)."""
+    return frozenset(
+        name
+        for script in (MIGRATIONS / "versions").glob("*.py")
+        for down, name in _REVISION.findall(script.read_text(encoding="utf-8"))
+        if not down
+    )
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a company file holds, read through a read-only SQLite connection."""
+
+    revision: str | None
+    tables: frozenset[str]
+
+
+def inspect_file(path: Path) -> FileState:
+    """Read the schema version without writing a byte, or refuse a file that is no company file.
+
+    This runs before any read-write connection exists, so nothing (not even the switch to WAL
+    mode) reaches a file that is then refused; and it reads through SQLite rather than
+    ``open()``, whose ``close()`` would drop this process's locks on a file it has open.
+    """
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a company file.")
+    if path.stat().st_size == 0:
+        raise DatabaseError(
+            f"{path} is empty (0 bytes), so it is not a company file. "
+            "Choose another file, or delete this one and create the company again."
+        )
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path} cannot be opened: {exc}.") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        tables = frozenset(
+            str(name) for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        )
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = None if row is None else str(row[0])
+    except sqlite3.DatabaseError as exc:
+        if is_busy(exc):
+            raise CompanyFileBusy() from exc
+        raise DatabaseError(f"{path} is not a CreditDesk company file.") from exc
+    finally:
+        conn.close()
+    if revision is None:
+        if tables - {"alembic_version"}:
+            raise DatabaseError(f"{path} is an SQLite file but not a CreditDesk company file.")
+        raise DatabaseError(f"{path} is an empty SQLite file, not a CreditDesk company file.")
+    if revision not in known_revisions():
+        raise DatabaseError(
+            f"{path} was saved by a newer version of CreditDesk. "
+            "Install the latest CreditDesk to open it; the file has not been changed."
+        )
+    return FileState(revision, tables)
+
+
+# Held while a file is opened, so two threads opening one file end with one engine.
+_OPENING = threading.RLock()
+
+
 def open_database(path: Path | str, *, create: bool = False) -> Database:
     """Open (and if needed create or upgrade) the company file at ``path``.
 
-    An older file is first copied to ``backups/`` beside it; if the upgrade
-    fails, that copy is put back and the user is told. A file written by a
-    newer CreditDesk, or one that is not a company file, is refused untouched.
+    A file this process already has open is not touched again: the new handle
+    shares its engine. An older file is first copied to ``backups/`` beside it;
+    if the upgrade fails, that copy is put back and the user is told. A file
+    written by a newer CreditDesk, or one that is not a company file, is
+    refused untouched.
     """
     path = Path(path).expanduser()
-    if not path.exists():
-        if not create:
-            raise DatabaseError(
-                f"There is no company file at {path}. Create one with 'creditdesk demo' or an import, "
-                "or choose another with --db."
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-    elif path.is_dir():
-        raise DatabaseError(f"{path} is a folder, not a company file.")
-    elif path.stat().st_size > 0:
-        with path.open("rb") as handle:
-            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                raise DatabaseError(f"{path} is not a CreditDesk company file.")
-    engine = make_engine(path)
-    try:
-        _upgrade(engine, path)
-    except BaseException:
-        engine.dispose()
-        raise
-    return Database(path, engine)
-
-
-def _upgrade(engine: Engine, path: Path) -> None:
-    try:
-        with engine.connect() as conn:
-            current = _stored_revision(conn)
-            tables = set(inspect(conn).get_table_names())
-    except Exception as exc:  # a damaged or locked file
-        raise DatabaseError(f"{path} cannot be read as a company file: {exc}") from exc
-    if current is not None and current == quick_head():
-        return
-    from alembic import command
-    from alembic.script import ScriptDirectory
-    from alembic.util.exc import CommandError
-
-    script = ScriptDirectory.from_config(alembic_config())
-    if current == script.get_current_head():
-        return
-    if current is None and tables - {"alembic_version"}:
-        raise DatabaseError(f"{path} is an SQLite file but not a CreditDesk company file.")
-    if current is not None:
+    with _OPENING:
+        fresh = False
+        if not path.exists():
+            if not create:
+                raise DatabaseError(
+                    f"There is no company file at {path}. Create one with 'creditdesk demo' or an import, "
+                    "or choose another with --db."
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(path)  # SQLite gives its -wal and -shm the same owner-only mode
+            fresh = True
+        real = path.resolve()
+        if real.is_dir():
+            raise DatabaseError(f"{path} is a folder, not a company file.")
+        key = file_key(real)
+        with _OPEN_LOCK:
+            shared = _OPEN.get(key)
+            if shared is not None:
+                shared.handles += 1
+                return Database(real, shared.engine, key)
+        current = None if fresh else inspect_file(real).revision
+        if not fresh:
+            tighten(real)
+        engine = make_engine(real)
         try:
-            script.get_revision(current)
-        except CommandError:
-            raise DatabaseError(
-                f"{path} was saved by a newer version of CreditDesk. "
-                "Install the latest CreditDesk to open it; the file has not been changed."
-            ) from None
+            if fresh:
+                _create(engine, real)
+            elif current != quick_head():
+                _upgrade(engine, real, current)
+        except BaseException:
+            engine.dispose()
+            if fresh:
+                remove_with_sidecars(real)
+            raise
+        with _OPEN_LOCK:
+            _OPEN[key] = _Shared(engine, 1)
+        return Database(real, engine, key)
+
+
+def open_read_only(path: Path | str) -> Database:
+    """A read-only handle for checks: it never migrates, creates or switches the file to WAL."""
+    real = Path(path).expanduser().resolve()
+    if not real.exists():
+        raise DatabaseError(f"There is no company file at {path}.")
+    inspect_file(real)
+    return Database(real, make_engine(real, read_only=True))
+
+
+def _create(engine: Engine, path: Path) -> None:
+    try:
+        _migrate(engine, _alembic_upgrade())
+    except CompanyFileBusy:
+        raise
+    except Exception as exc:
+        raise DatabaseError(f"Creating the company file {path} failed: {exc}") from exc
+
+
+def _alembic_upgrade() -> Callable[[Config, str], None]:
+    from alembic import command
+
+    return command.upgrade
+
+
+def _upgrade(engine: Engine, path: Path, current: str | None) -> None:
+    from alembic.script import ScriptDirectory
+
+    if current == ScriptDirectory.from_config(alembic_config()).get_current_head():
+        return
     backup = _safety_copy(path, current) if current is not None else None
     try:
-        _migrate(engine, command.upgrade)
+        _migrate(engine, _alembic_upgrade())
     except Exception as exc:
         engine.dispose()
         if backup is not None:
@@ -173,7 +348,7 @@ def _upgrade(engine: Engine, path: Path) -> None:
             raise DatabaseError(
                 f"Upgrading {path.name} failed ({exc}). It has been restored from {backup}."
             ) from exc
-        raise DatabaseError(f"Creating the company file {path} failed: {exc}") from exc
+        raise DatabaseError(f"Upgrading the company file {path} failed: {exc}") from exc
 
 
 def _migrate(engine: Engine, upgrade: Callable[[Config, str], None]) -> None:

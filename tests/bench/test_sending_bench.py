@@ -77,7 +77,7 @@ def build_outbox(path: Path) -> None:
 
 
 def attachments(db: Database, *, invoices: bool) -> None:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         uow.session.execute(update(Reminder).values(attach_invoices=invoices, attach_statement=False))
         uow.commit()
 

@@ -71,7 +71,7 @@ def ledger(db: Database) -> Database:
     record_payment(db, PaymentInput(acme, date(2026, 3, 20), D("160.00"), "bank", "=cmd|' /C calc'!A0"))
     record_payment(db, PaymentInput(beta, date(2026, 5, 20), D("80.00"), "card", "-2+3"))
     issue_credit_note(db, CreditNoteInput(acme, date(2026, 6, 28), D("10.00"), reason="goodwill"))
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(Invoice, disputed)
         assert row is not None
         row.disputed = True

@@ -49,7 +49,7 @@ def invoice(db: Database, client: int, number: str, issue: date, amount: str, **
 
 
 def set_flag(db: Database, model: type[Invoice] | type[Client], row_id: int, **values: object) -> None:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(model, row_id)
         assert row is not None
         for name, value in values.items():

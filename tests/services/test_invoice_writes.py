@@ -155,7 +155,7 @@ def test_a_draft_keeps_a_number_it_was_given(db: Database, client: int) -> None:
 
 
 def test_archived_clients_are_not_invoiced(db: Database, client: int) -> None:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(Client, client)
         assert row is not None
         row.archived = True
@@ -209,7 +209,7 @@ def test_credit_warnings_warn_about_the_limit_and_a_hold(db: Database) -> None:
         "This invoice takes Limited Ltd to €550.00, €50.00 over their credit limit of €500.00."
     ]
     assert credit_warnings(db, free, D("1000000"), AS_OF) == []
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(Client, limited)
         assert row is not None
         row.on_hold = True

@@ -37,7 +37,7 @@ def invoice(db: Database, client: int, issue: date, amount: str) -> int:
 @pytest.fixture
 def late(db: Database) -> int:
     """A client with two overdue invoices (one part paid), one not yet due, and money on account."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         company = uow.session.get(Company, 1)
         assert company is not None
         company.phone, company.email, company.signatory = (

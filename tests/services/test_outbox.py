@@ -64,7 +64,7 @@ def status_of(db: Database, reminder_id: int) -> str:
 
 def force(db: Database, reminder_id: int, **values: object) -> None:
     """Put a message in a state only sending reaches (sent, failed)."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         uow.session.execute(update(Reminder).where(Reminder.id == reminder_id).values(**values))
         uow.commit()
 

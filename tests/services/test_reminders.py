@@ -57,7 +57,7 @@ class Ledger:
 
 
 def build_ledger(db: Database) -> Ledger:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         company = uow.session.get(Company, 1)
         assert company is not None
         company.bank_account_name = "Test Co"
@@ -73,7 +73,7 @@ def build_ledger(db: Database) -> Ledger:
     record_payment(db, PaymentInput(beta, date(2026, 6, 15), D("60.00"), invoice_id=beta_invoice))
     gamma = add_client(db, ClientInput("GAMMA", "Gamma GmbH", "gamma@gamma.example"))
     disputed = invoice(db, gamma, DUE)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         uow.session.execute(update(Invoice).where(Invoice.id == disputed).values(disputed=True))
         uow.commit()
     delta = add_client(db, ClientInput("DELTA", "Delta & Sons", "delta@delta.example"))
@@ -220,7 +220,7 @@ def test_a_stage_queued_is_not_queued_again_on_later_days(db: Database, ledger: 
 
 def test_cancelled_and_failed_reminders_count_as_handled(db: Database, ledger: Ledger) -> None:
     queue(db, AS_OF)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         uow.session.execute(
             update(Reminder).where(Reminder.client_id == ledger.acme).values(status="cancelled")
         )
@@ -249,7 +249,7 @@ def test_an_automatic_stage_is_queued_approved(db: Database, ledger: Ledger) -> 
 def test_a_template_failing_on_real_data_queues_nothing(db: Database, ledger: Ledger) -> None:
     """A template broken outside the editor (an older file, say) is named, and nothing is queued."""
     stored = default_schedule_id(db)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         uow.session.execute(
             update(ChaseStage)
             .where(ChaseStage.schedule_id == stored, ChaseStage.key == "reminder")
@@ -265,7 +265,7 @@ def test_a_template_failing_on_real_data_queues_nothing(db: Database, ledger: Le
 def test_a_reminder_already_in_the_outbox_is_skipped_not_doubled(db: Database, ledger: Ledger) -> None:
     """The dedupe key guards even when the history misses it (another process queueing at once)."""
     queue(db, AS_OF)
-    with UnitOfWork(db) as uow:  # as if the plan had been made before those rows existed
+    with UnitOfWork(db, write=True) as uow:  # as if the plan had been made before those rows existed
         uow.session.execute(update(Reminder).values(stage_key="unknown", planned_on=date(2026, 1, 1)))
         uow.commit()
     summary = queue(db, AS_OF)

@@ -125,7 +125,7 @@ def invoice(db: Database, client: int, due: date, amount: str) -> int:
 
 def build_ledger(db: Database, as_of: date) -> None:
     """Four clients, four stages due on ``as_of``: three by email, one a letter (no email address)."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         company = uow.session.get(Company, 1)
         assert company is not None
         company.email, company.bank_iban, company.bank_bic = (
@@ -419,7 +419,7 @@ def test_a_message_that_cannot_be_built_fails_alone(
     queued: Database, server: Server, tls: ssl.SSLContext
 ) -> None:
     account(queued, server)
-    with UnitOfWork(queued) as uow:  # as if the file had been edited by another program
+    with UnitOfWork(queued, write=True) as uow:  # as if the file had been edited by another program
         uow.session.execute(
             update(Reminder)
             .where(Reminder.recipient == BRICK)
@@ -442,7 +442,7 @@ def test_a_message_left_sending_is_marked_failed_and_never_sent_again(
 ) -> None:
     account(queued, server)
     assert recover_interrupted(queued) == 0
-    with UnitOfWork(queued) as uow:  # as a killed run leaves it
+    with UnitOfWork(queued, write=True) as uow:  # as a killed run leaves it
         uow.session.execute(update(Reminder).where(Reminder.recipient == DUNE).values(status="sending"))
         uow.commit()
 
@@ -459,7 +459,7 @@ def test_only_one_run_sends_from_a_file_at_a_time(
     queued: Database, server: Server, tls: ssl.SSLContext
 ) -> None:
     account(queued, server)
-    with UnitOfWork(queued) as uow:
+    with UnitOfWork(queued, write=True) as uow:
         uow.session.execute(update(Reminder).where(Reminder.recipient == DUNE).values(status="sending"))
         uow.commit()
     with SendingLock(lock_path(queued)):  # another run, busy sending DUNE's message

@@ -176,7 +176,7 @@ def test_approve_cancel_and_retry_move_the_messages_on(qtbot: QtBot, workspace: 
     assert "Dune GmbH" not in shown(tab)  # cancelled: no longer waiting
     assert tab.notice_label.text() == "Cancelled 1 message"
 
-    with UnitOfWork(workspace.db) as uow:
+    with UnitOfWork(workspace.db, write=True) as uow:
         uow.session.execute(
             update(Reminder)
             .where(Reminder.recipient == "ap@brick.test")
