@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.store.backup import copy_database
-from creditdesk.store.database import Database, current_revision, head_revision, open_database
+from creditdesk.store.database import Database, current_revision, head_revision, open_read_only
 from creditdesk.store.integrity import ledger_problems, sqlite_problems
 
 
@@ -32,10 +32,11 @@ def check_database(path: Path) -> CheckReport:
     """SQLite's integrity and foreign keys, the schema version, then every ledger rule.
 
     A file too damaged to open is reported as a problem rather than raised,
-    so the user always gets a verdict.
+    so the user always gets a verdict. The file is opened read-only: a check
+    never migrates, creates or switches anything.
     """
     try:
-        db = open_database(path)
+        db = open_read_only(path)
     except DatabaseError as exc:
         return CheckReport({}, (exc.message,))
     try:

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Self, TypeVar
 
 from sqlalchemy import CursorResult, select, update
 
@@ -36,7 +36,7 @@ from creditdesk.services.invoice_document import invoice_file_name, invoice_pdf
 from creditdesk.services.smtp_settings import smtp_config
 from creditdesk.services.statements import StatementRequest, statement_file_name, statement_pdf
 from creditdesk.store.activity import log_activity
-from creditdesk.store.database import Database
+from creditdesk.store.database import CompanyFileBusy, Database
 from creditdesk.store.models import Client, Invoice, Reminder, ReminderInvoice
 from creditdesk.store.unit_of_work import UnitOfWork
 
@@ -52,7 +52,25 @@ class AlreadySending(CreditDeskError):
 
 
 def lock_path(db: Database) -> Path:
+    """Beside the real file: ``db.path`` is resolved, so every name of one file shares one lock."""
     return db.path.with_name(db.path.name + ".sending-lock")
+
+
+# How long the record of a message the server accepted waits for a busy company file: far beyond
+# the busy timeout, because giving up would leave a delivered message looking undelivered.
+RECORD_PATIENCE_S = 120.0
+T = TypeVar("T")
+
+
+def _patiently(action: Callable[[], T], sleep: Callable[[float], object] = time.sleep) -> T:
+    deadline = time.monotonic() + RECORD_PATIENCE_S
+    while True:
+        try:
+            return action()
+        except CompanyFileBusy:
+            if time.monotonic() >= deadline:
+                raise
+            sleep(0.05)
 
 
 class SendingLock:
@@ -304,8 +322,12 @@ def _local(moment: datetime) -> datetime:
 
 
 def _record(db: Database, run: _Run, reminder_id: int, outcome: Outcome, now: Callable[[], datetime]) -> None:
-    """Commit one outcome at once, so a crash right after loses nothing that was known."""
-    email = run.pending.pop(reminder_id, None)
+    """Commit one outcome at once, so a crash right after loses nothing that was known.
+
+    Safe to repeat when the file was busy: nothing of the run changes until the commit is done.
+    """
+    email = run.pending.get(reminder_id)
+    failure: FailedMessage | None = None
     with UnitOfWork(db, write=True) as uow:
         session = uow.session
         row = session.get(Reminder, reminder_id)
@@ -320,13 +342,16 @@ def _record(db: Database, run: _Run, reminder_id: int, outcome: Outcome, now: Ca
         elif row.status == "sending":
             if outcome.status is SendStatus.FAILED:
                 row.status = "failed"
-                run.failures.append(FailedMessage(reminder_id, row.recipient, outcome.detail))
+                failure = FailedMessage(reminder_id, row.recipient, outcome.detail)
             else:  # deferred or not attempted: still queued for the next run
                 row.status = "approved"
                 if outcome.attempts == 0:
                     row.attempts = max(row.attempts - 1, 0)  # it never reached the server
             row.error = outcome.detail
         uow.commit()
+    run.pending.pop(reminder_id, None)
+    if failure is not None:
+        run.failures.append(failure)
     run.counts[outcome.status] += 1
     if outcome.status is SendStatus.NOT_ATTEMPTED or (outcome.still_queued and outcome.attempts == 0):
         run.stopped = True  # the batch has stopped: prepare nothing more
@@ -356,7 +381,8 @@ def _messages(
             run.failures.append(FailedMessage(reminder_id, recipient, reason))
             run.step()
             continue
-        if draft is None or email is None or not _claim(db, reminder_id, draft.message_id):
+        message_id = "" if draft is None else draft.message_id
+        if draft is None or email is None or not _patiently(lambda: _claim(db, reminder_id, message_id)):
             run.total -= 1  # no longer approved: someone changed it meanwhile
             continue
         run.pending[reminder_id] = email
@@ -401,7 +427,7 @@ def send_approved(
             config,
             password,
             _messages(db, ids, run, config, now, cancelled),
-            lambda reminder_id, outcome: _record(db, run, reminder_id, outcome, now),
+            lambda reminder_id, outcome: _patiently(lambda: _record(db, run, reminder_id, outcome, now)),
             sleep=sleep,
             should_stop=cancelled,
             ssl_context=ssl_context,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.private_files import create_private_file, tighten
@@ -111,7 +111,11 @@ class CompanyFileBusy(DatabaseError):
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     if read_only:
         uri = read_only_uri(path)
-        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+        # A URI through ``creator``: SQLAlchemy would otherwise take "sqlite://" for a memory
+        # database and share one connection per thread.
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=QueuePool
+        )
     else:
         engine = create_engine(f"sqlite:///{path}")
 
