@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self, TypeVar
@@ -381,8 +382,12 @@ def _messages(
             run.failures.append(FailedMessage(reminder_id, recipient, reason))
             run.step()
             continue
-        message_id = "" if draft is None else draft.message_id
-        if draft is None or email is None or not _patiently(lambda: _claim(db, reminder_id, message_id)):
+        claimed = (
+            draft is not None
+            and email is not None
+            and _patiently(partial(_claim, db, reminder_id, draft.message_id))
+        )
+        if draft is None or email is None or not claimed:
             run.total -= 1  # no longer approved: someone changed it meanwhile
             continue
         run.pending[reminder_id] = email

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+# A command run by hand or by a schedule has no window to freeze: it waits out a long import.
+COMMAND_BUSY_TIMEOUT_MS = 120_000
 # The execution option a writing unit of work sets on its connection (see UnitOfWork).
 WRITE_OPTION = "creditdesk_write"
 
@@ -108,7 +110,8 @@ class CompanyFileBusy(DatabaseError):
         )
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+def make_engine(path: Path, *, read_only: bool = False, busy_timeout_ms: int | None = None) -> Engine:
+    timeout = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
     if read_only:
         uri = read_only_uri(path)
         # A URI through ``creator``: SQLAlchemy would otherwise take "sqlite://" for a memory
@@ -129,7 +132,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={timeout}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -264,14 +267,15 @@ def inspect_file(path: Path) -> FileState:
 _OPENING = threading.RLock()
 
 
-def open_database(path: Path | str, *, create: bool = False) -> Database:
+def open_database(path: Path | str, *, create: bool = False, busy_timeout_ms: int | None = None) -> Database:
     """Open (and if needed create or upgrade) the company file at ``path``.
 
     A file this process already has open is not touched again: the new handle
     shares its engine. An older file is first copied to ``backups/`` beside it;
     if the upgrade fails, that copy is put back and the user is told. A file
     written by a newer CreditDesk, or one that is not a company file, is
-    refused untouched.
+    refused untouched. ``busy_timeout_ms`` is how long a writer waits for another
+    program's write to finish: a scheduled command can wait longer than the window.
     """
     path = Path(path).expanduser()
     with _OPENING:
@@ -297,7 +301,7 @@ def open_database(path: Path | str, *, create: bool = False) -> Database:
         current = None if fresh else inspect_file(real).revision
         if not fresh:
             tighten(real)
-        engine = make_engine(real)
+        engine = make_engine(real, busy_timeout_ms=busy_timeout_ms)
         try:
             if fresh:
                 _create(engine, real)

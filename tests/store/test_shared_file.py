@@ -31,13 +31,13 @@ from creditdesk.store.unit_of_work import UnitOfWork
 DAY = date(2026, 6, 1)
 
 
-def cli(db_path: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def cli(db_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "creditdesk", "--db", str(db_path), *args],
         capture_output=True,
         text=True,
-        timeout=timeout,
-        env=os.environ | {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"},
+        timeout=300,
+        env=os.environ | {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"} | (env or {}),
     )
 
 
@@ -169,9 +169,10 @@ def test_a_file_busy_beyond_the_timeout_is_a_plain_error(
 
 
 def test_the_cli_says_the_file_is_busy_and_exits_1(company: Path, tmp_path: Path) -> None:
-    holder = hold_write_lock(company, 12.0)  # beyond the 5 s busy timeout
+    holder = hold_write_lock(company, 8.0)
     try:
-        done = cli(company, "import", "clients", str(clients_csv(tmp_path / "c.csv", "B", 5)))
+        wait_1s = {"CREDITDESK_BUSY_TIMEOUT": "1"}
+        done = cli(company, "import", "clients", str(clients_csv(tmp_path / "c.csv", "B", 5)), env=wait_1s)
     finally:
         finish(holder, kill=True)
     assert done.returncode == 1, done.stderr
@@ -247,9 +248,7 @@ def text_file(path: Path) -> None:
     ],
 )
 @pytest.mark.parametrize("command", ["aging", "check", "import"])
-def test_a_refused_file_is_left_byte_for_byte(
-    tmp_path: Path, make: object, said: str, command: str
-) -> None:
+def test_a_refused_file_is_left_byte_for_byte(tmp_path: Path, make: object, said: str, command: str) -> None:
     folder = tmp_path / "files"
     folder.mkdir()
     path = folder / "other.sqlite"
