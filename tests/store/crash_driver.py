@@ -1,7 +1,7 @@
 """The child process of the crash-consistency test: real user actions, over and over, until killed.
 
 ``python -m tests.store.crash_driver DB ACTION TOKEN`` repeats one action
-(import, invoice, payment, queue) and prints ``start ACTION KEY`` before and
+(import, invoice, payment, queue, backup) and prints ``start ACTION KEY`` before and
 ``done ACTION KEY`` after each, so the parent knows what it interrupted.
 """
 
@@ -18,6 +18,7 @@ from creditdesk.domain.allocation import Allocation
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.money import from_minor
 from creditdesk.services import importing, reminders
+from creditdesk.services.backups import backup_now
 from creditdesk.services.invoices import InvoiceInput, save_invoice
 from creditdesk.services.payments import PaymentInput, record_payment
 from creditdesk.store.database import Database, open_database
@@ -87,6 +88,8 @@ def main(path: str, action: str, token: str) -> None:
             save_one_invoice(db, rng, key)
         elif action == "payment":
             pay_with_allocations(db, rng, key)
+        elif action == "backup":
+            backup_now(db)
         else:
             reminders.queue(db, date(2026, 7, 1) + timedelta(days=rng.randrange(365)))
         print(f"done {action} {key}", flush=True)

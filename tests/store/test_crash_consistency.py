@@ -2,7 +2,7 @@
 
 A child process (crash_driver.py) repeats one real user action: importing a
 10,000-row CSV, saving an invoice, recording a payment with its allocations,
-queueing a day's reminders. The parent SIGKILLs it at a seeded random moment,
+queueing a day's reminders, taking a backup. The parent SIGKILLs it at a seeded random moment,
 then runs `creditdesk check` as a separate process and reads the file to see
 that every action it finds is there in full. The fast run (in `make test`)
 kills ten times; CREDITDESK_SLOW=1 runs the long loop.
@@ -65,7 +65,7 @@ def plan(count: int, rng: random.Random) -> list[Kill]:
     if count > 10:
         # Up to twice an import's length (about ten seconds), so some land on or after its commit.
         kills += [Kill("import", rng.uniform(0.0, 20.0)) for _ in range(count // 6)]
-    quick = ("invoice", "payment", "queue")
+    quick = ("invoice", "payment", "queue", "backup")
     while len(kills) < count:
         kills.append(Kill(rng.choice(quick), rng.uniform(0.0, 0.6)))
     rng.shuffle(kills)
@@ -164,6 +164,15 @@ def ledger_violations(path: Path) -> list[str]:
     return [f"{what}: {rows[:3]}" for what, rows in found.items() if rows]
 
 
+def backups_sound(path: Path) -> bool:
+    """Every backup under its final name is whole (a kill may leave only a hidden partial copy)."""
+    from creditdesk.store.backup import copy_problems
+    from creditdesk.store.database import known_revisions
+
+    finished = [p for p in (path.parent / "backups").glob("*.sqlite") if not p.name.endswith(".partial")]
+    return all(copy_problems(p, known_revisions())[1] == [] for p in finished)
+
+
 def batch_rows(path: Path, key: str) -> int:
     with sqlite3.connect(path) as conn:
         (count,) = conn.execute("SELECT COUNT(*) FROM invoice WHERE number GLOB ?", (f"{key}-*",)).fetchone()
@@ -187,6 +196,8 @@ def kill_loop(path: Path, kills: list[Kill]) -> list[Outcome]:
             assert rows in (0, IMPORT_ROWS), f"{where}: the import left {rows} of {IMPORT_ROWS} rows"
             if kill.after_done:
                 assert rows == IMPORT_ROWS, f"{where}: a committed import was lost"
+        if kill.action == "backup":
+            assert backups_sound(path), f"{where}: a finished backup does not pass its checks"
         outcomes.append(Outcome(kill, child.last, rows))
     return outcomes
 

@@ -134,9 +134,7 @@ def test_window_imports_queueing_and_sending_at_once(
                     stdin=PASSWORD + "\n",
                 ),
             ]
-            results = [
-                (list(map(str, p.args))[4:7], *p.communicate(timeout=600), p.returncode) for p in started
-            ]
+            results = [(p.args, *p.communicate(timeout=600), p.returncode) for p in started]
             for args, out, err, code in results:
                 assert code == 0, (args, out, err)
             expected_codes |= set(codes)
