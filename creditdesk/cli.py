@@ -22,6 +22,7 @@ from creditdesk import __version__
 from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.domain.errors import CreditDeskError, ImportRefused
 from creditdesk.domain.money import format_plain
+from creditdesk.domain.ranges import check_date
 from creditdesk.services import exporting, importing
 from creditdesk.services.aging import run_aging
 from creditdesk.services.clients import count_clients
@@ -29,9 +30,10 @@ from creditdesk.services.company import CompanyInfo, create_company, get_company
 from creditdesk.services.demo import generate_demo
 from creditdesk.services.locations import ENV_DB, database_path
 from creditdesk.services.maintenance import check_database
-from creditdesk.store.database import Database, open_database
+from creditdesk.store.database import COMMAND_BUSY_TIMEOUT_MS, Database, open_database
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_INTERNAL = 0, 1, 2
+ENV_BUSY_TIMEOUT = "CREDITDESK_BUSY_TIMEOUT"
 T = TypeVar("T")
 
 
@@ -43,10 +45,15 @@ class Parser(argparse.ArgumentParser):
 
 
 def iso_date(text: str) -> date:
+    """A date in the range CreditDesk accepts; anything else is a usage error (exit 1, one line)."""
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+    try:
+        return check_date(value)
+    except CreditDeskError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def positive_int(text: str) -> int:
@@ -56,6 +63,18 @@ def positive_int(text: str) -> int:
         value = 0
     if value <= 0:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number above zero")
+    return value
+
+
+MAX_FORECAST_WEEKS = 520  # ten years: the last week stays a real date for any accepted --as-of
+
+
+def forecast_weeks(text: str) -> int:
+    value = positive_int(text)
+    if value > MAX_FORECAST_WEEKS:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' weeks is more than the {MAX_FORECAST_WEEKS} a forecast covers"
+        )
     return value
 
 
@@ -261,8 +280,20 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int
 Command = Callable[[argparse.Namespace, Path, date], int]
 
 
+def command_busy_timeout_ms() -> int:
+    """How long a command waits for another program's write: $CREDITDESK_BUSY_TIMEOUT seconds if set."""
+    text = os.environ.get(ENV_BUSY_TIMEOUT, "").strip()
+    try:
+        seconds = float(text) if text else None
+    except ValueError:
+        seconds = None
+    if seconds is None or not 0 < seconds <= 3600:
+        return COMMAND_BUSY_TIMEOUT_MS
+    return int(seconds * 1000)
+
+
 def _with_db(path: Path, action: Callable[[Database], T], *, create: bool = False) -> T:
-    db = open_database(path, create=create)
+    db = open_database(path, create=create, busy_timeout_ms=command_busy_timeout_ms())
     try:
         return action(db)
     finally:
@@ -851,7 +882,12 @@ def _add_workflow_commands(sub: argparse._SubParsersAction[Parser]) -> None:
     _add_as_of(today)
     today.add_argument("--format", choices=["table", "json"], default="table")
     forecast = sub.add_parser("forecast", help="expected receipts per week, from each client's way of paying")
-    forecast.add_argument("--weeks", type=positive_int, default=13, help="how many weeks (default 13)")
+    forecast.add_argument(
+        "--weeks",
+        type=forecast_weeks,
+        default=13,
+        help=f"how many weeks (default 13, at most {MAX_FORECAST_WEEKS})",
+    )
     _add_as_of(forecast)
     forecast.add_argument("--format", choices=["table", "json"], default="table")
 

@@ -11,6 +11,7 @@ from babel.numbers import NumberFormatError, format_currency, format_decimal, pa
 
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.money import round_money
+from creditdesk.domain.ranges import check_amount
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Formats:
             value = Decimal(parse_decimal(cleaned, locale=self.locale, strict=True))
         except NumberFormatError:
             raise ValidationError(f"{field} '{text.strip()}' is not an amount") from None
+        check_amount(value, field=field)  # before rounding: a huge number would overflow the context
         if value != round_money(value, self.exponent):
             raise ValidationError(f"{field} '{text.strip()}' has more than {self.exponent} decimal places")
         return round_money(value, self.exponent)

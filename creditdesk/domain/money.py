@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import UnknownCurrencyError, get_currency_precision, is_currency
 
 from creditdesk.domain.errors import ValidationError
+from creditdesk.domain.ranges import check_amount
 
 ZERO = Decimal(0)
 
@@ -59,7 +60,8 @@ def parse_amount(text: str, exponent: int = 2, *, field: str = "amount") -> Deci
     """Parse a plain decimal with a point (``1234.5``), refusing anything ambiguous.
 
     Thousands separators, currency symbols, commas as decimal marks and more
-    places than the currency has are refused rather than guessed at.
+    places than the currency has are refused rather than guessed at, and so is
+    an amount beyond ``ranges.MAX_AMOUNT``.
     """
     value = text.strip()
     if not value:
@@ -70,6 +72,7 @@ def parse_amount(text: str, exponent: int = 2, *, field: str = "amount") -> Deci
         amount = Decimal(value)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
         raise ValidationError(f"{field} '{text}' is not a number") from exc
+    check_amount(amount, field=field)  # before rounding: a huge number would overflow the context
     if amount != round_money(amount, exponent):
         raise ValidationError(f"{field} '{text}' has more than {exponent} decimal places")
     return round_money(amount, exponent)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
+from creditdesk.domain.ranges import check_amount
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.domain.validation import check_code, check_email, check_text
 from creditdesk.services.client_view import archive_blocker
@@ -50,7 +51,7 @@ class FieldProblem:
 def check_credit_limit(limit: Decimal | None) -> Decimal | None:
     if limit is not None and limit < 0:
         raise ValidationError(f"credit limit {limit} cannot be negative")
-    return limit
+    return None if limit is None else check_amount(limit, field="credit limit")
 
 
 def client_problems(data: ClientInput) -> list[FieldProblem]:

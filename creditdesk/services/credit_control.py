@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.money import currency_exponent, format_plain, from_minor, to_minor
+from creditdesk.domain.ranges import check_amount
 from creditdesk.domain.validation import check_text
 from creditdesk.services.company import company_in
 from creditdesk.store.activity import log_activity
@@ -69,6 +70,8 @@ def set_credit_limit(
     """Set (or with None remove) a client's credit limit, noting the change on the timeline."""
     if limit is not None and limit < ZERO:
         raise ValidationError(f"a credit limit cannot be negative ({limit})")
+    if limit is not None:
+        check_amount(limit, field="the credit limit")
     with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _client(session, client_id)

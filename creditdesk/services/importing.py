@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from creditdesk.domain.errors import CreditDeskError, ImportRefused, ValidationError
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.money import currency_exponent, format_plain, parse_amount
+from creditdesk.domain.ranges import check_date
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.domain.validation import check_code, check_email, check_text
 from creditdesk.services.clients import ClientInput, add_client_in
@@ -144,9 +145,11 @@ def _parse_date(text: str, *, field: str) -> date:
         raise ValidationError(f"{field} is required")
     if _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            return check_date(parsed, field=field)
     raise ValidationError(f"{field} '{text}' is not a date")
 
 
@@ -203,7 +206,7 @@ def _run(
 ) -> ImportSummary:
     path = Path(path)
     table = read_table(path, *columns)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         company, created = _company(session)
         exponent = currency_exponent(company.currency)

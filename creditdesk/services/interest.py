@@ -30,6 +30,7 @@ from creditdesk.domain.interest import (
 )
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.money import currency_exponent, format_plain, from_minor, to_minor
+from creditdesk.domain.ranges import check_date, check_rate
 from creditdesk.services.company import company_in
 from creditdesk.services.invoices import InvoiceInput, create_invoice_in
 from creditdesk.store.activity import log_activity
@@ -65,6 +66,8 @@ def company_interest_policy(db: Database) -> InterestPolicy:
 
 def set_company_interest_policy(db: Database, policy: InterestPolicy) -> None:
     """The policy of every client without one of its own."""
+    if policy.annual_rate is not None:
+        check_rate(policy.annual_rate)
     with UnitOfWork(db, write=True) as uow:
         company = _company(uow.session)
         company.interest_kind = policy.kind.value
@@ -94,6 +97,8 @@ def client_interest_policy(db: Database, client_id: int) -> InterestPolicy:
 
 def set_client_interest_policy(db: Database, client_id: int, policy: InterestPolicy | None) -> None:
     """Give a client its own policy, or (None) the company's."""
+    if policy is not None and policy.annual_rate is not None:
+        check_rate(policy.annual_rate)
     with UnitOfWork(db, write=True) as uow:
         client = _client(uow.session, client_id)
         client.interest_kind = None if policy is None else policy.kind.value
@@ -149,6 +154,8 @@ def base_rates(db: Database) -> tuple[BaseRate, ...]:
 def set_base_rate(db: Database, effective_from: date, rate: Decimal) -> None:
     """Add the rate in force from a day, or correct the one recorded for that day."""
     check_base_rates([BaseRate(effective_from, rate)])
+    check_date(effective_from, field="the day the base rate takes effect")
+    check_rate(rate, field="the base rate")
     with UnitOfWork(db, write=True) as uow:
         session = uow.session
         row = session.scalar(select(BaseRateRow).where(BaseRateRow.effective_from == effective_from))

@@ -21,6 +21,7 @@ from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus, InvoiceTotals, invoice_totals
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
+from creditdesk.domain.ranges import MAX_AMOUNT_TEXT, amount_in_range, check_amount, check_date
 from creditdesk.domain.terms import resolve_due_date
 from creditdesk.domain.validation import check_code, check_text
 from creditdesk.services.clients import client_terms
@@ -74,8 +75,15 @@ def _fill(session: Session, invoice: Invoice, client: Client, data: InvoiceInput
     """Client, dates, lines and totals of ``invoice`` from ``data`` (new or draft alike)."""
     if not data.lines:
         raise ValidationError("an invoice needs at least one line")
-    due = resolve_due_date(data.issue_date, data.due_date, client_terms(session, client))
+    check_date(data.issue_date, field="the issue date")
+    due = check_date(
+        resolve_due_date(data.issue_date, data.due_date, client_terms(session, client)), field="the due date"
+    )
+    for pos, line in enumerate(data.lines, start=1):
+        check_amount(line.unit_price, field=f"line {pos}'s unit price")
+        check_amount(line.quantity * line.unit_price, field=f"line {pos}'s amount")
     totals = invoice_totals(data.lines, exponent)
+    check_amount(totals.gross, field="the invoice's total")
     invoice.client_id = client.id
     invoice.issue_date = data.issue_date
     invoice.due_date = due
@@ -127,7 +135,7 @@ def create_invoice_in(session: Session, data: InvoiceInput) -> Invoice:
 
 
 def create_invoice(db: Database, data: InvoiceInput) -> int:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         invoice = create_invoice_in(uow.session, data)
         uow.commit()
         return invoice.id
@@ -178,7 +186,7 @@ def save_invoice(db: Database, data: InvoiceInput, invoice_id: int | None = None
 
     The invoice dialog's one write: a draft edited and issued is one transaction.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _invoiceable(session, data.client_id)
         if data.status is InvoiceStatus.VOID:
@@ -199,7 +207,7 @@ def save_invoice(db: Database, data: InvoiceInput, invoice_id: int | None = None
 
 def issue_invoice(db: Database, invoice_id: int) -> str:
     """Issue a draft as it stands; returns the number it was given."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         invoice = _draft(session, invoice_id, "issued again")
         _invoiceable(session, invoice.client_id)
@@ -210,7 +218,7 @@ def issue_invoice(db: Database, invoice_id: int) -> str:
 
 def delete_draft(db: Database, invoice_id: int) -> None:
     """Delete a draft (an issued invoice is voided instead, never deleted)."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         invoice = _draft(session, invoice_id, "deleted")
         session.execute(update(Activity).where(Activity.invoice_id == invoice.id).values(invoice_id=None))
@@ -223,7 +231,7 @@ def void_invoice(db: Database, invoice_id: int, reason: str = "") -> Decimal:
 
     Returns the money that went back on account. The client's timeline says so.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         company = company_in(session)
         formats = formats_of(company)
@@ -404,7 +412,12 @@ def read_invoice_form(
             problems.append(problem)
     if not read and not any(p.line is not None for p in problems):
         problems.append(FormProblem("lines", "add at least one line: what is being invoiced"))
-    return InvoiceForm(tuple(read), tuple(rows), invoice_totals(read, formats.exponent), tuple(problems))
+    totals = invoice_totals(read, formats.exponent)
+    if not amount_in_range(totals.gross):
+        problems.append(
+            FormProblem("lines", f"the invoice's total is larger than CreditDesk accepts ({MAX_AMOUNT_TEXT})")
+        )
+    return InvoiceForm(tuple(read), tuple(rows), totals, tuple(problems))
 
 
 def _read_line(row: int, text: LineText, formats: Formats) -> tuple[InvoiceLine | None, FormProblem | None]:
@@ -426,6 +439,10 @@ def _read_line(row: int, text: LineText, formats: Formats) -> tuple[InvoiceLine 
     except ValidationError as exc:
         field = next((f for start, f in _FIELD_OF_MESSAGE if exc.message.startswith(start)), "quantity")
         return None, FormProblem(field, f"{name}: {exc.message}", row)
+    try:
+        check_amount(quantity * price, field="the line's amount")
+    except ValidationError as exc:
+        return None, FormProblem("quantity", f"{name}: {exc.message}", row)
     if not line.description:
         return line, FormProblem("description", f"{name}: describe what is being invoiced", row)
     if len(line.description) > DESCRIPTION_MAX_LENGTH:

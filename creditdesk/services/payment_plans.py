@@ -37,6 +37,7 @@ from creditdesk.domain.payment_plans import (
     instalments,
     plan_status,
 )
+from creditdesk.domain.ranges import check_amount, check_date
 from creditdesk.domain.validation import check_text
 from creditdesk.services.company import company_in
 from creditdesk.services.invoice_document import addressee_of, letterhead_in
@@ -49,6 +50,7 @@ from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)
 NOTES_MAX_LENGTH = 1000
+MAX_INSTALMENTS = 600  # fifty years of monthly instalments; keeps every due date a real date
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,14 @@ def create_plan(db: Database, data: PlanInput) -> int:
         if client is None:
             raise NotFoundError("this client no longer exists")
         ids = checked_invoices(session, client.id, data.invoice_ids, "payment plan")
+        check_date(data.made_on, field="the day the plan is made")
+        check_date(data.first_date, field="the first instalment's date")
+        if data.total is not None:
+            check_amount(data.total, field="the plan's total")
+        for number, custom in enumerate(data.custom_amounts or (), start=1):
+            check_amount(custom, field=f"instalment {number}")
+        if (data.count or len(data.custom_amounts or ())) > MAX_INSTALMENTS:
+            raise ValidationError(f"a payment plan can have at most {MAX_INSTALMENTS} instalments")
         if data.first_date < data.made_on:
             raise ValidationError(
                 f"the first instalment on {data.first_date.isoformat()} is before the plan is made "
@@ -141,6 +151,7 @@ def create_plan(db: Database, data: PlanInput) -> int:
             exponent,
         )
         schedule = instalments(plan)
+        check_date(schedule[-1].due_date, field="the last instalment's date")
         row = PaymentPlanRow(
             client_id=client.id,
             made_on=data.made_on,

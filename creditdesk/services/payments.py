@@ -27,6 +27,7 @@ from creditdesk.domain.discounts import discount_applies
 from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.money import currency_exponent, format_plain, from_minor, to_minor
+from creditdesk.domain.ranges import check_amount, check_date
 from creditdesk.domain.validation import check_text
 from creditdesk.services.clients import client_terms
 from creditdesk.services.company import company_in
@@ -150,6 +151,8 @@ def record_payment_in(
         raise ValidationError("choose the client who paid")
     if data.amount <= 0:
         raise ValidationError(f"a payment must be more than zero (got {data.amount})")
+    check_amount(data.amount, field="the payment's amount")
+    check_date(data.date, field="the payment's date")
     if allocations is not None and data.invoice_id is not None:
         raise ValidationError("either name the invoice paid or choose the allocations, not both")
     named = _named_invoice(session, client, data.invoice_id)
@@ -192,7 +195,7 @@ def record_payment(
     db: Database, data: PaymentInput, allocations: Sequence[Allocation] | None = None
 ) -> Receipt:
     """One payment, one transaction; see ``record_payment_in`` for ``allocations``."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         receipt = record_payment_in(uow.session, data, allocations)
         uow.commit()
         return receipt
@@ -223,7 +226,7 @@ def allocate_on_account(
     alike; one allocation may draw on several of them. Past reports do not
     change: before ``on`` the money was on account, and stays so in them.
     """
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         session = uow.session
         company = company_in(session)
         formats = _formats(company)
@@ -353,6 +356,8 @@ def issue_credit_note_in(session: Session, data: CreditNoteInput) -> Receipt:
         raise ValidationError("choose the client to credit")
     if data.amount <= 0:
         raise ValidationError(f"a credit note must be more than zero (got {data.amount})")
+    check_amount(data.amount, field="the credit note's amount")
+    check_date(data.date, field="the credit note's date")
     named = _named_invoice(session, client, data.invoice_id)
     number = data.number
     if number is None:
@@ -383,7 +388,7 @@ def issue_credit_note_in(session: Session, data: CreditNoteInput) -> Receipt:
 
 
 def issue_credit_note(db: Database, data: CreditNoteInput) -> Receipt:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         receipt = issue_credit_note_in(uow.session, data)
         uow.commit()
         return receipt
@@ -438,7 +443,7 @@ def apply_early_payment_discount_in(session: Session, invoice_id: int, payment_i
 
 def apply_early_payment_discount(db: Database, invoice_id: int, payment_id: int) -> Decimal | None:
     """``apply_early_payment_discount_in`` in its own transaction (record_payment calls it itself)."""
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db, write=True) as uow:
         discount = apply_early_payment_discount_in(uow.session, invoice_id, payment_id)
         uow.commit()
         return discount

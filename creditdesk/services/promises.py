@@ -26,6 +26,7 @@ from creditdesk.domain.promises import (
     check_promises,
     promise_record,
 )
+from creditdesk.domain.ranges import check_amount, check_date
 from creditdesk.domain.validation import check_text
 from creditdesk.services.company import company_in
 from creditdesk.store.activity import log_activity, on_day
@@ -91,6 +92,9 @@ def record_promise(db: Database, data: PromiseInput) -> int:
         if client is None:
             raise NotFoundError("this client no longer exists")
         ids = checked_invoices(session, client.id, data.invoice_ids, "promise")
+        check_amount(data.amount, field="the promised amount")
+        check_date(data.made_on, field="the day the promise is made")
+        check_date(data.promised_date, field="the promised date")
         Promise(0, client.id, frozenset(ids), data.amount, data.promised_date, data.made_on)  # the rules
         if data.amount != from_minor(to_minor(data.amount, exponent), exponent):
             raise ValidationError(

@@ -21,6 +21,7 @@ from creditdesk.domain.chasing import Attachment, Channel, Schedule, Stage, sche
 from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.invoice import InvoiceStatus
 from creditdesk.domain.money import currency_exponent, from_minor, round_money, to_minor
+from creditdesk.domain.ranges import MAX_AMOUNT_TEXT, amount_in_range
 from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE
 from creditdesk.mail.templates import check_template
 from creditdesk.services.company import company_in
@@ -216,6 +217,8 @@ def client_schedule(db: Database, client_id: int) -> Schedule:
 def _places_problem(what: str, amount: Decimal, exponent: int) -> str | None:
     if not amount.is_finite():
         return f"{what} is not a number"
+    if not amount_in_range(amount):
+        return f"{what} {amount:f} is larger than CreditDesk accepts ({MAX_AMOUNT_TEXT})"
     if amount == round_money(amount, exponent):
         return None
     return f"{what} {amount} has more than {exponent} decimal places"

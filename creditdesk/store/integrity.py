@@ -9,7 +9,10 @@ from sqlalchemy import Connection, text
 
 from creditdesk.domain.invoice import InvoiceLine, invoice_totals
 from creditdesk.domain.money import from_minor, to_minor
+from creditdesk.domain.ranges import INT64_MAX, MAX_DATE, MIN_DATE, max_minor
 from creditdesk.store.queries import company_exponent
+
+DATE_RANGE = f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
 
 # Each check: what a broken row means to a person, and the SQL that finds such rows
 # (first column an identifier people know, such as an invoice number).
@@ -65,6 +68,57 @@ LEDGER_CHECKS: tuple[tuple[str, str], ...] = (
         """SELECT c.number FROM credit_note c JOIN invoice i ON i.id = c.invoice_id
            WHERE i.client_id != c.client_id""",
     ),
+    # Values beyond ``domain.ranges``: refused on the way in, but a file written by other means
+    # may hold them, and they overflow the reports' sums and date arithmetic.
+    (
+        "invoice {} has an amount larger than CreditDesk accepts",
+        """SELECT number FROM invoice
+           WHERE gross > :max_minor OR gross < :min_minor OR net > :max_minor OR net < :min_minor
+              OR tax > :max_minor OR tax < :min_minor""",
+    ),
+    (
+        "invoice {} has a line whose unit price is larger than CreditDesk accepts",
+        """SELECT DISTINCT i.number FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id
+           WHERE l.unit_price > :max_minor OR l.unit_price < :min_minor""",
+    ),
+    (
+        "payment #{} has an amount larger than CreditDesk accepts",
+        "SELECT p.id FROM payment p WHERE p.amount > :max_minor OR p.amount < :min_minor",
+    ),
+    (
+        "credit note {} has an amount larger than CreditDesk accepts",
+        "SELECT c.number FROM credit_note c WHERE c.amount > :max_minor OR c.amount < :min_minor",
+    ),
+    (
+        "allocation #{} has an amount larger than CreditDesk accepts",
+        "SELECT a.id FROM allocation a WHERE a.amount > :max_minor OR a.amount < :min_minor",
+    ),
+    (
+        "invoice {} has an issue or due date outside " + DATE_RANGE,
+        """SELECT number FROM invoice
+           WHERE issue_date < :min_date OR issue_date > :max_date
+              OR due_date < :min_date OR due_date > :max_date""",
+    ),
+    (
+        "payment #{} has a date outside " + DATE_RANGE,
+        "SELECT p.id FROM payment p WHERE p.date < :min_date OR p.date > :max_date",
+    ),
+    (
+        "credit note {} has a date outside " + DATE_RANGE,
+        "SELECT c.number FROM credit_note c WHERE c.date < :min_date OR c.date > :max_date",
+    ),
+    (
+        "allocation #{} has a date outside " + DATE_RANGE,
+        "SELECT a.id FROM allocation a WHERE a.date < :min_date OR a.date > :max_date",
+    ),
+)
+
+# Columns whose sum a report takes; each total must stay within 64-bit integers.
+SUMMED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("the invoices' totals", "SELECT gross FROM invoice"),
+    ("the payments", "SELECT amount FROM payment"),
+    ("the credit notes", "SELECT amount FROM credit_note"),
+    ("the allocations", "SELECT amount FROM allocation"),
 )
 
 MAX_LISTED = 20
@@ -79,14 +133,38 @@ def sqlite_problems(conn: Connection) -> list[str]:
     return problems
 
 
+def range_parameters(exponent: int) -> dict[str, int | str]:
+    """The bounds the range checks compare with: minor units of the company currency, ISO dates."""
+    largest = max_minor(exponent)
+    return {
+        "max_minor": largest,
+        "min_minor": -largest,
+        "min_date": MIN_DATE.isoformat(),
+        "max_date": MAX_DATE.isoformat(),
+    }
+
+
 def ledger_problems(conn: Connection) -> list[str]:
     problems: list[str] = []
+    bounds = range_parameters(company_exponent(conn))
     for message, sql in LEDGER_CHECKS:
-        found = [row[0] for row in conn.execute(text(sql))]
+        params = {name: value for name, value in bounds.items() if f":{name}" in sql}
+        found = [row[0] for row in conn.execute(text(sql), params)]
         problems += [message.format(key) for key in found[:MAX_LISTED]]
         if len(found) > MAX_LISTED:
             problems.append(f"... and {len(found) - MAX_LISTED} more like that")
+    problems += _sum_problems(conn)
     problems += _line_total_problems(conn)
+    return problems
+
+
+def _sum_problems(conn: Connection) -> list[str]:
+    """Totals a report would overflow on (added up here, where Python's integers cannot overflow)."""
+    problems: list[str] = []
+    for what, sql in SUMMED_COLUMNS:
+        total = sum(abs(int(value)) for (value,) in conn.execute(text(sql)) if value is not None)
+        if total > INT64_MAX:
+            problems.append(f"{what} add up to more than CreditDesk's reports can hold")
     return problems
 
 
@@ -114,7 +192,11 @@ def _line_total_problems(conn: Connection) -> list[str]:
     exponent = company_exponent(conn)
     problems: list[str] = []
     for number, net, tax, lines in _invoice_lines(conn, exponent):
-        totals = invoice_totals(lines, exponent)
+        try:
+            totals = invoice_totals(lines, exponent)
+        except ArithmeticError:  # values far beyond the range, reported above
+            problems.append(f"invoice {number}'s lines hold amounts too large to add up")
+            continue
         if (to_minor(totals.net, exponent), to_minor(totals.tax, exponent)) != (net, tax):
             problems.append(f"invoice {number}'s totals do not match its lines")
             if len(problems) >= MAX_LISTED:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.aging import AgingReport, Basis
+from creditdesk.domain.ranges import MAX_DATE, MIN_DATE
 from creditdesk.services.aged_report import aged_debtors_pdf
 from creditdesk.services.exporting import export_aging
 from creditdesk.ui.aging_drill import AgingDrillDialog
@@ -69,6 +70,7 @@ class AgingTab(QWidget):
         self._running = False
 
         self.as_of_edit = QDateEdit(to_qdate(workspace.today()))
+        self.as_of_edit.setDateRange(to_qdate(MIN_DATE), to_qdate(MAX_DATE))
         self.as_of_edit.setCalendarPopup(True)
         self.as_of_edit.setDisplayFormat("d MMM yyyy")
         self.as_of_edit.setToolTip("Age the debts as they stood at the end of this day")

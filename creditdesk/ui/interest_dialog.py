@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from creditdesk.domain.errors import CreditDeskError, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.interest import BaseRate, InterestKind, InterestPolicy
+from creditdesk.domain.ranges import MAX_DATE, MAX_RATE, MIN_DATE
 from creditdesk.services.interest import (
     ClientInterest,
     ClientPolicy,
@@ -72,8 +73,8 @@ def parse_rate(text: str, what: str) -> Decimal:
         rate = Decimal(cleaned)
     except InvalidOperation:
         raise ValidationError(f"{what} '{text.strip()}' is not a number; type it like 8 or 8.25") from None
-    if not rate.is_finite() or rate < 0 or rate > 100:
-        raise ValidationError(f"{what} must be a percentage from 0 to 100, such as 8 or 8.25")
+    if not rate.is_finite() or rate < 0 or rate > MAX_RATE:
+        raise ValidationError(f"{what} must be a percentage from 0 to {MAX_RATE}, such as 8 or 8.25")
     return rate
 
 
@@ -225,6 +226,7 @@ class InterestDialog(QDialog):
         self.rates_view.horizontalHeader().setStretchLastSection(False)
         self.rates_view.setMaximumHeight(150)
         self.rate_date_edit = QDateEdit(to_qdate(workspace.today()))
+        self.rate_date_edit.setDateRange(to_qdate(MIN_DATE), to_qdate(MAX_DATE))
         self.rate_date_edit.setCalendarPopup(True)
         self.rate_date_edit.setDisplayFormat("d MMM yyyy")
         self.rate_edit = QLineEdit()

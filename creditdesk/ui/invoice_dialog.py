@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from creditdesk.domain.errors import CreditDeskError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceStatus
+from creditdesk.domain.ranges import MAX_DATE, MIN_DATE
 from creditdesk.services.credit_control import record_override
 from creditdesk.services.invoice_list import ClientChoice, InvoiceDetail, client_choices, default_tax_rate
 from creditdesk.services.invoice_list import invoice_detail as load_invoice_detail
@@ -102,8 +103,14 @@ def sentence(message: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+def limit_dates(edit: QDateEdit) -> QDateEdit:
+    """Keep a date edit within the dates CreditDesk accepts (``domain.ranges``)."""
+    edit.setDateRange(to_qdate(MIN_DATE), to_qdate(MAX_DATE))
+    return edit
+
+
 def date_edit(workspace: Workspace, day: date) -> QDateEdit:
-    edit = QDateEdit(to_qdate(day))
+    edit = limit_dates(QDateEdit(to_qdate(day)))
     edit.setCalendarPopup(True)
     edit.setLocale(QLocale(workspace.company.locale))
     edit.setDisplayFormat("d MMM yyyy")
@@ -125,7 +132,11 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
 
 
 class AmountEdit(QLineEdit):
-    """An amount typed the company's way, right-aligned like the figures it becomes."""
+    """An amount typed the company's way, right-aligned like the figures it becomes.
+
+    Not cut to a length (a cut figure would be a different amount): ``Formats.parse_amount``
+    refuses one beyond ``domain.ranges.MAX_AMOUNT`` in words, as it refuses any other.
+    """
 
     def __init__(self, formats: Formats, parent: QWidget | None = None) -> None:
         super().__init__(parent)
