@@ -498,7 +498,7 @@ def cmd_restore(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def _write_pdf(target: Path, data: bytes, what: str) -> int:
-    from creditdesk.services.batch_statements import write_atomically
+    from creditdesk.services.output_files import write_atomically
 
     write_atomically(target, data)
     print(f"Wrote {what} to {target} ({len(data):,} bytes)")

@@ -20,3 +20,19 @@ def tighten(path: Path) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             path.chmod(mode & 0o700)
+
+
+def private_folder(path: Path) -> Path:
+    """Make ``path`` (and missing parents) as a folder only its owner can enter; tighten it if it exists."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tighten(path)
+    return path
+
+
+def ensure_private_file(path: Path) -> Path:
+    """``path`` exists and is owner-only: created so if missing, tightened if not."""
+    try:
+        create_private_file(path)
+    except FileExistsError:
+        tighten(path)
+    return path

@@ -278,8 +278,8 @@ class SelfTest:
 
         status = keyring_status()
         if type(keyring.get_keyring()).__module__.startswith("keyrings.alt"):
-            # keyrings.alt is for the test suite only; a build that carries it is wrong.
-            raise CheckWarning(f"{status.backend_name} comes from keyrings.alt, a test-only package")
+            # keyrings.alt keeps passwords outside the system's keyring; a build that carries it is wrong.
+            raise CheckWarning(f"{status.backend_name} comes from keyrings.alt, not the system's keyring")
         if not status.usable:
             raise CheckWarning(
                 f"none usable ({status.backend_name}); the SMTP password would be kept in memory only"

@@ -28,3 +28,18 @@ def db(db_path: Path) -> Iterator[Database]:
     create_company(database, "Test Co", "EUR", "en_GB")
     yield database
     database.close()
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path) -> Iterator[Path]:
+    """A real keyring backend in this test's own file; the user's keyring is never touched."""
+    import keyring
+
+    from creditdesk.mail.secrets import MEMORY
+    from tests.file_keyring import FileKeyring
+
+    original = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring(tmp_path / "keyring.json"))
+    yield tmp_path / "keyring.json"
+    keyring.set_keyring(original)
+    MEMORY.forget()

@@ -7,6 +7,7 @@ given.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,6 +29,19 @@ NO_KEYRING = (
 )
 
 
+# A person who accepts a password store that keeps passwords in a readable file says so here.
+ENV_ALLOW_INSECURE = "CREDITDESK_ALLOW_INSECURE_KEYRING"
+
+
+def insecure_message(name: str) -> str:
+    return (
+        f"The password store found on this computer ({name}) keeps passwords where other programs "
+        "can read them, so CreditDesk does not use it: it will ask for your email password each time "
+        "it starts and keep it only in memory. Install your system's keyring (GNOME Keyring, KWallet, "
+        f"macOS Keychain, Windows Credential Manager), or set {ENV_ALLOW_INSECURE}=1 to use it anyway."
+    )
+
+
 class PasswordStoreError(CreditDeskError):
     """The OS password store exists but refused (locked, or the user said no)."""
 
@@ -47,11 +61,21 @@ def _unusable(backend: KeyringBackend) -> bool:
     return False
 
 
+def _insecure(backend: KeyringBackend) -> bool:
+    """keyrings.alt's stores (a plaintext file, a file encrypted with a password typed at a console,
+    the Windows registry) are not a system keyring; a chain writes to its first member."""
+    if isinstance(backend, keyring.backends.chainer.ChainerBackend):
+        return bool(backend.backends) and _insecure(backend.backends[0])
+    return type(backend).__module__.startswith("keyrings.alt")
+
+
 def keyring_status() -> KeyringStatus:
     backend = keyring.get_keyring()
     name = str(backend.name)
     if _unusable(backend):
         return KeyringStatus(False, name, NO_KEYRING)
+    if _insecure(backend) and os.environ.get(ENV_ALLOW_INSECURE) != "1":
+        return KeyringStatus(False, name, insecure_message(name))
     return KeyringStatus(
         True, name, f"Your email password is kept in this computer's password store ({name})."
     )

@@ -29,10 +29,10 @@ from creditdesk.domain.errors import DatabaseError
 from creditdesk.domain.money import currency_exponent
 from creditdesk.services.aging import run_aging
 from creditdesk.store.backup import (
-    SQLITE_MAGIC,
     copy_database,
     copy_problems,
     has_sidecars,
+    is_sqlite_file,
     remove_with_sidecars,
 )
 from creditdesk.store.database import Database, alembic_config, head_revision, open_database
@@ -186,6 +186,42 @@ def automatic_backup(db_or_path: Database | Path, now: datetime) -> Path | None:
     return target
 
 
+def changed_since(company_file: Path, copy: Path) -> bool:
+    """Whether the books may have been written after ``copy`` was taken.
+
+    A copy's time is when its snapshot began (see ``copy_database``); the
+    file's time, or a ``-wal`` with pages in it, newer than that means a write
+    since. ``stat`` never opens the files. Checkpoints count as writes, so at
+    worst one copy too many is made.
+    """
+    taken = copy.stat().st_mtime_ns
+    with contextlib.suppress(FileNotFoundError):
+        if company_file.stat().st_mtime_ns > taken:
+            return True
+    with contextlib.suppress(FileNotFoundError):
+        wal = company_file.with_name(company_file.name + "-wal").stat()
+        return wal.st_size > 0 and wal.st_mtime_ns > taken
+    return False
+
+
+def closing_backup(company_file: Path, now: datetime) -> Path | None:
+    """When the window has closed a file: bring today's automatic copy up to date if the books changed.
+
+    The copy made on opening holds the books as they were that morning; this
+    one holds the day's work. Called after the window's connections are
+    closed, so the file is checkpointed and a session that only read finds
+    nothing changed. Returns the copy written, or None. Raises DatabaseError
+    when it cannot be written.
+    """
+    source = Path(company_file)
+    target = backups_folder(source) / daily_name(source.stem, now.date())
+    if not target.exists():
+        return automatic_backup(source, now)
+    if not changed_since(source, target):
+        return None
+    return copy_database(source, target, overwrite=True)
+
+
 def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
@@ -288,9 +324,8 @@ def restore_backup(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.restoring")
     remove_with_sidecars(staging)
-    with backup.open("rb") as handle:
-        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise BackupRefused(backup, ["it is not a CreditDesk company file or backup"])
+    if not is_sqlite_file(backup):
+        raise BackupRefused(backup, ["it is not a CreditDesk company file or backup"])
     try:
         try:
             copy_database(backup, staging)

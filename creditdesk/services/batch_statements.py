@@ -11,10 +11,8 @@ beside its target and renamed over it.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import multiprocessing
-import os
 import secrets
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -29,6 +27,7 @@ from creditdesk.domain.aging import sort_key
 from creditdesk.domain.errors import CreditDeskError, NotFoundError, ValidationError
 from creditdesk.domain.money import from_minor
 from creditdesk.services.invoice_document import letterhead_in
+from creditdesk.services.output_files import remove_leftovers, write_atomically
 from creditdesk.services.statements import StatementRequest, build_statement, statement_file_name
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.queries import client_balances, client_refs, company_exponent
@@ -85,36 +84,13 @@ class StatementFailed(CreditDeskError):
 # --- writing files ----------------------------------------------------------------------------------
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` only once all of it is on disk; never leave half a file."""
-    if path.is_dir():
-        raise ValidationError(f"{path} is a folder; give a file name to write")
-    if not path.parent.is_dir():
-        raise ValidationError(f"the folder {path.parent} does not exist")
-    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
-    try:
-        with partial.open("xb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(partial, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        hint = (
-            "; if it is open in another program, close it and try again"
-            if isinstance(exc, PermissionError)
-            else ""
-        )
-        raise ValidationError(f"{path} could not be written ({exc.strerror or exc}){hint}") from exc
-
-
 def _ready_folder(folder: Path) -> Path:
     """The output folder, made if missing, and proven writable before any work starts."""
     if folder.exists() and not folder.is_dir():
         raise ValidationError(f"{folder} is a file, not a folder; choose a folder for the statements")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(folder)  # of a batch that was killed
         probe = folder / f".creditdesk-{secrets.token_hex(4)}.probe"
         probe.write_bytes(b"")
         probe.unlink()

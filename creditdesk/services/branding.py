@@ -16,7 +16,7 @@ from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.validation import check_email, check_text
 from creditdesk.services.clients import FieldProblem
 from creditdesk.services.company import company_in
-from creditdesk.store.database import Database
+from creditdesk.store.database import Database, is_open_here
 from creditdesk.store.models import Company
 from creditdesk.store.unit_of_work import UnitOfWork
 
@@ -236,6 +236,8 @@ def load_logo(path: Path | str) -> bytes:
     path = Path(path)
     if path.is_dir():
         raise ValidationError(f"{path.name} is a folder; choose a PNG or JPEG picture")
+    if is_open_here(path):  # reading it here would drop this process's locks on the books
+        raise ValidationError(f"{path.name} is a company file; choose a PNG or JPEG picture")
     try:
         size = path.stat().st_size
         if size > LOGO_MAX_BYTES:

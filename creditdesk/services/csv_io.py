@@ -11,15 +11,15 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
 import re
-import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from creditdesk.domain.errors import ImportRefused, ValidationError
+from creditdesk.services.output_files import replacing
+from creditdesk.store.database import is_open_here
 
 # Cells a spreadsheet would run as a formula (or DDE command) if they began a text cell.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -69,6 +69,8 @@ def read_table(path: Path, required: Sequence[str], optional: Sequence[str] = ()
     no data rows, or required columns missing.
     """
     source = path.name
+    if is_open_here(path):  # reading it here would drop this process's locks on the books
+        raise ValidationError(f"{path} is a company file, not a CSV file; choose the file to import")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -195,36 +197,11 @@ def write_csv(
 
 @contextlib.contextmanager
 def replacing_file(path: Path, *, encoding: str = "utf-8-sig") -> Iterator[TextIO]:
-    """A text stream whose content replaces ``path`` only if the block completes.
-
-    The data go to a hidden file beside the target, renamed over it at the
-    end, so a failed export never leaves half a file (nor spoils an old one).
-    """
-    if path.is_dir():
-        raise ValidationError(f"{path} is a folder; give a file name for the export")
-    if not path.parent.is_dir():
-        raise ValidationError(f"the folder {path.parent} does not exist")
-    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
-    try:
-        stream = partial.open("x", encoding=encoding, newline="")
-    except OSError as exc:
-        raise ValidationError(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
-    try:
-        with stream:
+    """A text stream whose content replaces ``path`` only if the block completes (see ``output_files``)."""
+    with replacing(path) as raw:
+        stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        try:
             yield stream
             stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(partial, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        hint = (
-            "; if it is open in another program, close it and try again"
-            if isinstance(exc, PermissionError)
-            else ""
-        )
-        raise ValidationError(f"{path} could not be written ({exc.strerror or exc}){hint}") from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
+        finally:
+            stream.detach()  # the binary stream is closed by ``replacing``, after its fsync

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,9 +17,9 @@ from sqlalchemy import Connection, create_engine
 from sqlalchemy.exc import DBAPIError
 
 from creditdesk.domain.errors import DatabaseError
+from creditdesk.private_files import create_private_file, private_folder
 from creditdesk.store.integrity import ledger_problems, sqlite_problems
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # Files SQLite keeps beside a database; a stale one would be applied to a new file of the same name.
 SIDECARS = ("-wal", "-shm", "-journal")
 
@@ -32,7 +33,9 @@ def copy_database(source: Path, target: Path, *, overwrite: bool = False) -> Pat
     """Copy ``source`` to ``target`` consistently; refuse to overwrite unless asked.
 
     The copy is written beside ``target`` and renamed into place, so a crash
-    never leaves a half-written file under the final name.
+    never leaves a half-written file under the final name. Its modification
+    time is set to when the snapshot began: what was written before that is
+    in the copy.
     """
     source, target = Path(source), Path(target)
     if not source.is_file():
@@ -41,10 +44,13 @@ def copy_database(source: Path, target: Path, *, overwrite: bool = False) -> Pat
         raise DatabaseError(f"{target} already exists; choose a new file name for the backup.")
     if target.resolve() == source.resolve():
         raise DatabaseError("A backup cannot be written over the company file itself.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     partial = target.with_name(target.name + ".partial")
     remove_with_sidecars(partial)
     try:
+        # Made owner-only before SQLite writes a page: a copy of the books is as private as they are.
+        create_private_file(partial)
+        began = time.time_ns()
         src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             dst = sqlite3.connect(partial)
@@ -60,9 +66,11 @@ def copy_database(source: Path, target: Path, *, overwrite: bool = False) -> Pat
             _replace_in_place(partial, target)
         else:
             os.replace(partial, target)
-    except sqlite3.Error as exc:
+        os.utime(target, ns=(began, began))
+    except (sqlite3.Error, OSError) as exc:
         remove_with_sidecars(partial)
-        raise DatabaseError(f"Copying {source.name} to {target} failed: {exc}") from exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise DatabaseError(f"Copying {source.name} to {target} failed: {reason}") from exc
     return target
 
 
@@ -90,6 +98,28 @@ def _replace_in_place(copy: Path, target: Path) -> None:
     copy.unlink()
 
 
+def is_sqlite_file(path: Path) -> bool:
+    """Whether SQLite can read ``path`` as a database, asked of SQLite itself (read-only).
+
+    Never ``open()`` a file that may be a company file in use: closing any
+    descriptor of it drops every POSIX lock this process holds on it, which is
+    how SQLite files get corrupted.
+    """
+    if not Path(path).is_file() or Path(path).stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return True
+
+
 def stored_revision(conn: Connection) -> str | None:
     if not conn.exec_driver_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -107,9 +137,8 @@ def copy_problems(path: Path, known_revisions: frozenset[str]) -> tuple[str | No
     a person can tell a torn file from a file with a bad allocation in it.
     """
     path = Path(path)
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            return None, ["it is not a CreditDesk company file or backup"]
+    if not is_sqlite_file(path):
+        return None, ["it is not a CreditDesk company file or backup"]
     engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(read_only_uri(path), uri=True))
     try:
         with engine.connect() as conn:

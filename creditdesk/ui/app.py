@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -14,8 +15,9 @@ from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
 
 from creditdesk.domain.errors import CreditDeskError, DatabaseError
+from creditdesk.private_files import ensure_private_file, private_folder
 from creditdesk.resources import resource_path
-from creditdesk.services.backups import automatic_backup
+from creditdesk.services.backups import automatic_backup, closing_backup
 from creditdesk.services.company import create_company, get_company
 from creditdesk.services.demo import generate_demo
 from creditdesk.services.locations import APP_NAME, default_database_path
@@ -226,7 +228,7 @@ class Application(QObject):
         now = datetime.combine(self.today(), datetime.now().time())
 
         def failed(exc: BaseException) -> None:
-            log.warning("the daily backup of %s failed: %s", path, exc)
+            log.error("the daily backup of %s failed: %s", path, exc)
             if self.window is not None and self.db is not None and self.db.path.resolve() == path:
                 self.window.show_message(
                     f"Today's automatic backup was not made ({backup_failure(exc)}). "
@@ -236,6 +238,20 @@ class Application(QObject):
             self.daily_backup_finished.emit(exc)
 
         run_in_background(self, lambda: automatic_backup(path, now), self.daily_backup_finished.emit, failed)
+
+    def _closing_backup(self, path: Path) -> None:
+        """Today's copy brought up to date as the file closes (its lock still held); failures are said."""
+        try:
+            closing_backup(path, datetime.combine(self.today(), datetime.now().time()))
+        except (CreditDeskError, OSError) as exc:
+            log.error("the backup on closing %s failed: %s", path, exc)
+            show_error(
+                None,
+                DatabaseError(
+                    f"Today's work in {path.name} was not backed up ({backup_failure(exc)}). "
+                    "Your books are saved; open the file again and use File → Back up now…"
+                ),
+            )
 
     def on_file_open_requested(self, name: str) -> None:
         """macOS: a company file was double-clicked. A welcome dialog gives way to it; another dialog
@@ -265,10 +281,12 @@ class Application(QObject):
         self.close()
 
     def close(self) -> None:
-        """Release the open file: database connections first, then the lock."""
+        """Release the open file: the day's backup, then database connections, then the lock."""
         if self.db is not None:
+            path = self.db.path
             self.db.close()
             self.db = None
+            self._closing_backup(path)
         if self.lock is not None:
             self.lock.unlock()
             self.lock = None
@@ -289,13 +307,29 @@ class Application(QObject):
 
 
 def configure_logging() -> None:
-    folder = user_log_path(APP_NAME, appauthor=False)
-    folder.mkdir(parents=True, exist_ok=True)
+    """The log, owner-only: it names clients and files."""
+    folder = private_folder(user_log_path(APP_NAME, appauthor=False))
     logging.basicConfig(
-        filename=folder / "creditdesk.log",
+        filename=ensure_private_file(folder / "creditdesk.log"),
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+
+
+def keep_settings_private() -> None:
+    """The window's settings name recent company files: owner-only, like the log.
+
+    Qt keeps them in a file of their own on Linux and macOS (the registry on
+    Windows); only a folder that is CreditDesk's own is tightened.
+    """
+    path = Path(QSettings().fileName())
+    if os.name != "posix" or not path.is_absolute():
+        return
+    if path.parent.name == APP_NAME:
+        private_folder(path.parent)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_file(path)
 
 
 def run_gui(explicit: Path | None = None, *, demo_first: bool = False) -> int:
@@ -305,6 +339,7 @@ def run_gui(explicit: Path | None = None, *, demo_first: bool = False) -> int:
     QApplication.setOrganizationName(APP_NAME)
     QApplication.setApplicationDisplayName(APP_NAME)
     configure_logging()
+    keep_settings_private()
     install_crash_handler()
     app = Application()
     if isinstance(qt_app, DeskApplication):

@@ -16,10 +16,9 @@ import keyring
 import keyring.backends.null
 import pytest
 import trustme
-from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 
 from creditdesk.cli import CLI_NO_KEYRING, main
-from creditdesk.mail.secrets import MEMORY, SERVICE
+from creditdesk.mail.secrets import SERVICE
 from creditdesk.services.smtp_settings import smtp_form
 from creditdesk.store.database import open_database
 from tests.mail.smtp_server import FROM_ADDRESS, HOST, PASSWORD, USERNAME, Server, make_ca, smtp_server
@@ -29,14 +28,8 @@ TODAY = AS_OF
 
 
 @pytest.fixture(autouse=True)
-def file_keyring(tmp_path: Path) -> Iterator[Path]:
-    original = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")  # never the user's own keyring
-    keyring.set_keyring(backend)
-    yield tmp_path / "keyring.cfg"
-    keyring.set_keyring(original)
-    MEMORY.forget()
+def _test_keyring(file_keyring: Path) -> Path:
+    return file_keyring
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +112,7 @@ def test_smtp_set_saves_the_settings_and_puts_the_password_in_the_keyring(
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         f"Saved the email settings: starttls to {HOST}:{server.port} as {USERNAME}",
-        "Password saved in the system keyring (file PlaintextKeyring)",
+        "Password saved in the system keyring (test file keyring)",
     ]
     assert keyring.get_password(SERVICE, USERNAME) == PASSWORD
     db = open_database(company)
@@ -263,7 +256,7 @@ def test_reminders_send_stops_on_a_refused_login_and_keeps_everything(
     code, out, err = run(capsys, *send, "--password-stdin", stdin=PASSWORD + "\n", monkeypatch=monkeypatch)
     assert (code, out, err) == (0, "Sent 3, failed 0, still queued 0\n", "")
     for path in company.parent.iterdir():
-        if path.is_file() and path.name != "keyring.cfg":
+        if path.is_file() and path.name != "keyring.json":
             assert PASSWORD.encode() not in path.read_bytes(), path.name
 
 

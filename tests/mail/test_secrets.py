@@ -12,7 +12,6 @@ import keyring.backends.null
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordSetError
-from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 
 from creditdesk.domain.errors import ValidationError
 from creditdesk.mail import secrets
@@ -38,14 +37,6 @@ def restore_keyring() -> Iterator[None]:
     yield
     keyring.set_keyring(original)
     MEMORY.forget()
-
-
-@pytest.fixture
-def file_keyring(tmp_path: Path) -> Path:
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")  # never the user's own keyring file
-    keyring.set_keyring(backend)
-    return tmp_path / "keyring.cfg"
 
 
 class LockedKeyring(KeyringBackend):
@@ -80,8 +71,8 @@ def test_round_trip_through_the_keyring(file_keyring: Path) -> None:
 def test_a_usable_keyring_is_reported_by_name(file_keyring: Path) -> None:
     status = keyring_status()
     assert status.usable
-    assert status.backend_name == "file PlaintextKeyring"
-    assert "file PlaintextKeyring" in status.message
+    assert status.backend_name == "test file keyring"
+    assert "test file keyring" in status.message
 
 
 @pytest.mark.parametrize(
@@ -100,6 +91,60 @@ def test_without_a_keyring_the_password_is_kept_in_memory_only(backend: KeyringB
     assert get_password(USER) == SECRET
     delete_password(USER)
     assert get_password(USER) is None
+
+
+class PlaintextStandIn(KeyringBackend):
+    """Stands for keyrings.alt's plaintext file store, which is deliberately not installed here."""
+
+    priority = 1
+    viable = False
+    __module__ = "keyrings.alt.file"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stored: dict[str, str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.stored.get(username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.stored[username] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.stored.pop(username, None)
+
+
+def test_a_plaintext_store_is_never_used_silently(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(secrets.ENV_ALLOW_INSECURE, raising=False)
+    store = PlaintextStandIn()
+    keyring.set_keyring(store)
+    status = keyring_status()
+    assert not status.usable
+    assert "does not use it" in status.message and secrets.ENV_ALLOW_INSECURE in status.message
+    assert set_password(USER, SECRET) is PasswordPlace.MEMORY  # asked again next run
+    assert store.stored == {}
+    delete_password(USER)
+
+    monkeypatch.setenv(secrets.ENV_ALLOW_INSECURE, "1")  # the user chose otherwise
+    assert keyring_status().usable
+    assert set_password(USER, SECRET) is PasswordPlace.KEYRING
+    assert store.stored == {USER: SECRET}
+
+
+def test_a_chain_that_writes_to_a_plaintext_store_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(secrets.ENV_ALLOW_INSECURE, raising=False)
+    monkeypatch.setattr(keyring.backends.chainer.ChainerBackend, "backends", [PlaintextStandIn()])
+    keyring.set_keyring(keyring.backends.chainer.ChainerBackend())
+    assert not keyring_status().usable
+
+
+def test_the_test_keyring_cannot_reach_the_app_environment() -> None:
+    from importlib import metadata
+
+    names = {dist.metadata["Name"].lower() for dist in metadata.distributions()}
+    assert "keyrings.alt" not in names
+    backends = {ep.value for ep in metadata.entry_points(group="keyring.backends")}
+    assert not any("tests" in value or "keyrings.alt" in value for value in backends)
 
 
 def test_a_chainer_with_nothing_to_chain_is_no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,6 @@ from creditdesk.services.batch_statements import (
     BatchRequest,
     BatchSummary,
     clients_with_balance,
-    write_atomically,
     write_statements,
 )
 from creditdesk.services.demo import generate_demo
@@ -181,12 +180,5 @@ def test_a_failure_names_the_client(
         write_statements(BatchRequest(demo, everyone[:3], bad, tmp_path / "out", workers=workers))
 
 
-def test_files_are_replaced_whole(tmp_path: Path) -> None:
-    target = tmp_path / "x.pdf"
-    write_atomically(target, b"one")
-    write_atomically(target, b"two")
-    assert target.read_bytes() == b"two"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
-    with pytest.raises(ValidationError, match="is a folder"):
-        write_atomically(tmp_path, b"")
+def test_statement_files_are_named_by_client_and_date() -> None:
     assert statement_file_name("C0001", AS_OF) == "Statement C0001 2026-06-30.pdf"

@@ -505,3 +505,8 @@ def test_a_dry_run_reports_the_same_and_writes_nothing(db: Database, tmp_path: P
 def test_a_dry_run_still_refuses_bad_files(db: Database, tmp_path: Path) -> None:
     problems = refusal(lambda: import_clients(db, csv_file(tmp_path, "code,name\nA,\n"), dry_run=True))
     assert problems == ("line 2: name is required",)
+
+
+def test_the_company_file_itself_is_refused_as_an_import(db: Database) -> None:
+    with pytest.raises(ValidationError, match="is a company file, not a CSV file"):
+        import_clients(db, db.path)

@@ -27,14 +27,12 @@ import keyring
 import pytest
 import trustme
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.mail.secrets import MEMORY
 from creditdesk.mail.smtp import Security
 from creditdesk.services import outbox, reminders, schedules
 from creditdesk.services.clients import ClientInput, add_client
@@ -86,15 +84,8 @@ def tls(ca: trustme.CA) -> ssl.SSLContext:
 
 
 @pytest.fixture(autouse=True)
-def file_keyring(tmp_path: Path) -> Iterator[Path]:
-    """A real keyring backend, in a file of this test's own: never the user's keyring."""
-    original = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")
-    keyring.set_keyring(backend)
-    yield tmp_path / "keyring.cfg"
-    keyring.set_keyring(original)
-    MEMORY.forget()
+def _test_keyring(file_keyring: Path) -> Path:
+    return file_keyring
 
 
 @pytest.fixture

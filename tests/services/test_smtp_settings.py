@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 import trustme
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordSetError
-from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 
 from creditdesk.domain.errors import ValidationError
 from creditdesk.mail.secrets import MEMORY, NO_KEYRING, SERVICE, PasswordPlace, PasswordStoreError
@@ -52,15 +50,8 @@ FORM = SmtpForm(
 
 
 @pytest.fixture(autouse=True)
-def file_keyring(tmp_path: Path) -> Iterator[Path]:
-    """A real keyring backend in this test's own file; the user's keyring is never touched."""
-    original = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")
-    keyring.set_keyring(backend)
-    yield tmp_path / "keyring.cfg"
-    keyring.set_keyring(original)
-    MEMORY.forget()
+def _test_keyring(file_keyring: Path) -> Path:
+    return file_keyring
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +132,7 @@ def test_the_settings_go_to_the_file_and_the_password_to_the_keyring_only(
     saved = save_smtp_settings(db, replace(FORM, host=" smtp.example.com "), PASSWORD)
 
     assert saved.password_place is PasswordPlace.KEYRING
-    assert saved.password_message == "Password saved in the system keyring (file PlaintextKeyring)"
+    assert saved.password_message == "Password saved in the system keyring (test file keyring)"
     assert smtp_form(db) == FORM  # stripped
     assert keyring.get_password(SERVICE, USERNAME) == PASSWORD
     assert password_for(smtp_config(db)) == PASSWORD

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -159,3 +161,25 @@ def test_shortcuts_and_tab_order(application: Application, tmp_path: Path) -> No
     window.tab_actions[2].trigger()
     assert window.tabs.currentIndex() == AGING
     assert window.workspace.today() == TODAY
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_log_and_the_settings_are_owner_only(
+    settings_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = os.umask(0o022)
+    try:
+        monkeypatch.setattr(app_module, "user_log_path", lambda *_, **__: tmp_path / "logs" / "CreditDesk")
+        app_module.configure_logging()
+        log_file = tmp_path / "logs" / "CreditDesk" / "creditdesk.log"
+        assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
+        assert stat.S_IMODE(log_file.parent.stat().st_mode) == 0o700
+        app_module.keep_settings_private()
+        settings = QSettings()
+        settings.setValue("files/last", str(tmp_path / "books.sqlite"))
+        settings.sync()
+        written = Path(settings.fileName())
+        assert written.is_relative_to(settings_dir) and written.read_text()
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600  # still, after Qt rewrote it
+    finally:
+        os.umask(old)

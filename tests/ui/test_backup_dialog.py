@@ -288,8 +288,8 @@ def test_one_daily_backup_after_opening_and_none_on_reopening(
     assert [p.name for p in backups_folder(books).glob("books-daily-*")] == [made.name]
 
 
-def test_a_failed_daily_backup_only_warns_in_the_status_bar(
-    application: Application, tmp_path: Path, qtbot: QtBot
+def test_a_failed_backup_is_shown_and_logged(
+    application: Application, tmp_path: Path, qtbot: QtBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     books = company_file(tmp_path / "books.sqlite", "Books Ltd")
     backups_folder(books).write_text("not a folder")  # the copy cannot be written there
@@ -299,6 +299,42 @@ def test_a_failed_daily_backup_only_warns_in_the_status_bar(
     window = application.window
     assert window is not None and window.isVisible()
     assert "automatic backup was not made" in window.statusBar().currentMessage()
+    assert "the daily backup of" in caplog.text and "failed" in caplog.text  # and the log says so
+
+    # Closing a changed file tries again; failing there is said in a message the user must see.
+    add_client(application.db, ClientInput("B", "Beta Ltd"))  # type: ignore[arg-type]
+    said: list[str] = []
+
+    def read_and_close(box: QMessageBox) -> None:
+        said.append(box.text())
+        box.accept()
+
+    when_box(read_and_close)
+    application.close()
+    assert said and "Today's work in books.sqlite was not backed up" in said[0]
+    assert "the backup on closing" in caplog.text
+    assert clients_in(books) == 2  # the books themselves are saved
+
+
+def test_closing_a_changed_file_brings_todays_backup_up_to_date(
+    application: Application, tmp_path: Path, qtbot: QtBot
+) -> None:
+    books = company_file(tmp_path / "books.sqlite", "Books Ltd")
+    with qtbot.waitSignal(application.daily_backup_finished, timeout=10000) as opened:
+        assert application.open_path(books)
+    daily = opened.args[0]
+    assert clients_in(daily) == 1  # the books as they were when opened
+    assert application.db is not None
+    add_client(application.db, ClientInput("B", "Beta Ltd"))
+    application.close()
+    assert clients_in(daily) == 2  # the day's work is in today's copy
+    assert [p.name for p in backups_folder(books).iterdir()] == [daily.name]
+    taken = daily.stat().st_mtime_ns
+
+    with qtbot.waitSignal(application.daily_backup_finished, timeout=10000):
+        assert application.open_path(books)
+    application.close()  # nothing changed: the copy is left as it was
+    assert daily.stat().st_mtime_ns == taken
 
 
 def test_open_the_restored_file_switches_to_it(

@@ -13,7 +13,6 @@ from pathlib import Path
 import keyring
 import pytest
 import trustme
-from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -49,15 +48,8 @@ def server(ca: trustme.CA) -> Iterator[Server]:
 
 
 @pytest.fixture(autouse=True)
-def file_keyring(tmp_path: Path) -> Iterator[None]:
-    """A real keyring backend in a file of this test's own: never the user's keyring."""
-    original = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")
-    keyring.set_keyring(backend)
-    yield
-    keyring.set_keyring(original)
-    MEMORY.forget()
+def _test_keyring(file_keyring: Path) -> Path:
+    return file_keyring
 
 
 @pytest.fixture

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
 import trustme
-from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from creditdesk.mail.secrets import MEMORY, SERVICE
+from creditdesk.mail.secrets import SERVICE
 from creditdesk.mail.smtp import Security
 from creditdesk.services.smtp_settings import smtp_form
 from creditdesk.ui.context import Workspace
@@ -34,15 +32,8 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 @pytest.fixture(autouse=True)
-def file_keyring(tmp_path: Path) -> Iterator[Path]:
-    """A real keyring backend in this test's own file; the user's keyring is never touched."""
-    original = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")
-    keyring.set_keyring(backend)
-    yield tmp_path / "keyring.cfg"
-    keyring.set_keyring(original)
-    MEMORY.forget()
+def _test_keyring(file_keyring: Path) -> Path:
+    return file_keyring
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +117,7 @@ def test_a_valid_form_is_saved_and_the_password_goes_only_to_the_keyring(
     assert (form.username, form.from_address, form.bcc_me) == (USERNAME, FROM_ADDRESS, True)
     assert keyring.get_password(SERVICE, USERNAME) == PASSWORD
     assert PASSWORD.encode() not in file_bytes(db_path)
-    assert b"[creditdesk]" in file_keyring.read_bytes()  # the test's own keyring file holds it
+    assert b'"creditdesk/' in file_keyring.read_bytes()  # the test's own keyring file holds it
 
     again = dialog(qtbot, workspace)  # the stored password is kept when the box stays empty
     assert again.host_edit.text() == "smtp.example.com" and again.password_edit.text() == ""
