@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +23,21 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "company.sqlite"
 
 
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path, create=True)
+@pytest.fixture(scope="session")
+def company_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Test Co (EUR, en_GB), migrated and created once per run; closed, so it is one whole file."""
+    path = tmp_path_factory.mktemp("template") / "company.sqlite"
+    database = open_database(path, create=True)
     create_company(database, "Test Co", "EUR", "en_GB")
+    database.close()
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path, company_template: Path) -> Iterator[Database]:
+    """A fresh copy of the template company: what migrating a new file gives, at a copy's cost."""
+    shutil.copy2(company_template, db_path)
+    database = open_database(db_path)
     yield database
     database.close()
 
