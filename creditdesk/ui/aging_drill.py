@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,9 +24,8 @@ from creditdesk.services.aging import AgedInvoice, ClientAging, client_aging
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.rows_model import RowsModel
+from creditdesk.ui.widgets import Index
 from creditdesk.ui.workers import run_in_background
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class AgedInvoicesModel(RowsModel[AgedInvoice]):

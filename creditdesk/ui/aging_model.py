@@ -5,15 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from creditdesk.domain.aging import AgingReport, AgingRow, Basis, sort_key
 from creditdesk.domain.formats import Formats
+from creditdesk.ui.widgets import OVERDUE_COLOUR, Index
 
-Index = QModelIndex | QPersistentModelIndex
 ZERO = Decimal(0)
-OVERDUE_COLOUR = QColor("#b3261e")
 CREDIT_COLOUR = QColor("#1b6e3a")
 CODE, NAME = 0, 1
 

@@ -14,7 +14,7 @@ from PySide6.QtCharts import (
     QHorizontalStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QMargins, QModelIndex, Qt, Signal
+from PySide6.QtCore import QMargins, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,19 +43,12 @@ from creditdesk.ui.context import Workspace
 from creditdesk.ui.dashboard import DashboardView
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.pdf_preview import preview_pdf
+from creditdesk.ui.widgets import from_qdate, to_qdate
 from creditdesk.ui.workers import run_in_background
 
 # From "not yet due" to "over 90 days": calm to alarming, readable on white.
 BUCKET_COLOURS = ("#5b8c5a", "#e0b03a", "#e07b39", "#d1495b", "#8e1b2e")
 CHART_CLIENTS = 10
-
-
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class AgingTab(QWidget):

@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSettings,
     QStandardPaths,
     Qt,
@@ -58,13 +57,11 @@ from creditdesk.services.backups import (
 from creditdesk.ui.batch_dialog import shown_path, size_text
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import secondary
+from creditdesk.ui.widgets import Index, hint_label, secondary
 from creditdesk.ui.workers import run_in_background
 
-Index = QModelIndex | QPersistentModelIndex
 FILE_FILTER = "CreditDesk company files and backups (*.sqlite);;All files (*)"
 ELSEWHERE_KEY = "backups/elsewhere"  # the folder a copy was last saved to by hand (a USB stick, say)
-HINT_COLOUR = "#6b6b6b"
 MAX_PROBLEMS_SHOWN = 8
 
 KIND_WORDS = {
@@ -79,12 +76,6 @@ KIND_TIPS = {
     BackupKind.BEFORE_UPGRADE: "Made just before a new version of CreditDesk upgraded the file",
     BackupKind.MANUAL: "Made with File → Back up now",
 }
-
-
-def hint(label: QLabel) -> QLabel:
-    label.setStyleSheet(f"color: {HINT_COLOUR};")
-    label.setWordWrap(True)
-    return label
 
 
 def ask_new_file(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
@@ -172,11 +163,9 @@ class BackupDialog(QDialog):
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 0)  # busy: the copy is one step
         self.progress_bar.setTextVisible(False)
-        self.hint_label = hint(
-            QLabel(
-                "CreditDesk also keeps a copy of each day you open the file. To keep one safe away from "
-                "this computer, save a copy on a USB stick or another disk."
-            )
+        self.hint_label = hint_label(
+            "CreditDesk also keeps a copy of each day you open the file. To keep one safe away from "
+            "this computer, save a copy on a USB stick or another disk."
         )
         self.elsewhere_button = secondary(QPushButton("&Save a copy elsewhere…"))
         self.elsewhere_button.setToolTip("Save another copy, for instance on a USB stick or a network drive")
@@ -404,7 +393,7 @@ class RestoreDialog(QDialog):
         metrics = self.fontMetrics()
         header.resizeSection(BackupsModel.TAKEN, metrics.horizontalAdvance("00 Sept 0000  00:00") + 32)
         header.resizeSection(BackupsModel.SIZE, metrics.horizontalAdvance("000.0 MB") + 32)
-        self.folder_label = hint(QLabel(f"In {shown_path(backups_folder(self.company_file))}"))
+        self.folder_label = hint_label(f"In {shown_path(backups_folder(self.company_file))}")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 0)

@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -54,16 +53,13 @@ from creditdesk.services.batch_statements import (
 )
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import secondary
 from creditdesk.ui.pdf_preview import documents_folder
 from creditdesk.ui.statement_dialog import StatementOptions
+from creditdesk.ui.widgets import RIGHT, Index, secondary
 from creditdesk.ui.workers import Progress, run_in_background
 
-Index = QModelIndex | QPersistentModelIndex
 POLL_MS = 100
 WORKERS = 2  # processes rendering statements; two keep a typical laptop responsive
-HINT_COLOUR = "#6b6b6b"
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def size_text(count: int) -> str:

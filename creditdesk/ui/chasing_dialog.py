@@ -32,17 +32,9 @@ from creditdesk.services.client_chasing import (
 )
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import MessageLine, sentence
+from creditdesk.ui.widgets import MessageLine, hint_label, sentence
 
-HINT_COLOUR = "#6b6b6b"
 FROM_FIRST = "The next stage as usual"
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {HINT_COLOUR};")
-    return label
 
 
 class ChasingDialog(QDialog):
@@ -117,14 +109,14 @@ class ChasingDialog(QDialog):
         if settings.invoices:
             layout.addWidget(QLabel("<b>Open invoices</b>"))
             layout.addWidget(
-                _hint(
+                hint_label(
                     "For an invoice entered late, choose the stage its chasing should start at, "
                     "so it does not begin again with the gentlest reminder."
                 )
             )
             layout.addWidget(scroll, 1)
         else:
-            layout.addWidget(_hint("This client has no open invoices."))
+            layout.addWidget(hint_label("This client has no open invoices."))
         layout.addWidget(self.message_line)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(620)

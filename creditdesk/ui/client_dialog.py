@@ -39,21 +39,12 @@ from creditdesk.services.clients import (
 )
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR, sentence
 
-ERROR_COLOUR = "#b3261e"
-HINT_COLOUR = "#6b6b6b"
 INVALID_STYLE = f"border: 1px solid {ERROR_COLOUR}; border-radius: 3px; padding: 2px 1px;"
 
 # The form's order, which is the order problems are reported in.
 FIELDS = ("code", "name", "contact_name", "email", "phone", "address", "credit_limit")
-
-
-def sentence(message: str) -> str:
-    message = message.strip()
-    if not message:
-        return message
-    message = message[0].upper() + message[1:]
-    return message if message.endswith((".", "?", "!")) else message + "."
 
 
 class ClientDialog(QDialog):

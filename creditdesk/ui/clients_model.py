@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -33,18 +32,13 @@ from creditdesk.domain.invoice import InvoiceState
 from creditdesk.domain.risk import RiskLevel, RiskRating
 from creditdesk.services.client_view import ClientRow, OpenInvoiceItem, TimelineEntry
 from creditdesk.ui.rows_model import RowsModel
+from creditdesk.ui.widgets import ID_ROLE, LEFT, OVERDUE_COLOUR, QUIET_COLOUR, RIGHT, Index
 
-Index = QModelIndex | QPersistentModelIndex
 ZERO = Decimal(0)
 
-OVERDUE_COLOUR = QColor("#b3261e")  # the same red as the Aging tab and the status bar
 CREDIT_COLOUR = QColor("#1b6e3a")  # money in the client's favour
-QUIET_COLOUR = QColor("#6b6b6b")  # "nothing here" text: no limit, zero balance
 
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
-ID_ROLE = Qt.ItemDataRole.UserRole  # the client (or invoice) id of a row
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value behind a cell (Decimal, int, date), for tests
 
 CODE, NAME, BALANCE, OVERDUE, OLDEST, LIMIT, USED, TERMS, CONTACT, RISK, STATUS = range(11)

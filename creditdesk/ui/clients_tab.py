@@ -63,13 +63,10 @@ from creditdesk.ui.clients_model import (
     CODE,
     CONTACT,
     CREDIT_COLOUR,
-    ID_ROLE,
     LIMIT,
     NAME,
     OLDEST,
     OVERDUE,
-    OVERDUE_COLOUR,
-    QUIET_COLOUR,
     RISK,
     RISK_COLOURS,
     RISK_WORDS,
@@ -88,6 +85,7 @@ from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.statement_dialog import LETTER_TITLES, LetterDialog, StatementDialog
+from creditdesk.ui.widgets import ID_ROLE, OVERDUE_COLOUR, QUIET_COLOUR
 from creditdesk.ui.workers import run_in_background
 
 ZERO = Decimal(0)

@@ -41,24 +41,16 @@ from creditdesk.services.branding import (
 )
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import MessageLine, mark_invalid, secondary, sentence
+from creditdesk.ui.widgets import MessageLine, hint_label, mark_invalid, secondary, sentence
 from creditdesk.ui.workers import run_in_background
 
 COMPANY, BANK, DOCUMENTS = 0, 1, 2
 TAB_TITLES = ("&Company", "&Bank and payment", "&Documents")
 LOGO_BOX = (260, 130)  # the thumbnail's frame, in pixels
-HINT_COLOUR = "#6b6b6b"
 PAGE_SIZES = (
     (PageSize.A4, "A4 (210 × 297 mm)"),
     (PageSize.LETTER, "Letter (8½ × 11 in)"),
 )
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {HINT_COLOUR};")
-    return label
 
 
 def _text_box(lines: int) -> QPlainTextEdit:
@@ -95,7 +87,7 @@ class CompanyDialog(QDialog):
         form.addRow("&Phone", self.phone_edit)
         form.addRow("&Email", self.email_edit)
         form.addRow("&Tax number", self.tax_number_edit)
-        form.addRow("", _hint("Printed at the head of every invoice, statement and letter."))
+        form.addRow("", hint_label("Printed at the head of every invoice, statement and letter."))
 
         # Bank and payment.
         self.account_name_edit = QLineEdit()
@@ -116,7 +108,7 @@ class CompanyDialog(QDialog):
         form.addRow("Account n&umber", self.account_number_edit)
         form.addRow("S&ort code", self.sort_code_edit)
         form.addRow("Payment &instructions", self.instructions_edit)
-        form.addRow("", _hint("Printed on invoices and statements so clients know how to pay you."))
+        form.addRow("", hint_label("Printed on invoices and statements so clients know how to pay you."))
 
         # Documents.
         self.logo_label = QLabel()
@@ -139,7 +131,7 @@ class CompanyDialog(QDialog):
         logo_box = QVBoxLayout()
         logo_box.setSpacing(4)
         logo_box.addLayout(logo_row)
-        logo_box.addWidget(_hint("PNG or JPEG, up to 5 MB; larger pictures are scaled down."))
+        logo_box.addWidget(hint_label("PNG or JPEG, up to 5 MB; larger pictures are scaled down."))
         self.page_size_combo = QComboBox()
         for size, text in PAGE_SIZES:
             self.page_size_combo.addItem(text, size.value)

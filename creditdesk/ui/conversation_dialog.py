@@ -29,8 +29,8 @@ from creditdesk.services.client_view import client_detail
 from creditdesk.services.conversations import ConversationInput, ConversationKind, log_conversation
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import MessageLine, date_edit, from_qdate, mark_invalid, sentence
 from creditdesk.ui.invoice_picker import InvoicePicker
+from creditdesk.ui.widgets import MessageLine, date_edit, from_qdate, mark_invalid, sentence
 
 FOLLOW_UP_DAYS = 3
 

@@ -24,7 +24,7 @@ from creditdesk.domain.errors import CreditDeskError
 from creditdesk.services.credit_control import credit_status, set_credit_limit, set_on_hold
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import AmountEdit, MessageLine, mark_invalid, sentence
+from creditdesk.ui.widgets import AmountEdit, MessageLine, mark_invalid, sentence
 
 
 class CreditDialog(QDialog):

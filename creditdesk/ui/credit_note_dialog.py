@@ -24,7 +24,7 @@ from creditdesk.services.invoice_list import client_choices, invoice_detail, ope
 from creditdesk.services.payments import CreditNoteInput, Receipt, issue_credit_note, read_amount
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import (
+from creditdesk.ui.widgets import (
     AmountEdit,
     ClientPicker,
     MessageLine,

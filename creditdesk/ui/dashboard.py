@@ -42,7 +42,8 @@ from creditdesk.services.forecast import forecast
 from creditdesk.store.database import Database
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.rows_model import Index, RowsModel
+from creditdesk.ui.rows_model import RowsModel
+from creditdesk.ui.widgets import LEFT, RIGHT, Index
 from creditdesk.ui.workers import run_in_background
 
 DSO_MONTHS = 12
@@ -50,8 +51,6 @@ FORECAST_WEEKS = 13
 LINE_COLOUR = "#1f4e79"
 BAR_COLOUR = "#5b8c5a"
 THOUSANDS_FROM = Decimal(10000)  # larger axis figures are shown in thousands, so labels stay short
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 @dataclass(frozen=True)

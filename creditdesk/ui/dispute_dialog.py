@@ -26,7 +26,7 @@ from creditdesk.services.disputes import DisputeView, disputes, open_dispute, re
 from creditdesk.services.invoice_list import invoice_detail
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import AmountEdit, MessageLine, mark_invalid, sentence
+from creditdesk.ui.widgets import HINT_COLOUR, AmountEdit, MessageLine, mark_invalid, sentence
 
 
 def _notes_edit(placeholder: str) -> QPlainTextEdit:
@@ -64,7 +64,7 @@ class DisputeDialog(QDialog):
             "no reminders go out for it meanwhile."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #6b6b6b;")
+        hint.setStyleSheet(f"color: {HINT_COLOUR};")
         self.message = MessageLine()
         self.buttons, self.save_button = _buttons(self, "Mark disputed")
         form = QFormLayout()

@@ -19,7 +19,8 @@ from creditdesk.services.disputes import DisputeView, disputes
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.dispute_dialog import ResolveDisputeDialog
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.rows_model import Index, RowsModel
+from creditdesk.ui.rows_model import RowsModel
+from creditdesk.ui.widgets import Index
 from creditdesk.ui.workers import run_in_background
 
 HEADERS = ("Client", "Invoice", "Reason", "Opened", "Age", "Still owed", "Notes")

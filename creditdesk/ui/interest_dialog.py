@@ -51,14 +51,22 @@ from creditdesk.services.interest import (
     set_company_interest_policy,
 )
 from creditdesk.services.invoice_list import client_choices
-from creditdesk.ui.aging_tab import from_qdate, to_qdate
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import ClientPicker, MessageLine, mark_invalid, secondary, sentence
-from creditdesk.ui.rows_model import Index, RowsModel
+from creditdesk.ui.rows_model import RowsModel
+from creditdesk.ui.widgets import (
+    LEFT,
+    RIGHT,
+    ClientPicker,
+    Index,
+    MessageLine,
+    from_qdate,
+    mark_invalid,
+    secondary,
+    sentence,
+    to_qdate,
+)
 
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 KIND_CHOICES = (
     ("No interest", InterestKind.NONE),
     ("Contractual annual rate", InterestKind.CONTRACTUAL),

@@ -6,17 +6,16 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from creditdesk.domain.formats import Formats
 from creditdesk.services.client_view import OpenInvoiceItem
-from creditdesk.ui.clients_model import OVERDUE_COLOUR, open_invoice_status
+from creditdesk.ui.clients_model import open_invoice_status
+from creditdesk.ui.widgets import OVERDUE_COLOUR, RIGHT, Index
 
-Index = QModelIndex | QPersistentModelIndex
 NUMBER, DUE, OPEN, STATE = range(4)
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class InvoicePickModel(QAbstractTableModel):

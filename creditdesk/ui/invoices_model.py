@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -28,13 +27,10 @@ from creditdesk.domain.invoice import InvoiceState
 from creditdesk.domain.money import from_minor
 from creditdesk.services.invoice_list import InvoiceTable, InvoiceView, SortKey, StatusFilter
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.widgets import OVERDUE_COLOUR, QUIET_COLOUR, RIGHT, Index
 from creditdesk.ui.workers import run_in_background
 
-Index = QModelIndex | QPersistentModelIndex
-OVERDUE_COLOUR = QColor("#b3261e")
 DISPUTED_COLOUR = QColor("#8a5300")
-QUIET_COLOUR = QColor("#6b6b6b")
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # Sorting this many rows by a new column takes long enough to be worth a worker.
 BACKGROUND_SORT_ROWS = 20_000
 # Background work starts this long after it is asked for, so that the repaint the request

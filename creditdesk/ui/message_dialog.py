@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -34,14 +34,12 @@ from creditdesk.domain.formats import Formats
 from creditdesk.mail.templates import text_to_html
 from creditdesk.services import outbox
 from creditdesk.services.outbox import MessageDetail, MessageInvoice, ReminderStatus
-from creditdesk.ui.client_dialog import ERROR_COLOUR, HINT_COLOUR, sentence
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import mark_invalid, secondary
 from creditdesk.ui.outbox_model import CHANNEL_WORDS
 from creditdesk.ui.rows_model import RowsModel
+from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR, Index, mark_invalid, secondary, sentence
 
-Index = QModelIndex | QPersistentModelIndex
 FIELDS = ("recipient", "subject", "body")
 PLAIN, HTML = 0, 1
 

@@ -22,9 +22,7 @@ from creditdesk.domain.errors import CreditDeskError
 from creditdesk.services import clients as client_service
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-
-ERROR_COLOUR = "#b3261e"
-HINT_COLOUR = "#6b6b6b"
+from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR
 
 
 class NoteDialog(QDialog):

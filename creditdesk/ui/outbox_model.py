@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from creditdesk.domain.chasing import Channel
 from creditdesk.domain.formats import Formats
 from creditdesk.services.outbox import OutboxRow, ReminderStatus
 from creditdesk.ui.rows_model import RowsModel
-
-Index = QModelIndex | QPersistentModelIndex
+from creditdesk.ui.widgets import QUIET_COLOUR, Index
 
 PLANNED, CLIENT, STAGE, CHANNEL, RECIPIENT, SUBJECT, TOTAL, STATUS = range(8)
 HEADERS = ("Planned", "Client", "Stage", "Channel", "To", "Subject", "Total", "Status")
@@ -29,7 +28,6 @@ STATUS_WORDS = {
 }
 NO_RECIPIENT = {Channel.LETTER: "By post", Channel.PHONE: "By phone"}
 FAILED_COLOUR = QColor("#b3261e")
-QUIET_COLOUR = QColor("#6b6b6b")
 
 
 def status_text(row: OutboxRow) -> str:

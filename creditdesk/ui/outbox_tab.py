@@ -35,7 +35,6 @@ from creditdesk.services import outbox, reminders
 from creditdesk.services.outbox import OutboxFilters, OutboxRow, ReminderStatus
 from creditdesk.services.reminder_letters import reminder_letter_file_name, reminder_letter_pdf
 from creditdesk.services.sending import SendRunSummary, approved_email_ids, describe
-from creditdesk.ui.client_dialog import ERROR_COLOUR, HINT_COLOUR
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.invoices_tab import SearchBox
@@ -43,6 +42,7 @@ from creditdesk.ui.message_dialog import open_message
 from creditdesk.ui.outbox_model import SUBJECT, WIDTHS, OutboxModel
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.send_dialog import start_sending
+from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR
 from creditdesk.ui.workers import run_in_background
 
 S = ReminderStatus

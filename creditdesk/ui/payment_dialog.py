@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -46,10 +46,13 @@ from creditdesk.services.payments import allocate_on_account as apply_on_account
 from creditdesk.services.payments import record_payment as save_payment
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import (
+from creditdesk.ui.widgets import (
+    OVERDUE_COLOUR,
+    RIGHT,
     AmountEdit,
     ClientPicker,
     GridView,
+    Index,
     LiveDelegate,
     MessageLine,
     ask,
@@ -60,9 +63,6 @@ from creditdesk.ui.invoice_dialog import (
     sentence,
 )
 
-Index = QModelIndex | QPersistentModelIndex
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-OVERDUE_COLOUR = QColor("#b3261e")
 INVALID_CELL = QColor("#fde7e9")
 METHODS = ("Bank transfer", "Card", "Cash", "Cheque", "Direct debit", "Other")
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -43,13 +43,20 @@ from creditdesk.services.client_view import client_detail
 from creditdesk.services.payment_plans import PlanInput, create_plan, payment_plan_pdf
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import GridView, LiveDelegate, MessageLine, date_edit, from_qdate, sentence
 from creditdesk.ui.invoice_picker import InvoicePicker
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.promise_dialog import default_checked
+from creditdesk.ui.widgets import (
+    RIGHT,
+    GridView,
+    Index,
+    LiveDelegate,
+    MessageLine,
+    date_edit,
+    from_qdate,
+    sentence,
+)
 
-Index = QModelIndex | QPersistentModelIndex
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 FREQUENCY_LABELS = {
     Frequency.WEEKLY: "Weekly",
     Frequency.FORTNIGHTLY: "Fortnightly",

@@ -26,7 +26,9 @@ from creditdesk.services.client_view import ClientDetail, client_detail
 from creditdesk.services.promises import PromiseInput, record_promise
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import (
+from creditdesk.ui.invoice_picker import InvoicePicker
+from creditdesk.ui.widgets import (
+    HINT_COLOUR,
     AmountEdit,
     MessageLine,
     date_edit,
@@ -34,7 +36,6 @@ from creditdesk.ui.invoice_dialog import (
     mark_invalid,
     sentence,
 )
-from creditdesk.ui.invoice_picker import InvoicePicker
 
 PROMISE_DAYS = 7  # a week is what people usually ask for
 
@@ -69,7 +70,7 @@ class PromiseDialog(QDialog):
         self.message = MessageLine()
         self.hint = QLabel("Reminders for these invoices pause until the promised date.")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #6b6b6b;")
+        self.hint.setStyleSheet(f"color: {HINT_COLOUR};")
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

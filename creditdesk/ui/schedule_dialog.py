@@ -54,8 +54,8 @@ from creditdesk.services.schedules import (
 )
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import AmountEdit, MessageLine, ask, mark_invalid, secondary, sentence
 from creditdesk.ui.template_editor import TemplateEditor
+from creditdesk.ui.widgets import AmountEdit, MessageLine, ask, mark_invalid, secondary, sentence
 
 CHANNEL_NAMES = {Channel.EMAIL: "Email", Channel.LETTER: "Letter by post", Channel.PHONE: "Phone call task"}
 WHEN, NAME, CHANNEL, SENDS, FEE, ATTACHMENTS = range(6)

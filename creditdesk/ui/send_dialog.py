@@ -34,7 +34,7 @@ from creditdesk.services.sending import AlreadySending, SendRunSummary, send_app
 from creditdesk.services.smtp_settings import NOT_SET_UP, password_for, smtp_config
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import secondary
+from creditdesk.ui.widgets import secondary
 from creditdesk.ui.workers import Progress, run_in_background
 
 PROGRESS_POLL_MS = 100

@@ -46,23 +46,23 @@ from creditdesk.services.smtp_settings import (
 )
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import ERROR_COLOUR, MessageLine, mark_invalid, secondary, sentence
+from creditdesk.ui.widgets import (
+    ERROR_COLOUR,
+    HINT_COLOUR,
+    SUCCESS_COLOUR,
+    MessageLine,
+    hint_label,
+    mark_invalid,
+    secondary,
+    sentence,
+)
 from creditdesk.ui.workers import run_in_background
 
-HINT_COLOUR = "#6b6b6b"
-SUCCESS_COLOUR = "#1b6e2a"
 SECURITY_CHOICES = (
     (Security.STARTTLS, "STARTTLS (recommended)"),
     (Security.SSL, "SSL/TLS"),
     (Security.PLAIN, "None — only for a mail relay on this computer"),
 )
-
-
-def _hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {HINT_COLOUR};")
-    return label
 
 
 def _form(box: QGroupBox) -> QFormLayout:
@@ -109,7 +109,7 @@ class SmtpDialog(QDialog):
         self.username_edit.setPlaceholderText("Usually your email address")
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_hint = _hint()
+        self.password_hint = hint_label()
         self.from_name_edit = QLineEdit()
         self.from_name_edit.setPlaceholderText("e.g. Northwind Accounts")
         self.from_address_edit = QLineEdit()

@@ -26,9 +26,8 @@ from creditdesk.documents.model import StatementStyle
 from creditdesk.services.letters import LetterKind
 from creditdesk.services.statements import StatementRequest
 from creditdesk.ui.context import Workspace
-from creditdesk.ui.invoice_dialog import date_edit, from_qdate, to_qdate
+from creditdesk.ui.widgets import date_edit, from_qdate, hint_label, to_qdate
 
-HINT_COLOUR = "#6b6b6b"
 STYLES = (
     (
         StatementStyle.ACTIVITY,
@@ -50,13 +49,6 @@ def _row(*widgets: QWidget) -> QHBoxLayout:
         row.addWidget(widget)
     row.addStretch(1)
     return row
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {HINT_COLOUR};")
-    return label
 
 
 class StatementOptions(QWidget):
@@ -81,7 +73,7 @@ class StatementOptions(QWidget):
             self.style_group.addButton(button, index)
             self.style_buttons[style] = button
         self.style_buttons[StatementStyle.ACTIVITY].setChecked(True)
-        self.style_hint = _hint("")
+        self.style_hint = hint_label("")
 
         date_label = QLabel("Statement &date")
         date_label.setBuddy(self.date_edit)
@@ -179,7 +171,7 @@ class LetterDialog(QDialog):
             self.kind_group.addButton(button, index)
             self.kind_buttons[kind] = button
         self.kind_buttons[LetterKind.REMINDER].setChecked(True)
-        self.kind_hint = _hint("")
+        self.kind_hint = hint_label("")
         date_label = QLabel("Letter &date")
         date_label.setBuddy(self.date_edit)
         form = QFormLayout()

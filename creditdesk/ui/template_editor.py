@@ -44,11 +44,10 @@ from creditdesk.services.template_preview import (
 )
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoice_dialog import ERROR_COLOUR, sentence
+from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR, sentence
 from creditdesk.ui.workers import run_in_background
 
 CHECK_DELAY_MS = 300
-HINT_COLOUR = "#6b6b6b"
 PROBLEM_LINE_COLOUR = "#fde3e1"
 LOOP_SNIPPET = (
     "{% for invoice in invoices %}\n- {{ invoice.number }}: {{ invoice.open_amount }}\n{% endfor %}\n"

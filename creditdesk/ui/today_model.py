@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from creditdesk.domain.formats import Formats
 from creditdesk.services.today import TodayItem, TodayKind
-from creditdesk.ui.clients_model import ID_ROLE, OVERDUE_COLOUR, QUIET_COLOUR
 from creditdesk.ui.rows_model import RowsModel
-
-Index = QModelIndex | QPersistentModelIndex
+from creditdesk.ui.widgets import ID_ROLE, OVERDUE_COLOUR, QUIET_COLOUR, Index
 
 # Broken arrangements first (money that was promised and did not come), then what falls due today.
 KIND_ORDER = (

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from creditdesk.services.statements import statement_file_name, statement_pdf
 from creditdesk.services.today import TodayAction, TodayItem, today
 from creditdesk.ui import conversation_dialog
-from creditdesk.ui.clients_model import QUIET_COLOUR
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.statement_dialog import StatementDialog
 from creditdesk.ui.today_model import KIND_LABELS, KIND_ORDER, TodayModel, arranged
+from creditdesk.ui.widgets import QUIET_COLOUR
 from creditdesk.ui.workers import run_in_background
 
 MAX_CLIENT_PX = 360

@@ -19,7 +19,6 @@ from creditdesk.ui.clients_model import (
     BALANCE,
     CODE,
     CONTACT,
-    ID_ROLE,
     NAME,
     OLDEST,
     OVERDUE,
@@ -30,6 +29,7 @@ from creditdesk.ui.clients_model import (
 from creditdesk.ui.clients_tab import ClientsTab
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.note_dialog import NoteDialog
+from creditdesk.ui.widgets import ID_ROLE
 from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

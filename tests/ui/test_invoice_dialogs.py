@@ -34,14 +34,8 @@ from creditdesk.ui.invoice_dialog import (
     issue_draft,
     new_invoice,
 )
-from creditdesk.ui.payment_dialog import (
-    APPLY,
-    AllocateDialog,
-    PaymentDialog,
-)
-from creditdesk.ui.payment_dialog import (
-    record_payment as record_payment_ui,
-)
+from creditdesk.ui.payment_dialog import APPLY, AllocateDialog, PaymentDialog
+from creditdesk.ui.payment_dialog import record_payment as record_payment_ui
 from tests.ui.helpers import editor_of, pick_client, type_cell, when_modal
 
 TODAY = date(2026, 11, 22)

@@ -20,7 +20,7 @@ from creditdesk.services.promises import promises
 from creditdesk.services.reminders import plan
 from creditdesk.store.models import Activity
 from creditdesk.store.unit_of_work import UnitOfWork
-from creditdesk.ui.clients_model import ID_ROLE, RISK
+from creditdesk.ui.clients_model import RISK
 from creditdesk.ui.clients_tab import ClientsTab
 from creditdesk.ui.context import Workspace
 from creditdesk.ui.credit_dialog import CreditDialog
@@ -28,6 +28,7 @@ from creditdesk.ui.dispute_dialog import DisputeDialog, ResolveDisputeDialog
 from creditdesk.ui.invoices_tab import InvoicesTab
 from creditdesk.ui.plan_dialog import AMOUNT, PlanDialog
 from creditdesk.ui.promise_dialog import PromiseDialog
+from creditdesk.ui.widgets import ID_ROLE
 from tests.services.workflow_ledger import client, invoice
 from tests.ui.conftest import TODAY
 from tests.ui.helpers import type_cell
