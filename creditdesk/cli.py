@@ -23,13 +23,13 @@ from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.domain.errors import CreditDeskError, ImportRefused
 from creditdesk.domain.money import format_plain
 from creditdesk.domain.ranges import check_date
-from creditdesk.services import exporting, importing
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import count_clients
-from creditdesk.services.company import CompanyInfo, create_company, get_company
-from creditdesk.services.demo import generate_demo
-from creditdesk.services.locations import ENV_DB, database_path
-from creditdesk.services.maintenance import check_database
+from creditdesk.services.clients.records import count_clients
+from creditdesk.services.company.demo import generate_demo
+from creditdesk.services.company.locations import ENV_DB, database_path
+from creditdesk.services.company.maintenance import check_database
+from creditdesk.services.company.settings import CompanyInfo, create_company, get_company
+from creditdesk.services.imports import exporting, importing
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import COMMAND_BUSY_TIMEOUT_MS, Database, open_database
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_INTERNAL = 0, 1, 2
@@ -456,7 +456,7 @@ def cmd_check(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services.backups import backup_now
+    from creditdesk.services.company.backups import backup_now
 
     def action(db: Database) -> int:
         target = backup_now(db, args.file)
@@ -467,7 +467,7 @@ def cmd_backup(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def cmd_backups(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services.backups import backups_folder, list_backups
+    from creditdesk.services.company.backups import backups_folder, list_backups
 
     found = list_backups(path)
     if not found:
@@ -482,7 +482,7 @@ def cmd_backups(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services.backups import BackupRefused, restore_backup
+    from creditdesk.services.company.backups import BackupRefused, restore_backup
 
     try:
         summary = restore_backup(args.backup, args.to, current=path)
@@ -498,7 +498,7 @@ def cmd_restore(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def _write_pdf(target: Path, data: bytes, what: str) -> int:
-    from creditdesk.services.output_files import write_atomically
+    from creditdesk.services.company.output_files import write_atomically
 
     write_atomically(target, data)
     print(f"Wrote {what} to {target} ({len(data):,} bytes)")
@@ -506,7 +506,7 @@ def _write_pdf(target: Path, data: bytes, what: str) -> int:
 
 
 def cmd_invoice_pdf(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services.invoice_document import invoice_id_by_number, invoice_pdf
+    from creditdesk.services.reports.invoice_print import invoice_id_by_number, invoice_pdf
 
     def action(db: Database) -> int:
         data = invoice_pdf(db, invoice_id_by_number(db, args.number))
@@ -517,7 +517,7 @@ def cmd_invoice_pdf(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 def cmd_statement(args: argparse.Namespace, path: Path, as_of: date) -> int:
     from creditdesk.documents.model import StatementStyle
-    from creditdesk.services.statements import StatementRequest, client_id_for_code, statement_pdf
+    from creditdesk.services.reports.statements import StatementRequest, client_id_for_code, statement_pdf
 
     request = StatementRequest(args.to or as_of, StatementStyle(args.style), args.period_start)
 
@@ -532,8 +532,12 @@ def cmd_statements(args: argparse.Namespace, path: Path, as_of: date) -> int:
     import time
 
     from creditdesk.documents.model import StatementStyle
-    from creditdesk.services.batch_statements import BatchRequest, clients_with_balance, write_statements
-    from creditdesk.services.statements import StatementRequest
+    from creditdesk.services.reports.batch_statements import (
+        BatchRequest,
+        clients_with_balance,
+        write_statements,
+    )
+    from creditdesk.services.reports.statements import StatementRequest
 
     start = time.perf_counter()
     choices = _with_db(path, lambda db: clients_with_balance(db, as_of))
@@ -560,8 +564,8 @@ def cmd_statements(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def cmd_letter(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services.letters import LetterKind, letter_pdf
-    from creditdesk.services.statements import client_id_for_code
+    from creditdesk.services.chasing.demand_letters import LetterKind, letter_pdf
+    from creditdesk.services.reports.statements import client_id_for_code
 
     kind = LetterKind(args.kind)
 
@@ -574,7 +578,7 @@ def cmd_letter(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def cmd_aged_debtors(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services.aged_report import aged_debtors_pdf
+    from creditdesk.services.reports.aged_debtors_print import aged_debtors_pdf
 
     def action(db: Database) -> int:
         data = aged_debtors_pdf(db, as_of, Basis(args.basis))
@@ -621,7 +625,7 @@ def _add_reminder_commands(sub: argparse._SubParsersAction[Parser]) -> None:
 
 def cmd_reminders_plan(args: argparse.Namespace, path: Path, as_of: date) -> int:
     from creditdesk.domain.formats import Formats
-    from creditdesk.services.reminders import plan
+    from creditdesk.services.chasing.reminders import plan
 
     def action(db: Database) -> int:
         company = get_company(db)
@@ -683,7 +687,7 @@ def cmd_reminders_plan(args: argparse.Namespace, path: Path, as_of: date) -> int
 
 
 def cmd_reminders_queue(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services.reminders import queue
+    from creditdesk.services.chasing.reminders import queue
 
     def action(db: Database) -> int:
         print(queue(db, as_of).describe())
@@ -784,7 +788,7 @@ CLI_NO_KEYRING = (
 def cmd_smtp_set(args: argparse.Namespace, path: Path, as_of: date) -> int:
     from creditdesk.mail.secrets import PasswordPlace
     from creditdesk.mail.smtp import USUAL_PORTS, Security
-    from creditdesk.services.smtp_settings import SmtpForm, password_for, save_smtp_settings
+    from creditdesk.services.chasing.mail_account import SmtpForm, password_for, save_smtp_settings
 
     security = Security(args.security)
     form = SmtpForm(
@@ -818,12 +822,12 @@ def cmd_smtp_set(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def cmd_smtp_test(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services import smtp_settings
+    from creditdesk.services.chasing import mail_account
 
     password = _password_from_stdin() if args.password_stdin else None
 
     def action(db: Database) -> int:
-        reply = smtp_settings.test_email(db, args.to, password)
+        reply = mail_account.test_email(db, args.to, password)
         print(f"Test message sent to {args.to.strip()}; the server answered: {reply}")
         return EXIT_OK
 
@@ -834,8 +838,8 @@ def cmd_reminders_send(args: argparse.Namespace, path: Path, as_of: date) -> int
     from datetime import datetime
 
     from creditdesk.domain.errors import ValidationError
-    from creditdesk.services.sending import approved_email_ids, describe, send_approved
-    from creditdesk.services.smtp_settings import password_for, smtp_form
+    from creditdesk.services.chasing.mail_account import password_for, smtp_form
+    from creditdesk.services.chasing.sending import approved_email_ids, describe, send_approved
 
     typed = _password_from_stdin() if args.password_stdin else None
 
@@ -901,7 +905,7 @@ def _print_rows(heads: list[str], body: list[list[str]], right: frozenset[int] =
 
 
 def cmd_today(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.services.today import today
+    from creditdesk.services.chasing.today import today
 
     def action(db: Database) -> int:
         items = today(db, as_of)
@@ -946,7 +950,7 @@ def cmd_today(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 def cmd_forecast(args: argparse.Namespace, path: Path, as_of: date) -> int:
     from creditdesk.domain.formats import Formats
-    from creditdesk.services.forecast import forecast
+    from creditdesk.services.reports.forecast import forecast
 
     def action(db: Database) -> int:
         company = get_company(db)

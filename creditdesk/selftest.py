@@ -196,7 +196,7 @@ class SelfTest:
         return f"fonts and icons in {fonts[0].parent.parent}"
 
     def create_company(self) -> None:
-        from creditdesk.services.company import create_company
+        from creditdesk.services.company.settings import create_company
         from creditdesk.store.database import open_database
 
         self.db = open_database(self.company_path, create=True)
@@ -223,8 +223,8 @@ class SelfTest:
 
     def create_client_and_invoice(self) -> str:
         from creditdesk.domain.invoice import InvoiceLine
-        from creditdesk.services.clients import ClientInput, add_client
-        from creditdesk.services.invoices import InvoiceInput, create_invoice
+        from creditdesk.services.clients.records import ClientInput, add_client
+        from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
 
         assert self.db is not None
         self.client_id = add_client(
@@ -241,13 +241,13 @@ class SelfTest:
         return f"client SELFTEST, invoice #{self.invoice_id}"
 
     def invoice_pdf(self) -> str:
-        from creditdesk.services.invoice_document import invoice_pdf
+        from creditdesk.services.reports.invoice_print import invoice_pdf
 
         assert self.db is not None
         return _pdf_pages(invoice_pdf(self.db, self.invoice_id), "invoice")
 
     def statement_pdf(self) -> str:
-        from creditdesk.services.statements import StatementRequest, statement_pdf
+        from creditdesk.services.reports.statements import StatementRequest, statement_pdf
 
         assert self.db is not None
         pdf = statement_pdf(self.db, self.client_id, StatementRequest(self.today))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from creditdesk.services.company import create_company
+from creditdesk.services.company.settings import create_company
 from creditdesk.store.database import Database, open_database
 
 settings.register_profile(

@@ -19,29 +19,23 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk import __version__
-from creditdesk.services.aging import CompanyFigures, company_figures
-from creditdesk.services.company import get_company
-from creditdesk.ui import (
-    backup_dialog,
-    batch_dialog,
-    client_dialog,
-    company_dialog,
-    credit_note_dialog,
-    disputes_dialog,
-    interest_dialog,
-    invoice_dialog,
-    payment_dialog,
-    schedule_dialog,
-    smtp_dialog,
-)
-from creditdesk.ui.aging_tab import AgingTab
-from creditdesk.ui.clients_tab import ClientsTab
-from creditdesk.ui.context import Workspace
+from creditdesk.services.company.settings import get_company
+from creditdesk.services.reports.aging import CompanyFigures, company_figures
+from creditdesk.ui.arrangements import disputes_dialog
+from creditdesk.ui.chasing import mail_account_dialog as smtp_dialog
+from creditdesk.ui.chasing import schedule_dialog
+from creditdesk.ui.chasing.outbox_tab import OutboxTab
+from creditdesk.ui.chasing.today_tab import TodayTab
+from creditdesk.ui.clients import client_dialog
+from creditdesk.ui.clients.clients_tab import ClientsTab
+from creditdesk.ui.company import backup_dialog, company_dialog
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.invoices_tab import InvoicesTab
-from creditdesk.ui.outbox_tab import OutboxTab
-from creditdesk.ui.today_tab import TodayTab
+from creditdesk.ui.ledger import credit_note_dialog, interest_dialog, invoice_dialog, payment_dialog
+from creditdesk.ui.ledger.invoices_tab import InvoicesTab
+from creditdesk.ui.reports import batch_dialog
+from creditdesk.ui.reports.aging_tab import AgingTab
 from creditdesk.ui.workers import run_in_background
+from creditdesk.ui.workspace import Workspace
 
 CLIENTS, INVOICES, AGING, OUTBOX, TODAY = 0, 1, 2, 3, 4
 TODAY_TITLE = "Toda&y"

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.errors import CreditDeskError
-from creditdesk.services.output_files import write_atomically
+from creditdesk.services.company.output_files import write_atomically
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.workers import run_in_background
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creditdesk.services.company import currency_for_locale, system_locale
+from creditdesk.services.company.settings import currency_for_locale, system_locale
 
 COMMON_LOCALES = (
     "en_GB", "en_US", "en_IE", "en_AU", "en_CA", "en_NZ", "en_IN", "en_ZA", "de_DE", "de_AT", "de_CH",

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.ranges import MAX_DATE, MIN_DATE
-from creditdesk.services.invoice_list import ClientChoice
-from creditdesk.ui.context import Workspace
+from creditdesk.services.ledger.invoice_list import ClientChoice
+from creditdesk.ui.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.services.demo import DemoSummary, generate_demo
+from creditdesk.services.company.demo import DemoSummary, generate_demo
 from creditdesk.store.database import Database, open_database
 
 CLIENTS = 5_000

@@ -27,7 +27,7 @@ from typing import Any
 
 from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.domain.money import to_minor
-from creditdesk.services.aging import run_aging
+from creditdesk.services.reports.aging import run_aging
 from tests.bench.conftest import AS_OF, Demo
 
 REPEATS = 5

@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 
 from creditdesk.documents.combine import combine_pdfs
-from creditdesk.services.batch_statements import (
+from creditdesk.services.reports.batch_statements import (
     BatchRequest,
     BatchSummary,
     clients_with_balance,
     write_statements,
 )
-from creditdesk.services.statements import StatementRequest, statement_document
+from creditdesk.services.reports.statements import StatementRequest, statement_document
 from tests.bench.conftest import AS_OF, Demo
 
 STATEMENTS = 1_000

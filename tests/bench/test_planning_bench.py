@@ -16,8 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from creditdesk.services.aging import run_aging
-from creditdesk.services.reminders import plan, planning_inputs, queue
+from creditdesk.services.chasing.reminders import plan, planning_inputs, queue
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.backup import copy_database
 from creditdesk.store.database import open_database
 from tests.bench.conftest import AS_OF, Demo

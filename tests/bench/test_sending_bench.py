@@ -23,12 +23,12 @@ from sqlalchemy import func, select, update
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.mail.smtp import Security
-from creditdesk.services import outbox, reminders
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.sending import SendRunSummary, send_approved
-from creditdesk.services.smtp_settings import SmtpForm, save_smtp_settings
+from creditdesk.services.chasing import outbox, reminders
+from creditdesk.services.chasing.mail_account import SmtpForm, save_smtp_settings
+from creditdesk.services.chasing.sending import SendRunSummary, send_approved
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
 from creditdesk.store.backup import copy_database
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import Reminder

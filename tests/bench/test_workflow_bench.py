@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from creditdesk.services.aging import run_aging
-from creditdesk.services.dashboard import dashboard
-from creditdesk.services.forecast import forecast
-from creditdesk.services.risk import client_risks
-from creditdesk.services.today import today
+from creditdesk.services.chasing.today import today
+from creditdesk.services.clients.risk import client_risks
+from creditdesk.services.reports.aging import run_aging
+from creditdesk.services.reports.dashboard import dashboard
+from creditdesk.services.reports.forecast import forecast
 from tests.bench.conftest import AS_OF, Demo
 from tests.bench.test_planning_bench import best
 

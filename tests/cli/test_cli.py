@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from creditdesk.cli import main
-from creditdesk.services.aging import run_aging
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import open_database
 
 TODAY = date(2026, 11, 22)

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from creditdesk.cli import main
-from creditdesk.services.aging import run_aging
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import open_database
 
 TODAY = date(2026, 11, 22)

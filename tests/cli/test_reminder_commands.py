@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from creditdesk.cli import main
-from creditdesk.services.company import create_company
+from creditdesk.services.company.settings import create_company
 from creditdesk.store.database import open_database
 from tests.services.test_reminders import AS_OF, build_ledger
 

@@ -19,7 +19,7 @@ import trustme
 
 from creditdesk.cli import CLI_NO_KEYRING, main
 from creditdesk.mail.secrets import SERVICE
-from creditdesk.services.smtp_settings import smtp_form
+from creditdesk.services.chasing.mail_account import smtp_form
 from creditdesk.store.database import open_database
 from tests.mail.smtp_server import FROM_ADDRESS, HOST, PASSWORD, USERNAME, Server, make_ca, smtp_server
 from tests.services.test_sending import ACME, AS_OF, BRICK, DUNE, build_ledger, queue_approved, rows

@@ -10,8 +10,8 @@ import pytest
 from creditdesk.cli import main
 from creditdesk.domain.forecast import Forecast
 from creditdesk.domain.money import format_plain
-from creditdesk.services.company import create_company
-from creditdesk.services.forecast import forecast
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.reports.forecast import forecast
 from creditdesk.store.database import open_database
 from tests.services.test_forecast_service import AS_OF as FORECAST_DAY
 from tests.services.test_forecast_service import build as build_forecast

@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from creditdesk.domain.aging import Basis
-from creditdesk.services.aged_report import aged_debtors_document, aged_debtors_pdf
-from creditdesk.services.aging import run_aging
-from creditdesk.services.demo import generate_demo
+from creditdesk.services.company.demo import generate_demo
+from creditdesk.services.reports.aged_debtors_print import aged_debtors_document, aged_debtors_pdf
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database, open_database
 
 AS_OF = date(2026, 6, 30)

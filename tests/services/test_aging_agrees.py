@@ -22,11 +22,16 @@ from creditdesk.domain.aging import (
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.money import from_minor
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import (
+    CreditNoteInput,
+    PaymentInput,
+    issue_credit_note,
+    record_payment,
+)
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import AllocationRow, Client, CreditNote, Invoice, Payment
 from creditdesk.store.unit_of_work import UnitOfWork

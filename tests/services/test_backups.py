@@ -12,8 +12,8 @@ import pytest
 
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.domain.invoice import InvoiceLine
-from creditdesk.services.aging import run_aging
-from creditdesk.services.backups import (
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.backups import (
     BackupKind,
     BackupRefused,
     automatic_backup,
@@ -23,9 +23,9 @@ from creditdesk.services.backups import (
     restore_backup,
     retained_days,
 )
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import PaymentInput, record_payment
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database, head_revision, open_database
 
 FIXTURE = Path(__file__).parents[1] / "store" / "fixtures" / "first-schema.sqlite"

@@ -13,15 +13,15 @@ from pypdf import PdfReader
 from creditdesk.documents.model import StatementStyle
 from creditdesk.domain.aging import sort_key
 from creditdesk.domain.errors import CreditDeskError, NotFoundError, ValidationError
-from creditdesk.services.aging import run_aging
-from creditdesk.services.batch_statements import (
+from creditdesk.services.company.demo import generate_demo
+from creditdesk.services.reports.aging import run_aging
+from creditdesk.services.reports.batch_statements import (
     BatchRequest,
     BatchSummary,
     clients_with_balance,
     write_statements,
 )
-from creditdesk.services.demo import generate_demo
-from creditdesk.services.statements import StatementRequest, statement_file_name
+from creditdesk.services.reports.statements import StatementRequest, statement_file_name
 from creditdesk.store.database import open_database
 
 AS_OF = date(2026, 6, 30)

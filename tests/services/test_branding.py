@@ -12,7 +12,8 @@ from PIL import Image
 
 from creditdesk.documents.model import PageSize
 from creditdesk.domain.errors import ValidationError
-from creditdesk.services.branding import (
+from creditdesk.services.clients.records import FieldProblem
+from creditdesk.services.company.branding import (
     LOGO_MAX_BYTES,
     BrandingInput,
     branding_form,
@@ -23,8 +24,7 @@ from creditdesk.services.branding import (
     load_logo,
     save_branding,
 )
-from creditdesk.services.clients import FieldProblem
-from creditdesk.services.company import get_company
+from creditdesk.services.company.settings import get_company
 from creditdesk.store.database import Database
 
 GOOD = BrandingInput(

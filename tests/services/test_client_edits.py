@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.terms import PaymentTerms, TermsBasis
-from creditdesk.services.aging import run_aging
-from creditdesk.services.client_view import client_detail, client_rows
-from creditdesk.services.clients import (
+from creditdesk.services.clients.overview import client_detail, client_rows
+from creditdesk.services.clients.records import (
     ClientInput,
     FieldProblem,
     add_client,
@@ -25,8 +24,14 @@ from creditdesk.services.clients import (
     terms_choices,
     update_client,
 )
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import (
+    CreditNoteInput,
+    PaymentInput,
+    issue_credit_note,
+    record_payment,
+)
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity
 from creditdesk.store.unit_of_work import UnitOfWork

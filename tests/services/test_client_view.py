@@ -12,12 +12,17 @@ import pytest
 from creditdesk.domain.errors import NotFoundError
 from creditdesk.domain.invoice import InvoiceLine, InvoiceState
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.aging import run_aging
-from creditdesk.services.client_view import client_detail, client_rows, credit_usage
-from creditdesk.services.clients import ClientInput, add_client, archive_client, log_note
-from creditdesk.services.demo import generate_demo
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
+from creditdesk.services.clients.overview import client_detail, client_rows, credit_usage
+from creditdesk.services.clients.records import ClientInput, add_client, archive_client, log_note
+from creditdesk.services.company.demo import generate_demo
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import (
+    CreditNoteInput,
+    PaymentInput,
+    issue_credit_note,
+    record_payment,
+)
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database, open_database
 
 TODAY = date(2026, 11, 22)

@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from creditdesk.domain.errors import LedgerError
-from creditdesk.services.client_view import client_detail
-from creditdesk.services.collections import OPEN_ITEMS_CSV, TIMELINE_PDF, hand_over
-from creditdesk.services.conversations import ConversationInput, ConversationKind, log_conversation
-from creditdesk.services.reminders import queue
+from creditdesk.services.chasing.collection_handover import OPEN_ITEMS_CSV, TIMELINE_PDF, hand_over
+from creditdesk.services.chasing.reminders import queue
+from creditdesk.services.clients.conversations import ConversationInput, ConversationKind, log_conversation
+from creditdesk.services.clients.overview import client_detail
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client
 from creditdesk.store.unit_of_work import UnitOfWork

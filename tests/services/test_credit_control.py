@@ -8,15 +8,15 @@ from decimal import Decimal as D
 import pytest
 
 from creditdesk.domain.errors import ValidationError
-from creditdesk.services.client_view import client_detail
-from creditdesk.services.credit_control import (
+from creditdesk.services.chasing.today import TodayKind, today
+from creditdesk.services.clients.overview import client_detail
+from creditdesk.services.ledger.credit_control import (
     credit_status,
     over_limit_clients,
     record_override,
     set_credit_limit,
     set_on_hold,
 )
-from creditdesk.services.today import TodayKind, today
 from creditdesk.store.database import Database
 from tests.services.workflow_ledger import client, invoice, pay
 

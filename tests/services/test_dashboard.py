@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
-from creditdesk.services.aging import company_figures
-from creditdesk.services.dashboard import dashboard, month_ends
+from creditdesk.services.reports.aging import company_figures
+from creditdesk.services.reports.dashboard import dashboard, month_ends
 from creditdesk.store.database import Database
 from tests.services.test_forecast_service import AS_OF, build
 

@@ -22,10 +22,10 @@ from creditdesk.domain.aging import (
 from creditdesk.domain.errors import DatabaseError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine, invoice_totals
 from creditdesk.domain.money import from_minor, to_minor
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import DEFAULT_TERMS
-from creditdesk.services.demo import DemoSummary, generate_demo
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.demo import DemoSummary, generate_demo
+from creditdesk.services.company.settings import DEFAULT_TERMS
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.integrity import ledger_problems, sqlite_problems
 from creditdesk.store.models import (
@@ -248,7 +248,7 @@ def test_totals_are_the_domain_rule_over_the_lines(conn: Connection) -> None:
 
 
 def test_due_dates_follow_each_clients_terms(demo: tuple[Database, DemoSummary]) -> None:
-    from creditdesk.services.company import terms_of
+    from creditdesk.services.company.settings import terms_of
     from creditdesk.store.models import PaymentTermsRow
 
     with UnitOfWork(demo[0]) as uow:

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from sqlalchemy import select
 
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.payments import EARLY_PAYMENT_DISCOUNT_REASON, apply_early_payment_discount
+from creditdesk.services.ledger.payments import EARLY_PAYMENT_DISCOUNT_REASON, apply_early_payment_discount
 from creditdesk.store.database import Database
 from creditdesk.store.models import AllocationRow, CreditNote
 from creditdesk.store.queries import invoice_applied

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from creditdesk.domain.disputes import DisputeOutcome, DisputeReason
 from creditdesk.domain.errors import LedgerError, ValidationError
-from creditdesk.services.client_view import client_detail
-from creditdesk.services.disputes import disputes, open_dispute, resolve_dispute
-from creditdesk.services.reminders import queue
-from creditdesk.services.today import TodayKind, today
+from creditdesk.services.arrangements.disputes import disputes, open_dispute, resolve_dispute
+from creditdesk.services.chasing.reminders import queue
+from creditdesk.services.chasing.today import TodayKind, today
+from creditdesk.services.clients.overview import client_detail
 from creditdesk.store.database import Database
 from creditdesk.store.models import CreditNote, Invoice
 from creditdesk.store.unit_of_work import UnitOfWork

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from creditdesk.domain.disputes import DisputeOutcome, DisputeReason
 from creditdesk.domain.payment_plans import Frequency
-from creditdesk.services.disputes import open_dispute, resolve_dispute
-from creditdesk.services.payment_plans import PlanInput, create_plan
-from creditdesk.services.promises import PromiseInput, record_promise
+from creditdesk.services.arrangements.disputes import open_dispute, resolve_dispute
+from creditdesk.services.arrangements.payment_plans import PlanInput, create_plan
+from creditdesk.services.arrangements.promises import PromiseInput, record_promise
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity
 from creditdesk.store.unit_of_work import UnitOfWork

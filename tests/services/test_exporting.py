@@ -14,11 +14,10 @@ from creditdesk.domain.aging import Basis
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus, invoice_state
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
-from creditdesk.services.csv_io import guard_cell
-from creditdesk.services.exporting import (
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.imports.csv_io import guard_cell
+from creditdesk.services.imports.exporting import (
     CLIENT_FIELDS,
     INVOICE_FIELDS,
     PAYMENT_FIELDS,
@@ -30,9 +29,15 @@ from creditdesk.services.exporting import (
     export_payments,
     write_csv,
 )
-from creditdesk.services.importing import import_clients
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
+from creditdesk.services.imports.importing import import_clients
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import (
+    CreditNoteInput,
+    PaymentInput,
+    issue_credit_note,
+    record_payment,
+)
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import Invoice
 from creditdesk.store.unit_of_work import UnitOfWork
@@ -270,7 +275,7 @@ def test_a_failed_export_leaves_the_old_file_alone(
             raise OSError(28, "No space left on device")
         return invoice_state(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("creditdesk.services.exporting.invoice_state", failing_state)
+    monkeypatch.setattr("creditdesk.services.imports.exporting.invoice_state", failing_state)
     with pytest.raises(ValidationError, match="could not be written"):
         export_invoices(ledger, target, AS_OF)
     assert target.read_text(encoding="utf-8") == "the previous export\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal as D
 
-from creditdesk.services.aging import run_aging
-from creditdesk.services.forecast import forecast, typical_delays
+from creditdesk.services.reports.aging import run_aging
+from creditdesk.services.reports.forecast import forecast, typical_delays
 from creditdesk.store.database import Database
 from tests.services.workflow_ledger import client, invoice, pay
 

@@ -13,11 +13,16 @@ from sqlalchemy import func, select, text
 from creditdesk.domain.errors import ImportRefused, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine
-from creditdesk.services.aging import run_aging
-from creditdesk.services.importing import ImportSummary, import_clients, import_invoices, import_payments
-from creditdesk.services.invoices import InvoiceInput, LineText, create_invoice, read_invoice_form
-from creditdesk.services.maintenance import check_database
-from creditdesk.services.payments import PaymentInput, record_payment
+from creditdesk.services.company.maintenance import check_database
+from creditdesk.services.imports.importing import (
+    ImportSummary,
+    import_clients,
+    import_invoices,
+    import_payments,
+)
+from creditdesk.services.ledger.invoices import InvoiceInput, LineText, create_invoice, read_invoice_form
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database
 from creditdesk.store.models import Base, Client, Invoice, Payment
 from creditdesk.store.unit_of_work import UnitOfWork

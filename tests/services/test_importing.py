@@ -15,13 +15,18 @@ from sqlalchemy.orm import Session
 from creditdesk.domain.aging import AgingRow
 from creditdesk.domain.errors import ImportRefused, LedgerError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
-from creditdesk.services import importing
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import has_company
-from creditdesk.services.importing import ImportSummary, import_clients, import_invoices, import_payments
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import PaymentInput, Receipt, record_payment_in
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.settings import has_company
+from creditdesk.services.imports import importing
+from creditdesk.services.imports.importing import (
+    ImportSummary,
+    import_clients,
+    import_invoices,
+    import_payments,
+)
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import PaymentInput, Receipt, record_payment_in
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import Activity, AllocationRow, Base, Client, Invoice, InvoiceLineRow, Payment
 from creditdesk.store.unit_of_work import UnitOfWork

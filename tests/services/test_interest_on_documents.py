@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.interest import InterestPolicy
-from creditdesk.services.company import get_company
-from creditdesk.services.interest import raise_interest_invoice, set_client_interest_policy
-from creditdesk.services.letters import LetterKind, letter_pdf
-from creditdesk.services.reminders import queue
-from creditdesk.services.statements import StatementRequest, statement_document, statement_pdf
-from creditdesk.services.template_preview import preview_context
+from creditdesk.services.chasing.demand_letters import LetterKind, letter_pdf
+from creditdesk.services.chasing.reminders import queue
+from creditdesk.services.chasing.template_preview import preview_context
+from creditdesk.services.company.settings import get_company
+from creditdesk.services.ledger.interest import raise_interest_invoice, set_client_interest_policy
+from creditdesk.services.reports.statements import StatementRequest, statement_document, statement_pdf
 from creditdesk.store.database import Database
 from creditdesk.store.models import Reminder
 from creditdesk.store.unit_of_work import UnitOfWork

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from creditdesk.domain.errors import LedgerError, ValidationError
 from creditdesk.domain.interest import InterestKind, InterestPolicy
-from creditdesk.services.interest import (
+from creditdesk.services.ledger.interest import (
     base_rates,
     client_interest,
     client_interest_policy,

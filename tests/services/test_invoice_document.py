@@ -14,16 +14,21 @@ from creditdesk.documents.model import PageSize
 from creditdesk.domain.errors import NotFoundError
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
-from creditdesk.services.invoice_document import (
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice, void_invoice
+from creditdesk.services.ledger.payments import (
+    CreditNoteInput,
+    PaymentInput,
+    issue_credit_note,
+    record_payment,
+)
+from creditdesk.services.reports.invoice_print import (
     invoice_document,
     invoice_file_name,
     invoice_id_by_number,
     invoice_pdf,
 )
-from creditdesk.services.invoices import InvoiceInput, create_invoice, void_invoice
-from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import Invoice
 from creditdesk.store.unit_of_work import UnitOfWork

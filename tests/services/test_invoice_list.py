@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from creditdesk.domain.invoice import InvoiceLine, InvoiceState, InvoiceStatus
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
-from creditdesk.services.demo import generate_demo
-from creditdesk.services.exporting import export_invoices
-from creditdesk.services.invoice_list import (
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.demo import generate_demo
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.imports.exporting import export_invoices
+from creditdesk.services.ledger.invoice_list import (
     FILTER_STATES,
     InvoiceTable,
     InvoiceView,
@@ -34,8 +34,13 @@ from creditdesk.services.invoice_list import (
     open_invoices_for,
     unapplied_receipts,
 )
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import (
+    CreditNoteInput,
+    PaymentInput,
+    issue_credit_note,
+    record_payment,
+)
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import Client, Invoice
 from creditdesk.store.unit_of_work import UnitOfWork

@@ -14,10 +14,9 @@ from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoice_list import invoice_detail, money_on_account, open_invoices_for
-from creditdesk.services.invoices import (
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoice_list import invoice_detail, money_on_account, open_invoices_for
+from creditdesk.services.ledger.invoices import (
     InvoiceInput,
     LineText,
     create_invoice,
@@ -30,7 +29,7 @@ from creditdesk.services.invoices import (
     save_invoice,
     void_invoice,
 )
-from creditdesk.services.payments import (
+from creditdesk.services.ledger.payments import (
     CreditNoteInput,
     PaymentInput,
     allocate_on_account,
@@ -40,6 +39,7 @@ from creditdesk.services.payments import (
     record_payment,
     suggest_allocations,
 )
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database
 from creditdesk.store.integrity import ledger_problems
 from creditdesk.store.models import Activity, AllocationRow, Client, Invoice, Payment

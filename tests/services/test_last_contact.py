@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from creditdesk.services.client_view import client_rows
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.conversations import ConversationInput, ConversationKind, log_conversation
+from creditdesk.services.clients.conversations import ConversationInput, ConversationKind, log_conversation
+from creditdesk.services.clients.overview import client_rows
+from creditdesk.services.clients.records import ClientInput, add_client
 from creditdesk.store.database import Database
 
 

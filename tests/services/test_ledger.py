@@ -11,10 +11,15 @@ from sqlalchemy import func, select
 from creditdesk.domain.errors import LedgerError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.terms import PaymentTerms, TermsBasis
-from creditdesk.services.aging import company_figures, run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import (
+    CreditNoteInput,
+    PaymentInput,
+    issue_credit_note,
+    record_payment,
+)
+from creditdesk.services.reports.aging import company_figures, run_aging
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity, AllocationRow, Client, Invoice
 from creditdesk.store.unit_of_work import UnitOfWork

@@ -12,17 +12,22 @@ from pypdf import PdfReader
 from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.letters import (
+from creditdesk.services.chasing.demand_letters import (
     DEFAULT_WORDING,
     LetterKind,
     LetterWording,
     letter_document,
     letter_pdf,
 )
-from creditdesk.services.payments import CreditNoteInput, PaymentInput, issue_credit_note, record_payment
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import (
+    CreditNoteInput,
+    PaymentInput,
+    issue_credit_note,
+    record_payment,
+)
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database
 from creditdesk.store.models import Company
 from creditdesk.store.unit_of_work import UnitOfWork

@@ -12,10 +12,10 @@ import pytest
 
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.domain.invoice import InvoiceLine
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.maintenance import backup_database, check_database
-from creditdesk.services.payments import PaymentInput, record_payment
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.maintenance import backup_database, check_database
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.store.database import Database
 
 

@@ -11,9 +11,7 @@ from sqlalchemy import select, update
 from creditdesk.domain.chasing import Attachment, Channel, Schedule, Stage
 from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.outbox import (
+from creditdesk.services.chasing.outbox import (
     MessageDetail,
     OutboxFilters,
     ReminderStatus,
@@ -28,9 +26,11 @@ from creditdesk.services.outbox import (
     outbox_rows,
     retry,
 )
-from creditdesk.services.payments import PaymentInput, record_payment
-from creditdesk.services.reminders import queue
-from creditdesk.services.schedules import save_schedule, set_client_schedule
+from creditdesk.services.chasing.reminders import queue
+from creditdesk.services.chasing.schedules import save_schedule, set_client_schedule
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity, Reminder
 from creditdesk.store.unit_of_work import UnitOfWork

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from creditdesk.domain.errors import ValidationError
-from creditdesk.services.output_files import remove_leftovers, replacing, write_atomically
+from creditdesk.services.company.output_files import remove_leftovers, replacing, write_atomically
 
 
 def test_files_are_replaced_whole(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_a_link_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
 WRITER = """
 import sys, time
 from pathlib import Path
-from creditdesk.services.output_files import replacing
+from creditdesk.services.company.output_files import replacing
 with replacing(Path(sys.argv[1])) as stream:
     stream.write(b"part of it")
     stream.flush()

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from creditdesk.domain.errors import LedgerError, ValidationError
 from creditdesk.domain.payment_plans import Frequency, NudgeKind, PlanStatus
-from creditdesk.services.payment_plans import (
+from creditdesk.services.arrangements.payment_plans import (
     PlanInput,
     create_plan,
     payment_plan_pdf,
@@ -19,7 +19,7 @@ from creditdesk.services.payment_plans import (
     plan_view,
     plans,
 )
-from creditdesk.services.today import TodayKind, today
+from creditdesk.services.chasing.today import TodayKind, today
 from creditdesk.store.database import Database
 from tests.services.workflow_ledger import client, invoice, pay, stages
 

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from creditdesk.domain.payment_plans import Frequency
-from creditdesk.services.payment_plans import PlanInput, create_plan
-from creditdesk.services.reminders import queue
+from creditdesk.services.arrangements.payment_plans import PlanInput, create_plan
+from creditdesk.services.chasing.reminders import queue
 from creditdesk.store.database import Database
 from creditdesk.store.models import Reminder, ReminderInvoice
 from creditdesk.store.unit_of_work import UnitOfWork

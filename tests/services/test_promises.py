@@ -9,9 +9,14 @@ import pytest
 
 from creditdesk.domain.errors import LedgerError, ValidationError
 from creditdesk.domain.promises import PromiseStatus
-from creditdesk.services.promises import PromiseInput, promise_records_in, promises, record_promise
-from creditdesk.services.reminders import queue
-from creditdesk.services.today import TodayKind, today
+from creditdesk.services.arrangements.promises import (
+    PromiseInput,
+    promise_records_in,
+    promises,
+    record_promise,
+)
+from creditdesk.services.chasing.reminders import queue
+from creditdesk.services.chasing.today import TodayKind, today
 from creditdesk.store.database import Database
 from creditdesk.store.unit_of_work import UnitOfWork
 from tests.services.workflow_ledger import client, invoice, pay, stages

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from creditdesk.domain.chasing import Channel
 from creditdesk.domain.errors import ValidationError
-from creditdesk.services import outbox, reminders
-from creditdesk.services.reminder_letters import (
+from creditdesk.services.chasing import outbox, reminders
+from creditdesk.services.chasing.outbox_letters import (
     reminder_letter_document,
     reminder_letter_file_name,
     reminder_letter_pdf,

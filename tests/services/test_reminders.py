@@ -17,17 +17,17 @@ from creditdesk.domain.chasing import Channel
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import PaymentInput, record_payment
-from creditdesk.services.reminders import PlanItem, plan, queue
-from creditdesk.services.schedules import (
+from creditdesk.services.chasing.reminders import PlanItem, plan, queue
+from creditdesk.services.chasing.schedules import (
     default_schedule_id,
     save_schedule,
     set_client_schedule,
     set_do_not_chase,
     set_start_stage,
 )
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.store.database import Database
 from creditdesk.store.models import ChaseStage, Company, Invoice, Reminder, ReminderInvoice
 from creditdesk.store.unit_of_work import UnitOfWork

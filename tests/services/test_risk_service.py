@@ -7,9 +7,9 @@ from decimal import Decimal as D
 
 from creditdesk.domain.disputes import DisputeReason
 from creditdesk.domain.risk import RiskLevel
-from creditdesk.services.disputes import open_dispute
-from creditdesk.services.promises import PromiseInput, record_promise
-from creditdesk.services.risk import client_risk, client_risk_facts, client_risks, risk_facts
+from creditdesk.services.arrangements.disputes import open_dispute
+from creditdesk.services.arrangements.promises import PromiseInput, record_promise
+from creditdesk.services.clients.risk import client_risk, client_risk_facts, client_risks, risk_facts
 from creditdesk.store.database import Database
 from tests.services.workflow_ledger import client, invoice, pay
 

@@ -13,9 +13,7 @@ from creditdesk.domain.chasing import Attachment, Channel, Schedule, Stage
 from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice, void_invoice
-from creditdesk.services.schedules import (
+from creditdesk.services.chasing.schedules import (
     ScheduleRefused,
     client_schedule,
     default_schedule_id,
@@ -29,6 +27,8 @@ from creditdesk.services.schedules import (
     set_do_not_chase,
     set_start_stage,
 )
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice, void_invoice
 from creditdesk.store.database import Database
 from creditdesk.store.models import ChaseSchedule, ChaseStage, Client, Company, Invoice
 from creditdesk.store.unit_of_work import UnitOfWork

@@ -34,10 +34,9 @@ from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.mail.smtp import Security
-from creditdesk.services import outbox, reminders, schedules
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.sending import (
+from creditdesk.services.chasing import outbox, reminders, schedules
+from creditdesk.services.chasing.mail_account import NOT_SET_UP, SmtpForm, save_smtp_settings
+from creditdesk.services.chasing.sending import (
     ACTIVITY_KIND,
     INTERRUPTED,
     AlreadySending,
@@ -48,7 +47,8 @@ from creditdesk.services.sending import (
     recover_interrupted,
     send_approved,
 )
-from creditdesk.services.smtp_settings import NOT_SET_UP, SmtpForm, save_smtp_settings
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity, Client, Company, Reminder
 from creditdesk.store.unit_of_work import UnitOfWork

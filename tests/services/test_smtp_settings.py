@@ -16,8 +16,8 @@ from keyring.errors import KeyringLocked, PasswordSetError
 from creditdesk.domain.errors import ValidationError
 from creditdesk.mail.secrets import MEMORY, NO_KEYRING, SERVICE, PasswordPlace, PasswordStoreError
 from creditdesk.mail.smtp import TEST_SUBJECT, AuthenticationFailed, Security, SmtpConfig
-from creditdesk.services import smtp_settings
-from creditdesk.services.smtp_settings import (
+from creditdesk.services.chasing import mail_account as smtp_settings
+from creditdesk.services.chasing.mail_account import (
     NOT_SET_UP,
     SmtpForm,
     password_for,

@@ -19,18 +19,18 @@ from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.money import from_minor
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
-from creditdesk.services.invoices import InvoiceInput, create_invoice, void_invoice
-from creditdesk.services.payments import (
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice, void_invoice
+from creditdesk.services.ledger.payments import (
     CreditNoteInput,
     PaymentInput,
     allocate_on_account,
     issue_credit_note,
     record_payment,
 )
-from creditdesk.services.statements import (
+from creditdesk.services.reports.aging import run_aging
+from creditdesk.services.reports.statements import (
     StatementRequest,
     client_id_for_code,
     statement_document,

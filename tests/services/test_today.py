@@ -7,18 +7,18 @@ from decimal import Decimal as D
 
 from creditdesk.domain.disputes import DisputeReason
 from creditdesk.domain.payment_plans import Frequency
-from creditdesk.services.conversations import (
+from creditdesk.services.arrangements.disputes import open_dispute
+from creditdesk.services.arrangements.payment_plans import PlanInput, create_plan
+from creditdesk.services.arrangements.promises import PromiseInput, record_promise
+from creditdesk.services.chasing.schedules import save_schedule, set_client_schedule, set_start_stage
+from creditdesk.services.chasing.today import ALL_ACTIONS, TodayAction, TodayKind, today
+from creditdesk.services.clients.conversations import (
     ConversationInput,
     ConversationKind,
     complete_follow_up,
     follow_ups_due,
     log_conversation,
 )
-from creditdesk.services.disputes import open_dispute
-from creditdesk.services.payment_plans import PlanInput, create_plan
-from creditdesk.services.promises import PromiseInput, record_promise
-from creditdesk.services.schedules import save_schedule, set_client_schedule, set_start_stage
-from creditdesk.services.today import ALL_ACTIONS, TodayAction, TodayKind, today
 from creditdesk.store.database import Database
 from tests.services.test_schedules import CUSTOM
 from tests.services.workflow_ledger import client, invoice

@@ -7,10 +7,10 @@ from decimal import Decimal as D
 
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.payments import PaymentInput, record_payment
-from creditdesk.services.reminders import PlanItem, plan
+from creditdesk.services.chasing.reminders import PlanItem, plan
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.store.database import Database
 
 

@@ -17,10 +17,11 @@ from pathlib import Path
 from creditdesk.domain.allocation import Allocation
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.money import from_minor
-from creditdesk.services import importing, reminders
-from creditdesk.services.backups import backup_now
-from creditdesk.services.invoices import InvoiceInput, save_invoice
-from creditdesk.services.payments import PaymentInput, record_payment
+from creditdesk.services.chasing import reminders
+from creditdesk.services.company.backups import backup_now
+from creditdesk.services.imports import importing
+from creditdesk.services.ledger.invoices import InvoiceInput, save_invoice
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.store.database import Database, open_database
 
 CLIENTS = 20

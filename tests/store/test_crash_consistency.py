@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 
 from creditdesk.domain.invoice import InvoiceLine
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
-from creditdesk.services.invoices import InvoiceInput, create_invoice
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
 from tests.store.crash_driver import CLIENTS, IMPORT_ROWS, ON_ACCOUNT
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

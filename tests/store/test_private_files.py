@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from creditdesk.services.backups import automatic_backup, backup_now, backups_folder, restore_backup
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.backups import automatic_backup, backup_now, backups_folder, restore_backup
+from creditdesk.services.company.settings import create_company
 from creditdesk.store.backup import copy_problems
 from creditdesk.store.database import known_revisions, open_database
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
-from creditdesk.services.maintenance import check_database
-from creditdesk.services.payments import PaymentInput, record_payment
-from creditdesk.services.sending import lock_path
+from creditdesk.services.chasing.sending import lock_path
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.maintenance import check_database
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.store import database
 from creditdesk.store.database import CompanyFileBusy, is_open_here, open_database
 from creditdesk.store.unit_of_work import UnitOfWork

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import trustme
 
-from creditdesk.services import outbox
-from creditdesk.services.maintenance import check_database
+from creditdesk.services.chasing import outbox
+from creditdesk.services.company.maintenance import check_database
 from creditdesk.store.database import Database
 from tests.mail.smtp_server import PASSWORD, make_ca, smtp_server
 from tests.services.test_sending import AS_OF, account, build_ledger, message_ids, queue_approved

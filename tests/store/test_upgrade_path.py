@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from creditdesk.domain.invoice import InvoiceLine
-from creditdesk.services.invoices import InvoiceInput, create_invoice
-from creditdesk.services.maintenance import check_database
-from creditdesk.services.payments import PaymentInput, record_payment
+from creditdesk.services.company.maintenance import check_database
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.store.database import current_revision, head_revision, open_database
 from tests.store.fixtures.first_schema import (
     AS_OF_DATES,

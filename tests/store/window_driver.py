@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from creditdesk.services.backups import backup_now
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoice_document import invoice_pdf
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.backups import backup_now
+from creditdesk.services.reports.invoice_print import invoice_pdf
 from creditdesk.store.database import CompanyFileBusy, open_database
 
 WRITE_EVERY_S = 0.2

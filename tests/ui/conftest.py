@@ -11,11 +11,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from creditdesk.services.company import get_company
-from creditdesk.services.demo import generate_demo
+from creditdesk.services.company.demo import generate_demo
+from creditdesk.services.company.settings import get_company
 from creditdesk.store.database import Database, open_database
-from creditdesk.ui.context import Workspace
 from creditdesk.ui.workers import wait_for_background_work
+from creditdesk.ui.workspace import Workspace
 
 TODAY = date(2026, 11, 22)
 

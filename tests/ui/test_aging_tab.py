@@ -11,10 +11,10 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.aging import Basis
-from creditdesk.services.aging import run_aging
-from creditdesk.ui.aging_drill import AgingDrillDialog
-from creditdesk.ui.aging_tab import AgingTab
-from creditdesk.ui.context import Workspace
+from creditdesk.services.reports.aging import run_aging
+from creditdesk.ui.reports.aging_drill import AgingDrillDialog
+from creditdesk.ui.reports.aging_tab import AgingTab
+from creditdesk.ui.workspace import Workspace
 
 
 def loaded_tab(qtbot: QtBot, workspace: Workspace) -> AgingTab:

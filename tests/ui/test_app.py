@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, QLockFile, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from creditdesk.services.aging import company_figures
-from creditdesk.services.company import create_company
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.reports.aging import company_figures
 from creditdesk.store.database import open_database
 from creditdesk.ui import app as app_module
 from creditdesk.ui.app import Application

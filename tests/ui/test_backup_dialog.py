@@ -12,22 +12,22 @@ from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from creditdesk.services.backups import (
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.backups import (
     RestoreSummary,
     automatic_backup,
     backup_now,
     backups_folder,
     list_backups,
 )
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.company import create_company
+from creditdesk.services.company.settings import create_company
 from creditdesk.store.backup import read_only_uri
 from creditdesk.store.database import open_database
 from creditdesk.ui import app as app_module
-from creditdesk.ui import backup_dialog
 from creditdesk.ui.app import Application
-from creditdesk.ui.backup_dialog import BackupDialog, RestoreDialog, SavedCopy
-from creditdesk.ui.context import Workspace
+from creditdesk.ui.company import backup_dialog
+from creditdesk.ui.company.backup_dialog import BackupDialog, RestoreDialog, SavedCopy
+from creditdesk.ui.workspace import Workspace
 from tests.ui.conftest import TODAY
 from tests.ui.helpers import when_modal
 

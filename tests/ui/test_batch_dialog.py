@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from creditdesk.services.batch_statements import clients_with_balance
-from creditdesk.ui.batch_dialog import BatchStatementsDialog, combined_name, shown_path
-from creditdesk.ui.context import Workspace
+from creditdesk.services.reports.batch_statements import clients_with_balance
+from creditdesk.ui.reports.batch_dialog import BatchStatementsDialog, combined_name, shown_path
+from creditdesk.ui.workspace import Workspace
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 RUN_MS = 60000

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE
-from creditdesk.services.client_chasing import client_chasing
-from creditdesk.services.schedules import save_schedule
-from creditdesk.services.template_preview import default_preview_client, preview_clients
-from creditdesk.ui.chasing_dialog import FROM_FIRST, ChasingDialog
-from creditdesk.ui.context import Workspace
+from creditdesk.services.chasing.schedules import save_schedule
+from creditdesk.services.chasing.template_preview import default_preview_client, preview_clients
+from creditdesk.services.clients.chasing_settings import client_chasing
+from creditdesk.ui.clients.chasing_dialog import FROM_FIRST, ChasingDialog
+from creditdesk.ui.workspace import Workspace
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 

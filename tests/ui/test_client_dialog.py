@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.client_view import client_detail
-from creditdesk.services.clients import ClientInput, add_client, client_form, count_clients
-from creditdesk.ui.client_dialog import ClientDialog, edit_client, new_client
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.note_dialog import NoteDialog, log_note
+from creditdesk.services.clients.overview import client_detail
+from creditdesk.services.clients.records import ClientInput, add_client, client_form, count_clients
+from creditdesk.ui.clients.client_dialog import ClientDialog, edit_client, new_client
+from creditdesk.ui.clients.note_dialog import NoteDialog, log_note
+from creditdesk.ui.workspace import Workspace
 from tests.ui.helpers import when_modal
 
 # Showing a top-level window on the offscreen platform logs this; it says nothing about our code.

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.behaviour import PaymentBehaviour
-from creditdesk.services.aging import run_aging
-from creditdesk.services.client_view import client_detail
-from creditdesk.services.clients import ClientInput, add_client, client_form
-from creditdesk.ui.client_dialog import ClientDialog
-from creditdesk.ui.clients_model import (
+from creditdesk.services.clients.overview import client_detail
+from creditdesk.services.clients.records import ClientInput, add_client, client_form
+from creditdesk.services.reports.aging import run_aging
+from creditdesk.ui.clients.client_dialog import ClientDialog
+from creditdesk.ui.clients.clients_model import (
     BALANCE,
     CODE,
     CONTACT,
@@ -26,10 +26,10 @@ from creditdesk.ui.clients_model import (
     VALUE_ROLE,
     TimelineModel,
 )
-from creditdesk.ui.clients_tab import ClientsTab
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.note_dialog import NoteDialog
+from creditdesk.ui.clients.clients_tab import ClientsTab
+from creditdesk.ui.clients.note_dialog import NoteDialog
 from creditdesk.ui.widgets import ID_ROLE
+from creditdesk.ui.workspace import Workspace
 from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -12,10 +12,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from creditdesk.services.branding import branding_form
-from creditdesk.ui.company_dialog import BANK, DOCUMENTS, CompanyDialog
-from creditdesk.ui.context import Workspace
+from creditdesk.services.company.branding import branding_form
+from creditdesk.ui.company.company_dialog import BANK, DOCUMENTS, CompanyDialog
 from creditdesk.ui.main_window import MainWindow
+from creditdesk.ui.workspace import Workspace
 from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")

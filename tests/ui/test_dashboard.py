@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCharts import QBarSeries, QLineSeries
 from pytestqt.qtbot import QtBot
 
-from creditdesk.services.dashboard import dashboard
-from creditdesk.services.forecast import forecast
-from creditdesk.ui.aging_tab import AgingTab
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.dashboard import DashboardView
+from creditdesk.services.reports.dashboard import dashboard
+from creditdesk.services.reports.forecast import forecast
+from creditdesk.ui.reports.aging_tab import AgingTab
+from creditdesk.ui.reports.dashboard import DashboardView
+from creditdesk.ui.workspace import Workspace
 
 
 def test_dashboard_shows_the_services_figures(qtbot: QtBot, demo_workspace: Workspace) -> None:

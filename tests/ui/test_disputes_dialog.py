@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.disputes import DisputeReason
-from creditdesk.services.disputes import disputes, open_dispute
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.dispute_dialog import ResolveDisputeDialog
-from creditdesk.ui.disputes_dialog import DisputesDialog
+from creditdesk.services.arrangements.disputes import disputes, open_dispute
+from creditdesk.ui.arrangements.dispute_dialog import ResolveDisputeDialog
+from creditdesk.ui.arrangements.disputes_dialog import DisputesDialog
+from creditdesk.ui.workspace import Workspace
 from tests.services.workflow_ledger import client, invoice
 from tests.ui.conftest import TODAY
 from tests.ui.helpers import when_modal

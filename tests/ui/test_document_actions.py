@@ -12,16 +12,16 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.documents.model import StatementStyle
-from creditdesk.services.client_view import client_rows
-from creditdesk.services.letters import LetterKind
-from creditdesk.services.statements import StatementRequest
+from creditdesk.services.chasing.demand_letters import LetterKind
+from creditdesk.services.clients.overview import client_rows
+from creditdesk.services.reports.statements import StatementRequest
 from creditdesk.ui import pdf_preview
-from creditdesk.ui.clients_tab import ClientsTab
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.invoices_tab import InvoicesTab
+from creditdesk.ui.clients.clients_tab import ClientsTab
+from creditdesk.ui.ledger.invoices_tab import InvoicesTab
 from creditdesk.ui.main_window import AGING, MainWindow
 from creditdesk.ui.pdf_preview import PdfPreviewDialog
-from creditdesk.ui.statement_dialog import LetterDialog, StatementDialog
+from creditdesk.ui.reports.statement_dialog import LetterDialog, StatementDialog
+from creditdesk.ui.workspace import Workspace
 from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")

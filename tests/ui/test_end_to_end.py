@@ -12,14 +12,14 @@ from PySide6.QtCore import QCoreApplication, QDate, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from creditdesk.services.clients import count_clients
-from creditdesk.services.company import create_company
+from creditdesk.services.clients.records import count_clients
+from creditdesk.services.company.settings import create_company
 from creditdesk.store.database import open_database
 from creditdesk.ui.app import Application
-from creditdesk.ui.client_dialog import ClientDialog
-from creditdesk.ui.invoice_dialog import DESCRIPTION, QUANTITY, TAX_RATE, UNIT_PRICE, InvoiceDialog
+from creditdesk.ui.clients.client_dialog import ClientDialog
+from creditdesk.ui.ledger.invoice_dialog import DESCRIPTION, QUANTITY, TAX_RATE, UNIT_PRICE, InvoiceDialog
+from creditdesk.ui.ledger.payment_dialog import APPLY, PaymentDialog
 from creditdesk.ui.main_window import AGING, INVOICES, MainWindow
-from creditdesk.ui.payment_dialog import APPLY, PaymentDialog
 from tests.ui.conftest import TODAY
 from tests.ui.helpers import pick_client, type_cell, when_modal
 

@@ -10,17 +10,17 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.interest import BaseRate, InterestKind, InterestPolicy
-from creditdesk.services.interest import (
+from creditdesk.services.ledger.interest import (
     base_rates,
     client_interest,
     client_interest_policy,
     company_interest_policy,
 )
-from creditdesk.services.invoice_list import client_choices
+from creditdesk.services.ledger.invoice_list import client_choices
 from creditdesk.store.models import Invoice
 from creditdesk.store.unit_of_work import UnitOfWork
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.interest_dialog import InterestDialog
+from creditdesk.ui.ledger.interest_dialog import InterestDialog
+from creditdesk.ui.workspace import Workspace
 from tests.services.workflow_ledger import client, invoice
 from tests.ui.helpers import pick_client, when_modal
 

@@ -14,16 +14,15 @@ from sqlalchemy import func, select
 
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.aging import run_aging
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoice_list import invoice_detail, money_on_account, open_invoices_for
-from creditdesk.services.invoices import InvoiceInput, create_invoice, save_invoice
-from creditdesk.services.payments import PaymentInput, record_payment
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoice_list import invoice_detail, money_on_account, open_invoices_for
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice, save_invoice
+from creditdesk.services.ledger.payments import PaymentInput, record_payment
+from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.models import Activity, AllocationRow, CreditNote, Invoice, Payment
 from creditdesk.store.unit_of_work import UnitOfWork
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.credit_note_dialog import CreditNoteDialog, new_credit_note
-from creditdesk.ui.invoice_dialog import (
+from creditdesk.ui.ledger.credit_note_dialog import CreditNoteDialog, new_credit_note
+from creditdesk.ui.ledger.invoice_dialog import (
     DESCRIPTION,
     QUANTITY,
     TAX_RATE,
@@ -34,8 +33,9 @@ from creditdesk.ui.invoice_dialog import (
     issue_draft,
     new_invoice,
 )
-from creditdesk.ui.payment_dialog import APPLY, AllocateDialog, PaymentDialog
-from creditdesk.ui.payment_dialog import record_payment as record_payment_ui
+from creditdesk.ui.ledger.payment_dialog import APPLY, AllocateDialog, PaymentDialog
+from creditdesk.ui.ledger.payment_dialog import record_payment as record_payment_ui
+from creditdesk.ui.workspace import Workspace
 from tests.ui.helpers import editor_of, pick_client, type_cell, when_modal
 
 TODAY = date(2026, 11, 22)

@@ -12,14 +12,14 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.invoice import InvoiceLine, InvoiceState, InvoiceStatus
-from creditdesk.services.clients import ClientInput, add_client
-from creditdesk.services.invoice_list import StatusFilter, invoice_detail, invoice_table
-from creditdesk.services.invoices import InvoiceInput, create_invoice, save_invoice
-from creditdesk.ui import invoices_model
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.invoice_dialog import InvoiceDialog
-from creditdesk.ui.invoices_model import CLIENT, DAYS, NUMBER, OPEN, STATUS, TOTAL, InvoicesModel
-from creditdesk.ui.invoices_tab import STATUS_CHOICES, InvoicesTab
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.ledger.invoice_list import StatusFilter, invoice_detail, invoice_table
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice, save_invoice
+from creditdesk.ui.ledger import invoices_model
+from creditdesk.ui.ledger.invoice_dialog import InvoiceDialog
+from creditdesk.ui.ledger.invoices_model import CLIENT, DAYS, NUMBER, OPEN, STATUS, TOTAL, InvoicesModel
+from creditdesk.ui.ledger.invoices_tab import STATUS_CHOICES, InvoicesTab
+from creditdesk.ui.workspace import Workspace
 from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")

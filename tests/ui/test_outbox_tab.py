@@ -13,18 +13,18 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
 from creditdesk.domain.chasing import Channel
-from creditdesk.services import outbox, reminders
-from creditdesk.services.company import get_company
-from creditdesk.services.outbox import OutboxFilters, ReminderStatus
+from creditdesk.services.chasing import outbox, reminders
+from creditdesk.services.chasing.outbox import OutboxFilters, ReminderStatus
+from creditdesk.services.company.settings import get_company
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity, Reminder
 from creditdesk.store.unit_of_work import UnitOfWork
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.message_dialog import MessageDialog
-from creditdesk.ui.outbox_model import STATUS
-from creditdesk.ui.outbox_tab import EMPTY_TEXT, OutboxTab
+from creditdesk.ui.chasing.message_dialog import MessageDialog
+from creditdesk.ui.chasing.outbox_model import STATUS
+from creditdesk.ui.chasing.outbox_tab import EMPTY_TEXT, OutboxTab
 from creditdesk.ui.pdf_preview import PdfPreviewDialog
 from creditdesk.ui.workers import wait_for_background_work
+from creditdesk.ui.workspace import Workspace
 from tests.services.test_sending import AS_OF, build_ledger
 from tests.ui.helpers import when_modal
 

@@ -8,10 +8,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from creditdesk.services.schedules import default_schedule_id, get_schedule, list_schedules
-from creditdesk.services.template_preview import default_preview_client, preview_clients
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.schedule_dialog import ScheduleDialog
+from creditdesk.services.chasing.schedules import default_schedule_id, get_schedule, list_schedules
+from creditdesk.services.chasing.template_preview import default_preview_client, preview_clients
+from creditdesk.ui.chasing.schedule_dialog import ScheduleDialog
+from creditdesk.ui.workspace import Workspace
 from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")

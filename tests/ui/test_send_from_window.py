@@ -17,16 +17,16 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.mail.secrets import MEMORY
-from creditdesk.services import outbox, reminders
-from creditdesk.services.company import get_company
-from creditdesk.services.sending import SendingLock, lock_path
-from creditdesk.services.smtp_settings import NOT_SET_UP
+from creditdesk.services.chasing import outbox, reminders
+from creditdesk.services.chasing.mail_account import NOT_SET_UP
+from creditdesk.services.chasing.sending import SendingLock, lock_path
+from creditdesk.services.company.settings import get_company
 from creditdesk.store.database import Database
-from creditdesk.ui.context import Workspace
+from creditdesk.ui.chasing.outbox_model import STATUS
+from creditdesk.ui.chasing.outbox_tab import OutboxTab
 from creditdesk.ui.main_window import OUTBOX, MainWindow
-from creditdesk.ui.outbox_model import STATUS
-from creditdesk.ui.outbox_tab import OutboxTab
 from creditdesk.ui.workers import wait_for_background_work
+from creditdesk.ui.workspace import Workspace
 from tests.mail.smtp_server import PASSWORD, USERNAME, Server, client_context, make_ca, smtp_server
 from tests.services.test_sending import AS_OF, account, build_ledger
 from tests.ui.helpers import when_modal

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from creditdesk.mail.secrets import SERVICE
 from creditdesk.mail.smtp import Security
-from creditdesk.services.smtp_settings import smtp_form
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.smtp_dialog import SmtpDialog
+from creditdesk.services.chasing.mail_account import smtp_form
+from creditdesk.ui.chasing.mail_account_dialog import SmtpDialog
+from creditdesk.ui.workspace import Workspace
 from tests.mail.smtp_server import (
     FROM_ADDRESS,
     HOST,

@@ -11,13 +11,13 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from creditdesk.services.promises import PromiseInput, record_promise
-from creditdesk.services.today import TodayKind
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.conversation_dialog import ConversationDialog
+from creditdesk.services.arrangements.promises import PromiseInput, record_promise
+from creditdesk.services.chasing.today import TodayKind
+from creditdesk.ui.chasing.today_model import TodayModel
+from creditdesk.ui.chasing.today_tab import TodayTab
+from creditdesk.ui.clients.conversation_dialog import ConversationDialog
 from creditdesk.ui.main_window import CLIENTS, TODAY, MainWindow
-from creditdesk.ui.today_model import TodayModel
-from creditdesk.ui.today_tab import TodayTab
+from creditdesk.ui.workspace import Workspace
 from tests.services.workflow_ledger import client, invoice
 from tests.ui.conftest import TODAY as TODAY_DATE
 from tests.ui.helpers import when_modal as _when_modal

@@ -13,22 +13,22 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from creditdesk.domain.disputes import DisputeReason
-from creditdesk.services.credit_control import credit_status
-from creditdesk.services.disputes import disputes
-from creditdesk.services.payment_plans import plans
-from creditdesk.services.promises import promises
-from creditdesk.services.reminders import plan
+from creditdesk.services.arrangements.disputes import disputes
+from creditdesk.services.arrangements.payment_plans import plans
+from creditdesk.services.arrangements.promises import promises
+from creditdesk.services.chasing.reminders import plan
+from creditdesk.services.ledger.credit_control import credit_status
 from creditdesk.store.models import Activity
 from creditdesk.store.unit_of_work import UnitOfWork
-from creditdesk.ui.clients_model import RISK
-from creditdesk.ui.clients_tab import ClientsTab
-from creditdesk.ui.context import Workspace
-from creditdesk.ui.credit_dialog import CreditDialog
-from creditdesk.ui.dispute_dialog import DisputeDialog, ResolveDisputeDialog
-from creditdesk.ui.invoices_tab import InvoicesTab
-from creditdesk.ui.plan_dialog import AMOUNT, PlanDialog
-from creditdesk.ui.promise_dialog import PromiseDialog
+from creditdesk.ui.arrangements.dispute_dialog import DisputeDialog, ResolveDisputeDialog
+from creditdesk.ui.arrangements.plan_dialog import AMOUNT, PlanDialog
+from creditdesk.ui.arrangements.promise_dialog import PromiseDialog
+from creditdesk.ui.clients.clients_model import RISK
+from creditdesk.ui.clients.clients_tab import ClientsTab
+from creditdesk.ui.clients.credit_dialog import CreditDialog
+from creditdesk.ui.ledger.invoices_tab import InvoicesTab
 from creditdesk.ui.widgets import ID_ROLE
+from creditdesk.ui.workspace import Workspace
 from tests.services.workflow_ledger import client, invoice
 from tests.ui.conftest import TODAY
 from tests.ui.helpers import type_cell

@@ -1,0 +1,1 @@
+"""What a client agreed: promises to pay, payment plans, disputes."""

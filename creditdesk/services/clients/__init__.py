@@ -1,0 +1,1 @@
+"""Client records, their overview and timeline, chasing settings per client, conversations, risk."""

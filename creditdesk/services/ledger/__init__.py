@@ -1,0 +1,1 @@
+"""Invoices, credit notes, payments and their allocation, credit limits and holds, late-payment interest."""

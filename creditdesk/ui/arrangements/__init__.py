@@ -1,0 +1,1 @@
+"""Promise, payment-plan and dispute dialogs."""

@@ -1,0 +1,1 @@
+"""The Outbox and Today tabs, sending, reminder schedules and templates, the mail account dialog."""

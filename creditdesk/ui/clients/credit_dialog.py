@@ -1,0 +1,120 @@
+"""A client's credit limit and hold: the limit (or none) and whether new work is stopped.
+
+Putting a client on hold asks why, because the reason goes on the timeline
+and is what a colleague reads before overriding it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from creditdesk.domain.errors import CreditDeskError
+from creditdesk.services.ledger.credit_control import credit_status, set_credit_limit, set_on_hold
+from creditdesk.ui.errors import show_error
+from creditdesk.ui.widgets import AmountEdit, MessageLine, mark_invalid, sentence
+from creditdesk.ui.workspace import Workspace
+
+
+class CreditDialog(QDialog):
+    def __init__(self, workspace: Workspace, client_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.client_id = client_id
+        fmt = workspace.formats
+        self.status = credit_status(workspace.db, client_id, workspace.today())
+        self.setWindowTitle(f"Credit limit and hold — {self.status.name}")
+        used = QLabel(f"Owed today: {fmt.money(self.status.used)}")
+        self.limit_edit = AmountEdit(fmt)
+        self.limit_edit.setPlaceholderText("No limit")
+        self.limit_edit.setToolTip("Leave empty for no limit")
+        if self.status.credit_limit is not None:
+            self.limit_edit.setText(fmt.amount(self.status.credit_limit))
+        self.hold_box = QCheckBox("&On hold: no new work until they have paid")
+        self.hold_box.setChecked(self.status.on_hold)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("Why, for the client's timeline")
+        self.reason_label = QLabel("&Reason")
+        self.reason_label.setBuddy(self.reason_edit)
+        self.message = MessageLine()
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        save = box.button(QDialogButtonBox.StandardButton.Save)
+        assert save is not None
+        self.save_button: QPushButton = save
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form = QFormLayout()
+        limit_label = QLabel("Credit &limit")
+        limit_label.setBuddy(self.limit_edit)
+        form.addRow(limit_label, self.limit_edit)
+        form.addRow("", used)
+        form.addRow("", self.hold_box)
+        form.addRow(self.reason_label, self.reason_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(box)
+        self.setMinimumWidth(440)
+        self.hold_box.toggled.connect(self._update_reason)
+        self.limit_edit.textEdited.connect(lambda _: mark_invalid(self.limit_edit, False))
+        self._update_reason()
+
+    def _update_reason(self) -> None:
+        changed = self.hold_box.isChecked() != self.status.on_hold
+        self.reason_edit.setEnabled(changed)
+        self.reason_label.setEnabled(changed)
+
+    def accept(self) -> None:
+        text = self.limit_edit.text().strip()
+        limit: Decimal | None = None
+        if text:
+            try:
+                limit = self.workspace.formats.parse_amount(text, field="the credit limit")
+            except CreditDeskError as exc:
+                mark_invalid(self.limit_edit, True)
+                self.message.show_problem(sentence(exc.message))
+                return
+            if limit < 0:
+                mark_invalid(self.limit_edit, True)
+                self.message.show_problem("The credit limit cannot be negative; leave it empty for no limit.")
+                return
+        hold = self.hold_box.isChecked()
+        reason = self.reason_edit.text().strip()
+        if hold and not self.status.on_hold and not reason:
+            mark_invalid(self.reason_edit, True)
+            self.message.show_problem("Say why the client goes on hold; it is written on their timeline.")
+            return
+        try:
+            if limit != self.status.credit_limit:
+                set_credit_limit(self.workspace.db, self.client_id, limit)
+            if hold != self.status.on_hold:
+                set_on_hold(self.workspace.db, self.client_id, hold, reason)
+        except CreditDeskError as exc:
+            self.message.show_problem(sentence(exc.message))
+            self.workspace.changed()  # the limit may have been saved before the hold failed
+            return
+        self.workspace.changed()
+        super().accept()
+
+
+def edit_credit(workspace: Workspace, parent: QWidget | None, client_id: int) -> bool:
+    try:
+        dialog = CreditDialog(workspace, client_id, parent)
+    except CreditDeskError as exc:
+        show_error(parent, exc)
+        return False
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        dialog.deleteLater()

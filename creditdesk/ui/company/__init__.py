@@ -1,0 +1,1 @@
+"""Company settings and backups."""

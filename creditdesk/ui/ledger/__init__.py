@@ -1,0 +1,1 @@
+"""The Invoices tab and the invoice, credit-note, payment and interest dialogs."""
