@@ -24,13 +24,13 @@ from creditdesk.domain.errors import CreditDeskError, ImportRefused
 from creditdesk.domain.money import format_plain
 from creditdesk.domain.ranges import check_date
 from creditdesk.services.clients.records import count_clients
+from creditdesk.services.company.company_file import COMMAND_BUSY_TIMEOUT_MS, Database, open_database
 from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.locations import ENV_DB, database_path
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import CompanyInfo, create_company, get_company
 from creditdesk.services.imports import exporting, importing
 from creditdesk.services.reports.aging import run_aging
-from creditdesk.store.database import COMMAND_BUSY_TIMEOUT_MS, Database, open_database
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_INTERNAL = 0, 1, 2
 ENV_BUSY_TIMEOUT = "CREDITDESK_BUSY_TIMEOUT"
@@ -516,8 +516,12 @@ def cmd_invoice_pdf(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 
 def cmd_statement(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.documents.model import StatementStyle
-    from creditdesk.services.reports.statements import StatementRequest, client_id_for_code, statement_pdf
+    from creditdesk.services.reports.statements import (
+        StatementRequest,
+        StatementStyle,
+        client_id_for_code,
+        statement_pdf,
+    )
 
     request = StatementRequest(args.to or as_of, StatementStyle(args.style), args.period_start)
 
@@ -531,13 +535,12 @@ def cmd_statement(args: argparse.Namespace, path: Path, as_of: date) -> int:
 def cmd_statements(args: argparse.Namespace, path: Path, as_of: date) -> int:
     import time
 
-    from creditdesk.documents.model import StatementStyle
     from creditdesk.services.reports.batch_statements import (
         BatchRequest,
         clients_with_balance,
         write_statements,
     )
-    from creditdesk.services.reports.statements import StatementRequest
+    from creditdesk.services.reports.statements import StatementRequest, StatementStyle
 
     start = time.perf_counter()
     choices = _with_db(path, lambda db: clients_with_balance(db, as_of))
@@ -786,9 +789,14 @@ CLI_NO_KEYRING = (
 
 
 def cmd_smtp_set(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    from creditdesk.mail.secrets import PasswordPlace
-    from creditdesk.mail.smtp import USUAL_PORTS, Security
-    from creditdesk.services.chasing.mail_account import SmtpForm, password_for, save_smtp_settings
+    from creditdesk.services.chasing.mail_account import (
+        USUAL_PORTS,
+        PasswordPlace,
+        Security,
+        SmtpForm,
+        password_for,
+        save_smtp_settings,
+    )
 
     security = Security(args.security)
     form = SmtpForm(

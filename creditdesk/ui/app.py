@@ -18,10 +18,10 @@ from creditdesk.domain.errors import CreditDeskError, DatabaseError
 from creditdesk.private_files import ensure_private_file, private_folder
 from creditdesk.resources import resource_path
 from creditdesk.services.company.backups import automatic_backup, closing_backup
+from creditdesk.services.company.company_file import Database, open_database
 from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.locations import APP_NAME, default_database_path
 from creditdesk.services.company.settings import create_company, get_company
-from creditdesk.store.database import Database, open_database
 from creditdesk.ui.errors import install_crash_handler, show_error
 from creditdesk.ui.main_window import MainWindow
 from creditdesk.ui.welcome import Choice, WelcomeDialog

@@ -12,9 +12,9 @@ from PySide6.QtCore import QObject, Signal
 
 from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.domain.formats import Formats
+from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.settings import CompanyInfo
 from creditdesk.services.reports.aging import run_aging
-from creditdesk.store.database import Database
 
 
 class Events(QObject):

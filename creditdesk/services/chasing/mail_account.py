@@ -14,21 +14,14 @@ from typing import Final
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import ValidationError
-from creditdesk.mail.secrets import (
-    PasswordPlace,
-    delete_password,
-    get_password,
-    keyring_status,
-    set_password,
-)
-from creditdesk.mail.smtp import (
-    FieldProblem,
-    Security,
-    Severity,
-    SmtpConfig,
-    config_problems,
-    send_test,
-)
+from creditdesk.mail.secrets import PasswordPlace as PasswordPlace
+from creditdesk.mail.secrets import delete_password, get_password, set_password
+from creditdesk.mail.secrets import keyring_status as keyring_status
+from creditdesk.mail.secrets import remember_for_session as remember_for_session
+from creditdesk.mail.smtp import USUAL_PORTS as USUAL_PORTS
+from creditdesk.mail.smtp import FieldProblem, Severity, config_problems, send_test
+from creditdesk.mail.smtp import Security as Security
+from creditdesk.mail.smtp import SmtpConfig as SmtpConfig
 from creditdesk.store.database import Database
 from creditdesk.store.models import SmtpSettings
 from creditdesk.store.unit_of_work import UnitOfWork

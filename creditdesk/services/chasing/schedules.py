@@ -22,7 +22,7 @@ from creditdesk.domain.errors import LedgerError, NotFoundError, ValidationError
 from creditdesk.domain.invoice import InvoiceStatus
 from creditdesk.domain.money import currency_exponent, from_minor, round_money, to_minor
 from creditdesk.domain.ranges import MAX_AMOUNT_TEXT, amount_in_range
-from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE
+from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE as DEFAULT_SCHEDULE
 from creditdesk.mail.templates import check_template
 from creditdesk.services.company.settings import company_in
 from creditdesk.store.database import Database

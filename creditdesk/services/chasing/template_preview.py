@@ -17,7 +17,14 @@ from decimal import Decimal
 from creditdesk.domain.aging import AgingReport
 from creditdesk.domain.chasing import ChaseInvoice
 from creditdesk.domain.invoice import InvoiceState
-from creditdesk.mail.templates import ReminderContext
+from creditdesk.mail.templates import PLACEHOLDERS as PLACEHOLDERS
+from creditdesk.mail.templates import ReminderContext as ReminderContext
+from creditdesk.mail.templates import TemplateError as TemplateError
+from creditdesk.mail.templates import TemplateProblem as TemplateProblem
+from creditdesk.mail.templates import check_template as check_template
+from creditdesk.mail.templates import render_reminder as render_reminder
+from creditdesk.mail.templates import sample_context as sample_context
+from creditdesk.mail.templates import text_to_html as text_to_html
 from creditdesk.services.chasing.reminders import ClientDetails, company_context, reminder_context
 from creditdesk.services.clients.overview import client_detail, client_rows
 from creditdesk.services.company.settings import company_in

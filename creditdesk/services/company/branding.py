@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from creditdesk.documents.model import BankDetails, Branding, PageSize
+from creditdesk.documents.model import BankDetails, Branding
+from creditdesk.documents.model import PageSize as PageSize
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.validation import check_email, check_text
 from creditdesk.services.clients.records import FieldProblem

@@ -15,13 +15,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from creditdesk.documents.model import (
-    AgingBucketFigure,
-    EntryKind,
-    StatementDocument,
-    StatementLine,
-    StatementStyle,
-)
+from creditdesk.documents.model import AgingBucketFigure, EntryKind, StatementDocument, StatementLine
+from creditdesk.documents.model import StatementStyle as StatementStyle
 from creditdesk.domain.aging import (
     AgingRow,
     Basis,

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.errors import CreditDeskError
-from creditdesk.mail.secrets import keyring_status
-from creditdesk.mail.smtp import USUAL_PORTS, Security
 from creditdesk.services.chasing.mail_account import (
+    USUAL_PORTS,
+    Security,
     SmtpForm,
     SmtpProblems,
+    keyring_status,
     labelled,
     password_for,
     save_smtp_settings,

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from creditdesk.domain.chasing import Channel
 from creditdesk.domain.formats import Formats
-from creditdesk.mail.templates import text_to_html
 from creditdesk.services.chasing import outbox
 from creditdesk.services.chasing.outbox import MessageDetail, MessageInvoice, ReminderStatus
+from creditdesk.services.chasing.template_preview import text_to_html
 from creditdesk.ui.chasing.outbox_model import CHANNEL_WORDS
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.rows_model import RowsModel

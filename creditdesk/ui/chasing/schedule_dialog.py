@@ -39,9 +39,8 @@ from PySide6.QtWidgets import (
 from creditdesk.domain.chasing import Attachment, Channel, Schedule, Stage
 from creditdesk.domain.errors import CreditDeskError
 from creditdesk.domain.formats import Formats
-from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE
-from creditdesk.mail.templates import check_template
 from creditdesk.services.chasing.schedules import (
+    DEFAULT_SCHEDULE,
     ScheduleChoice,
     ScheduleRefused,
     delete_schedule,
@@ -52,6 +51,7 @@ from creditdesk.services.chasing.schedules import (
     schedule_save_problems,
     set_default_schedule,
 )
+from creditdesk.services.chasing.template_preview import check_template
 from creditdesk.ui.chasing.template_editor import TemplateEditor
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.widgets import AmountEdit, MessageLine, ask, mark_invalid, secondary, sentence

@@ -28,9 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.errors import CreditDeskError, ValidationError
-from creditdesk.mail.secrets import remember_for_session
-from creditdesk.mail.smtp import SmtpConfig
-from creditdesk.services.chasing.mail_account import NOT_SET_UP, password_for, smtp_config
+from creditdesk.services.chasing.mail_account import (
+    NOT_SET_UP,
+    SmtpConfig,
+    password_for,
+    remember_for_session,
+    smtp_config,
+)
 from creditdesk.services.chasing.sending import AlreadySending, SendRunSummary, send_approved
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.widgets import secondary

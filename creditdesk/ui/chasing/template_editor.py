@@ -27,20 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.errors import CreditDeskError
-from creditdesk.mail.templates import (
+from creditdesk.services.chasing.template_preview import (
     PLACEHOLDERS,
+    PreviewClient,
     ReminderContext,
     TemplateError,
     TemplateProblem,
     check_template,
-    render_reminder,
-    sample_context,
-)
-from creditdesk.services.chasing.template_preview import (
-    PreviewClient,
     default_preview_client,
     preview_clients,
     preview_context,
+    render_reminder,
+    sample_context,
 )
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR, sentence

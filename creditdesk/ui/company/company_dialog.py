@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creditdesk.documents.model import PageSize
 from creditdesk.domain.errors import CreditDeskError
 from creditdesk.services.company.branding import (
     BrandingInput,
+    PageSize,
     branding_form,
     branding_problems,
     grouped_iban,

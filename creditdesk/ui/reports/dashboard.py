@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 
 from creditdesk.domain.forecast import Forecast
 from creditdesk.domain.formats import Formats
+from creditdesk.services.company.company_file import Database
 from creditdesk.services.reports.dashboard import Dashboard, Debtor, dashboard
 from creditdesk.services.reports.forecast import forecast
-from creditdesk.store.database import Database
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.rows_model import RowsModel
 from creditdesk.ui.widgets import LEFT, RIGHT, Index

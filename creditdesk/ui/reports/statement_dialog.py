@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creditdesk.documents.model import StatementStyle
 from creditdesk.services.chasing.demand_letters import LetterKind
-from creditdesk.services.reports.statements import StatementRequest
+from creditdesk.services.reports.statements import StatementRequest, StatementStyle
 from creditdesk.ui.widgets import date_edit, from_qdate, hint_label, to_qdate
 from creditdesk.ui.workspace import Workspace
 
