@@ -23,10 +23,11 @@ run: $(VENV)/.installed
 	$(BIN)/creditdesk gui --demo
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check creditdesk tests
-	$(BIN)/ruff format --check creditdesk tests
+	$(BIN)/ruff check creditdesk tests tools
+	$(BIN)/ruff format --check creditdesk tests tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python tools/lint_clock.py creditdesk
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
