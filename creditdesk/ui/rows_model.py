@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from creditdesk.domain.formats import Formats
 from creditdesk.ui.widgets import Index
@@ -32,3 +32,11 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """The ``headers`` across the top; subclasses add alignment or tips where they want them."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section] if 0 <= section < len(self.headers) else None
+        return None

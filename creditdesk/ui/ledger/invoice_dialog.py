@@ -218,6 +218,8 @@ class LinesModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():  # the root: nothing to select, edit or tick
+            return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if not self.read_only and index.column() != NET:
             flags |= Qt.ItemFlag.ItemIsEditable

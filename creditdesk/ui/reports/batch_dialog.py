@@ -130,6 +130,8 @@ class ChoicesModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():  # the root: nothing to select, edit or tick
+            return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == self.CODE:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
