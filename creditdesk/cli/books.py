@@ -1,0 +1,127 @@
+"""The company file's books: init, import, export, demo and check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from creditdesk.cli.parsing import Subcommands, add_as_of, add_basis, positive_int
+from creditdesk.cli.running import EXIT_OK, EXIT_USER_ERROR, fail, print_problems, with_db
+from creditdesk.domain.aging import Basis
+from creditdesk.services.clients.records import count_clients
+from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.demo import generate_demo
+from creditdesk.services.company.maintenance import check_database
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.imports import exporting, importing
+
+
+def add_init(sub: Subcommands) -> None:
+    init = sub.add_parser("init", help="create a new, empty company file")
+    init.add_argument("--name", required=True, help="the company's name")
+    init.add_argument("--currency", help="ISO currency code, e.g. EUR (default: from the locale)")
+    init.add_argument("--locale", help="for money and dates, e.g. en_GB (default: the system's)")
+    init.set_defaults(run=cmd_init)
+
+
+def cmd_init(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    if path.exists():
+        return fail(f"{path} already exists; choose a new file with --db")
+    info = with_db(path, lambda db: create_company(db, args.name, args.currency, args.locale), create=True)
+    print(f"Created {info.name} ({info.currency}, {info.locale}) in {path}")
+    return EXIT_OK
+
+
+def add_import(sub: Subcommands) -> None:
+    imp = sub.add_parser("import", help="import clients, invoices or payments from a CSV file")
+    imp.add_argument("kind", choices=["clients", "invoices", "payments"])
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
+    imp.set_defaults(run=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    run = {
+        "clients": importing.import_clients,
+        "invoices": importing.import_invoices,
+        "payments": importing.import_payments,
+    }[args.kind]
+
+    def action(db: Database) -> int:
+        summary = run(db, args.file, dry_run=args.dry_run)
+        prefix = "Dry run, nothing written: would import" if args.dry_run else "Imported"
+        print(f"{prefix} {summary.describe()}")
+        return EXIT_OK
+
+    return with_db(path, action, create=True)
+
+
+def add_export(sub: Subcommands) -> None:
+    export = sub.add_parser("export", help="write clients, invoices, payments or the aging to CSV")
+    export.add_argument("kind", choices=["clients", "invoices", "payments", "aging"])
+    export.add_argument("file", type=Path, metavar="FILE.csv")
+    add_as_of(export)
+    add_basis(export, help=None)
+    export.set_defaults(run=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    def action(db: Database) -> int:
+        if args.kind == "clients":
+            exporting.export_clients(db, args.file)
+        elif args.kind == "invoices":
+            exporting.export_invoices(db, args.file, as_of)
+        elif args.kind == "payments":
+            exporting.export_payments(db, args.file)
+        else:
+            exporting.export_aging(db, args.file, as_of, Basis(args.basis))
+        print(f"Wrote {args.kind} to {args.file}")
+        return EXIT_OK
+
+    return with_db(path, action)
+
+
+def add_demo(sub: Subcommands) -> None:
+    demo = sub.add_parser("demo", help="fill an empty company file with a believable demo business")
+    demo.add_argument("--clients", type=positive_int, default=200)
+    demo.add_argument("--invoices", type=positive_int, default=5000)
+    demo.add_argument("--seed", type=int, default=1)
+    add_as_of(demo)
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="leave a file that already has clients untouched instead of failing",
+    )
+    demo.set_defaults(run=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    def action(db: Database) -> int:
+        if args.if_empty and count_clients(db) > 0:
+            print(f"{path} already holds a company with clients; left it as it is.")
+            return EXIT_OK
+        summary = generate_demo(db, clients=args.clients, invoices=args.invoices, seed=args.seed, as_of=as_of)
+        print(f"Demo company written to {path}: {summary.describe()}")
+        return EXIT_OK
+
+    return with_db(path, action, create=True)
+
+
+def add_check(sub: Subcommands) -> None:
+    check = sub.add_parser("check", help="check the file's integrity and the ledger's rules")
+    check.set_defaults(run=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace, path: Path, as_of: date) -> int:
+    if not path.exists():
+        return fail(f"there is no company file at {path}")
+    report = check_database(path)
+    if report.ok:
+        counts = ", ".join(f"{n} {table.replace('_', ' ')}s" for table, n in report.counts.items())
+        print(f"{path}: no problems found ({counts})")
+        return EXIT_OK
+    print(f"{path}: {len(report.problems)} problem(s) found", file=sys.stderr)
+    print_problems(report.problems)
+    return EXIT_USER_ERROR
