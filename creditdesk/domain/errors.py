@@ -25,6 +25,14 @@ class ValidationError(CreditDeskError):
     """A value the user gave is not acceptable (a form field, an argument)."""
 
 
+class FieldError(ValidationError):
+    """A form value is not acceptable, and ``field`` names which one, so a form can mark it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class NotFoundError(CreditDeskError):
     """Something the user named does not exist."""
 

@@ -4,6 +4,12 @@ A draft carries a placeholder number (``DRAFT-<id>``) and takes the next number
 of the company's series only when it is issued, so deleting a draft never
 leaves a gap among issued invoices. An issued invoice is never deleted: it is
 voided (its money goes back on account) or credited.
+
+Issuing (``save_invoice`` with an issued status, ``issue_invoice``) is where a
+person decides to let new work through: over the credit limit or to a client
+on hold it needs an ``Override`` (who and why), written on the client's
+timeline in the same transaction. ``create_invoice`` records invoices that
+exist already (set-up, imports, interest) and applies no credit check.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from creditdesk.domain.terms import resolve_due_date
 from creditdesk.domain.validation import check_code, check_text
 from creditdesk.services.clients.records import client_terms
 from creditdesk.services.company.settings import company_in
+from creditdesk.services.ledger.credit_control import Override, record_override_in
 from creditdesk.services.ledger.invoice_list import draft_placeholder
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
@@ -181,37 +188,67 @@ def _issue(session: Session, invoice: Invoice, company: Company) -> None:
     _log_issued(session, invoice)
 
 
-def save_invoice(db: Database, data: InvoiceInput, invoice_id: int | None = None) -> int:
+def save_invoice(
+    db: Database,
+    data: InvoiceInput,
+    invoice_id: int | None = None,
+    *,
+    as_of: date | None = None,
+    override: Override | None = None,
+) -> int:
     """Save a new invoice or change a draft; ``data.status`` says whether it is issued now.
 
-    The invoice dialog's one write: a draft edited and issued is one transaction.
+    The invoice dialog's one write: a draft edited and issued, with the override
+    of a credit warning if there is one, is one transaction. Issuing over the
+    limit or on hold without ``override`` raises ``OverrideRequired`` and writes
+    nothing. The credit position is taken ``as_of`` (None: the issue date).
     """
     with UnitOfWork(db, write=True) as uow:
         session = uow.session
         client = _invoiceable(session, data.client_id)
         if data.status is InvoiceStatus.VOID:
             raise ValidationError("an invoice is saved as a draft or issued; void it with 'Void'")
+        company = company_in(session)
+        formats = formats_of(company)
+        position = None  # what the client owed before this invoice, when it is issued now
+        if data.status is InvoiceStatus.ISSUED:
+            when = data.issue_date if as_of is None else as_of
+            position = _position_in(session, client, when, formats.exponent)
         if invoice_id is None:
             invoice = create_invoice_in(session, data)
         else:
-            company = company_in(session)
             invoice = _draft(session, invoice_id, "changed")
-            _fill(session, invoice, client, data, currency_exponent(company.currency))
+            _fill(session, invoice, client, data, formats.exponent)
             if data.number is not None and data.number != invoice.number:
                 invoice.number = _checked_number(session, data.number, except_id=invoice.id)
             if data.status is InvoiceStatus.ISSUED:
                 _issue(session, invoice, company)
+        if position is not None:
+            _confirm_credit(session, client, position, invoice, override, formats)
         uow.commit()
         return invoice.id
 
 
-def issue_invoice(db: Database, invoice_id: int) -> str:
-    """Issue a draft as it stands; returns the number it was given."""
+def issue_invoice(
+    db: Database, invoice_id: int, as_of: date | None = None, *, override: Override | None = None
+) -> str:
+    """Issue a draft as it stands; returns the number it was given.
+
+    Over the credit limit or to a client on hold it needs ``override``, noted on
+    the client's timeline in the same transaction; without one it raises
+    ``OverrideRequired`` and writes nothing. The credit position is taken
+    ``as_of`` (None: the invoice's issue date), as in ``save_invoice``.
+    """
     with UnitOfWork(db, write=True) as uow:
         session = uow.session
         invoice = _draft(session, invoice_id, "issued again")
-        _invoiceable(session, invoice.client_id)
-        _issue(session, invoice, company_in(session))
+        client = _invoiceable(session, invoice.client_id)
+        company = company_in(session)
+        formats = formats_of(company)
+        when = invoice.issue_date if as_of is None else as_of
+        position = _position_in(session, client, when, formats.exponent)
+        _issue(session, invoice, company)
+        _confirm_credit(session, client, position, invoice, override, formats)
         uow.commit()
         return invoice.number
 
@@ -273,16 +310,57 @@ class CreditPosition:
     on_hold: bool
 
 
+class OverrideRequired(LedgerError):
+    """Issuing would go over the credit limit or to a client on hold: someone must confirm it.
+
+    ``warnings`` are the sentences to show the person before they confirm.
+    """
+
+    def __init__(self, warnings: Sequence[str]) -> None:
+        self.warnings = tuple(warnings)
+        said = " ".join(self.warnings)
+        super().__init__(
+            f"this invoice needs a confirmed override before it is issued. {said} "
+            "Say who decided to issue it anyway, and why."
+        )
+
+
+def _position_in(session: Session, client: Client, as_of: date, exponent: int) -> CreditPosition:
+    owed = from_minor(client_exposure(session.connection(), client.id, as_of), exponent)
+    limit = None if client.credit_limit is None else from_minor(client.credit_limit, exponent)
+    return CreditPosition(client.id, client.name, owed, limit, client.on_hold)
+
+
 def credit_position(db: Database, client_id: int, as_of: date) -> CreditPosition:
     with UnitOfWork(db) as uow:
         session = uow.session
         client = session.get(Client, client_id)
         if client is None:
             raise NotFoundError("this client no longer exists")
-        exponent = currency_exponent(company_in(session).currency)
-        owed = from_minor(client_exposure(session.connection(), client_id, as_of), exponent)
-        limit = None if client.credit_limit is None else from_minor(client.credit_limit, exponent)
-        return CreditPosition(client.id, client.name, owed, limit, client.on_hold)
+        return _position_in(session, client, as_of, currency_exponent(company_in(session).currency))
+
+
+def _confirm_credit(
+    session: Session,
+    client: Client,
+    before: CreditPosition,
+    invoice: Invoice,
+    override: Override | None,
+    formats: Formats,
+) -> None:
+    """The credit rule of issuing ``invoice``, inside the transaction that issues it.
+
+    ``before`` is what the client owed without it. When a warning applies, the
+    override is noted on the timeline, or ``OverrideRequired`` is raised and the
+    caller's transaction rolls back. With no warning nothing is noted, even if
+    an override was given: there was nothing to override.
+    """
+    warnings = credit_warnings_for(before, from_minor(invoice.gross, formats.exponent), formats)
+    if not warnings:
+        return
+    if override is None:
+        raise OverrideRequired(warnings)
+    record_override_in(session, client, override, invoice=invoice)
 
 
 def credit_warnings_for(position: CreditPosition, extra_amount: Decimal, formats: Formats) -> list[str]:

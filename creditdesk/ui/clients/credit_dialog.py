@@ -1,7 +1,10 @@
 """A client's credit limit and hold: the limit (or none) and whether new work is stopped.
 
 Putting a client on hold asks why, because the reason goes on the timeline
-and is what a colleague reads before overriding it.
+and is what a colleague reads before overriding it. The rules (a limit in
+range, a hold with a reason) are the credit-control service's: the dialog
+reads what was typed, saves limit and hold in one call, and marks the field
+the service names.
 """
 
 from __future__ import annotations
@@ -20,8 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creditdesk.domain.errors import CreditDeskError
-from creditdesk.services.ledger.credit_control import credit_status, set_credit_limit, set_on_hold
+from creditdesk.domain.errors import CreditDeskError, FieldError
+from creditdesk.services.ledger.credit_control import (
+    LIMIT_FIELD,
+    REASON_FIELD,
+    TEXT_MAX_LENGTH,
+    credit_status,
+    set_limit_and_hold,
+)
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.widgets import AmountEdit, MessageLine, mark_invalid, sentence
 from creditdesk.ui.workspace import Workspace
@@ -44,6 +53,7 @@ class CreditDialog(QDialog):
         self.hold_box = QCheckBox("&On hold: no new work until they have paid")
         self.hold_box.setChecked(self.status.on_hold)
         self.reason_edit = QLineEdit()
+        self.reason_edit.setMaxLength(TEXT_MAX_LENGTH)
         self.reason_edit.setPlaceholderText("Why, for the client's timeline")
         self.reason_label = QLabel("&Reason")
         self.reason_label.setBuddy(self.reason_edit)
@@ -68,6 +78,7 @@ class CreditDialog(QDialog):
         self.setMinimumWidth(440)
         self.hold_box.toggled.connect(self._update_reason)
         self.limit_edit.textEdited.connect(lambda _: mark_invalid(self.limit_edit, False))
+        self.reason_edit.textEdited.connect(lambda _: mark_invalid(self.reason_edit, False))
         self._update_reason()
 
     def _update_reason(self) -> None:
@@ -76,6 +87,8 @@ class CreditDialog(QDialog):
         self.reason_label.setEnabled(changed)
 
     def accept(self) -> None:
+        mark_invalid(self.limit_edit, False)
+        mark_invalid(self.reason_edit, False)
         text = self.limit_edit.text().strip()
         limit: Decimal | None = None
         if text:
@@ -85,24 +98,18 @@ class CreditDialog(QDialog):
                 mark_invalid(self.limit_edit, True)
                 self.message.show_problem(sentence(exc.message))
                 return
-            if limit < 0:
-                mark_invalid(self.limit_edit, True)
-                self.message.show_problem("The credit limit cannot be negative; leave it empty for no limit.")
-                return
         hold = self.hold_box.isChecked()
-        reason = self.reason_edit.text().strip()
-        if hold and not self.status.on_hold and not reason:
-            mark_invalid(self.reason_edit, True)
-            self.message.show_problem("Say why the client goes on hold; it is written on their timeline.")
-            return
+        reason = self.reason_edit.text() if hold != self.status.on_hold else ""
         try:
-            if limit != self.status.credit_limit:
-                set_credit_limit(self.workspace.db, self.client_id, limit)
-            if hold != self.status.on_hold:
-                set_on_hold(self.workspace.db, self.client_id, hold, reason)
-        except CreditDeskError as exc:
+            set_limit_and_hold(self.workspace.db, self.client_id, limit, hold, reason)
+        except CreditDeskError as exc:  # nothing was saved: say what to fix, on its field
+            if isinstance(exc, FieldError):
+                fields = {LIMIT_FIELD: self.limit_edit, REASON_FIELD: self.reason_edit}
+                field = fields.get(exc.field)
+                if field is not None:
+                    mark_invalid(field, True)
+                    field.setFocus()
             self.message.show_problem(sentence(exc.message))
-            self.workspace.changed()  # the limit may have been saved before the hold failed
             return
         self.workspace.changed()
         super().accept()

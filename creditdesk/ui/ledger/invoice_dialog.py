@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -34,15 +34,15 @@ from PySide6.QtWidgets import (
 
 from creditdesk.domain.errors import CreditDeskError
 from creditdesk.domain.invoice import InvoiceStatus
-from creditdesk.services.ledger.credit_control import record_override
+from creditdesk.services.ledger.credit_control import TEXT_MAX_LENGTH, WHO_MAX_LENGTH, Override
 from creditdesk.services.ledger.invoice_list import InvoiceDetail, client_choices, default_tax_rate
 from creditdesk.services.ledger.invoice_list import invoice_detail as load_invoice_detail
 from creditdesk.services.ledger.invoices import (
     CreditPosition,
     InvoiceInput,
     LineText,
+    OverrideRequired,
     credit_position,
-    credit_warnings,
     credit_warnings_for,
     delete_draft,
     format_number,
@@ -88,8 +88,10 @@ class OverrideDialog(QDialog):
         text = QLabel(" ".join(warnings))
         text.setWordWrap(True)
         self.who_edit = QLineEdit(_login_name())
+        self.who_edit.setMaxLength(WHO_MAX_LENGTH)
         self.who_edit.setPlaceholderText("Your name")
         self.why_edit = QLineEdit()
+        self.why_edit.setMaxLength(TEXT_MAX_LENGTH)
         self.why_edit.setPlaceholderText("e.g. “Agreed with the director: paying the old invoices on Friday”")
         self.message = MessageLine()
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -139,15 +141,34 @@ class OverrideDialog(QDialog):
         return self.why_edit.text().strip()
 
 
-def ask_override(parent: QWidget | None, warnings: Sequence[str]) -> tuple[str, str] | None:
-    """(who, why) once confirmed, or None when the person thinks better of it."""
+def ask_override(parent: QWidget | None, warnings: Sequence[str]) -> Override | None:
+    """Who and why once confirmed, or None when the person thinks better of it."""
     dialog = OverrideDialog(warnings, parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return dialog.who, dialog.why
+        return Override(dialog.who, dialog.why)
     finally:
         dialog.deleteLater()
+
+
+T = TypeVar("T")
+
+
+def issue_confirming(parent: QWidget | None, issue: Callable[[Override | None], T]) -> T | None:
+    """Run ``issue`` (one service call); if the service says a credit warning needs confirming,
+    ask who and why and run it once more with that. None when the person thinks better of it.
+
+    The service decides whether a warning applies, so the question is asked
+    exactly when issuing would otherwise be refused.
+    """
+    try:
+        return issue(None)
+    except OverrideRequired as exc:
+        override = ask_override(parent, exc.warnings)
+    if override is None:
+        return None
+    return issue(override)
 
 
 # --- the invoice lines ------------------------------------------------------------------------------
@@ -656,13 +677,6 @@ class InvoiceDialog(QDialog):
         client_id = self.client_picker.client_id()
         if not form.ok or client_id is None:
             return
-        override: tuple[str, str] | None = None
-        if status is InvoiceStatus.ISSUED and self._position is not None:
-            warnings = credit_warnings_for(self._position, form.totals.gross, self.formats)
-            if warnings:
-                override = ask_override(self, warnings)
-                if override is None:
-                    return
         data = InvoiceInput(
             client_id=client_id,
             issue_date=self.issue_date,
@@ -672,16 +686,24 @@ class InvoiceDialog(QDialog):
             notes=self.notes_edit.toPlainText().strip(),
             status=status,
         )
+        db, draft_id, today = (
+            self.workspace.db,
+            None if self.detail is None else self.detail.id,
+            self.workspace.today(),
+        )
+
+        def save(override: Override | None) -> int:
+            return save_invoice(db, data, draft_id, as_of=today, override=override)
+
         try:
-            self.saved_id = save_invoice(
-                self.workspace.db, data, None if self.detail is None else self.detail.id
-            )
+            saved_id = issue_confirming(self, save)
         except CreditDeskError as exc:
             self.message.show_problem(sentence(exc.message))
             return
+        if saved_id is None:  # the credit warning was not confirmed: nothing saved, keep the form
+            return
+        self.saved_id = saved_id
         self._dirty = False
-        if override is not None:
-            _record_override(self, self.workspace, client_id, override, self.saved_id)
         self.accept()
 
     def reject(self) -> None:
@@ -693,21 +715,6 @@ class InvoiceDialog(QDialog):
 
 
 # --- entry points -----------------------------------------------------------------------------------
-
-
-def _record_override(
-    parent: QWidget | None,
-    workspace: Workspace,
-    client_id: int,
-    override: tuple[str, str],
-    invoice_id: int | None,
-) -> None:
-    """The invoice is issued; the override note follows it (who and why were checked when asked)."""
-    who, why = override
-    try:
-        record_override(workspace.db, client_id, who, why, invoice_id=invoice_id)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
 
 
 def _run(workspace: Workspace, dialog: QDialog) -> bool:
@@ -740,17 +747,15 @@ def edit_invoice(workspace: Workspace, parent: QWidget | None, invoice_id: int) 
 
 def issue_draft(workspace: Workspace, parent: QWidget | None, invoice_id: int) -> bool:
     """Issue a draft as it stands, after the same credit warning the dialog gives."""
+    db, today = workspace.db, workspace.today()
     try:
-        detail = load_invoice_detail(workspace.db, invoice_id, workspace.today())
-        warnings = credit_warnings(workspace.db, detail.client_id, detail.totals.gross, workspace.today())
-        override = ask_override(parent, warnings) if warnings else None
-        if warnings and override is None:
-            return False
-        issue_invoice(workspace.db, invoice_id)
-        if override is not None:
-            _record_override(parent, workspace, detail.client_id, override, invoice_id)
+        number = issue_confirming(
+            parent, lambda override: issue_invoice(db, invoice_id, today, override=override)
+        )
     except CreditDeskError as exc:
         show_error(parent, exc)
+        return False
+    if number is None:
         return False
     workspace.changed()
     return True
