@@ -34,14 +34,15 @@ from creditdesk.ui.ledger import credit_note_dialog, interest_dialog, invoice_di
 from creditdesk.ui.ledger.invoices_tab import InvoicesTab
 from creditdesk.ui.reports import batch_dialog
 from creditdesk.ui.reports.aging_tab import AgingTab
+from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.workers import run_in_background
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import AGING_INPUTS, Workspace
 
 CLIENTS, INVOICES, AGING, OUTBOX, TODAY = 0, 1, 2, 3, 4
 TODAY_TITLE = "Toda&y"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FollowsChanges, QMainWindow):
     """One open company file. File actions are handed to the application, which owns the files."""
 
     new_file_requested = Signal()
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         events = workspace.events
-        events.ledger_changed.connect(self.refresh_figures)
+        self.follow_changes(workspace, AGING_INPUTS, self.refresh_figures)
         events.show_client.connect(self.on_show_client)
         self.clients_tab.new_invoice_requested.connect(self.on_new_invoice_for_client)
         self.clients_tab.record_payment_requested.connect(self.on_record_payment_for_client)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -17,11 +18,26 @@ from creditdesk.services.company.settings import CompanyInfo
 from creditdesk.services.reports.aging import run_aging
 
 
-class Events(QObject):
-    """Signals that tell every view to catch up after a user action."""
+class Change(enum.Flag):
+    """What a user action changed, so that only the views showing it reload."""
 
-    ledger_changed = Signal()  # anything in the books changed: every view reloads (see Workspace.changed)
-    clients_changed = Signal()  # only client details changed (views that show nothing else may listen)
+    LEDGER = enum.auto()  # invoices, credit notes, payments, interest: balances and aging
+    CLIENTS = enum.auto()  # client details, chasing settings, credit limits and holds, archiving
+    ARRANGEMENTS = enum.auto()  # promises, payment plans, disputes
+    TIMELINE = enum.auto()  # conversations and notes on a client's timeline
+    OUTBOX = enum.auto()  # reminders queued, edited, approved or sent
+    SETTINGS = enum.auto()  # company settings, reminder schedules, the mail account
+    EVERYTHING = LEDGER | CLIENTS | ARRANGEMENTS | TIMELINE | OUTBOX | SETTINGS
+
+
+# What the shared aging depends on: a note or a queued reminder leaves it as it was.
+AGING_INPUTS = Change.LEDGER | Change.CLIENTS | Change.ARRANGEMENTS
+
+
+class Events(QObject):
+    """Signals that tell the views to catch up after a user action."""
+
+    changed = Signal(object)  # a Change: what the action changed (see Workspace.changed)
     show_client = Signal(int)  # "open this client": switch to the Clients tab and select it
 
 
@@ -61,8 +77,9 @@ class Workspace:
     def formats(self) -> Formats:
         return Formats(self.company.currency, self.company.locale, self.company.exponent)
 
-    def changed(self) -> None:
-        """After any write: one signal, so a view listening to both reloads once, not twice."""
-        with self._aging_lock:
-            self._aging.clear()
-        self.events.ledger_changed.emit()
+    def changed(self, what: Change = Change.EVERYTHING) -> None:
+        """After a write: say what it changed; the views that show it reload (hidden ones when shown)."""
+        if what & AGING_INPUTS:
+            with self._aging_lock:
+                self._aging.clear()
+        self.events.changed.emit(what)

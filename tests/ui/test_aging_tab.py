@@ -96,5 +96,6 @@ def test_export_writes_the_same_figures(qtbot: QtBot, demo_workspace: Workspace,
 
 def test_a_ledger_change_reloads_the_tab(qtbot: QtBot, demo_workspace: Workspace) -> None:
     tab = loaded_tab(qtbot, demo_workspace)
+    tab.show()  # on screen: a hidden tab reloads only when it is next shown
     with qtbot.waitSignal(tab.loaded, timeout=10000):
         demo_workspace.changed()

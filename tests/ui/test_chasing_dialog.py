@@ -41,7 +41,7 @@ def test_schedule_do_not_chase_and_start_stage_are_saved(qtbot: QtBot, demo_work
     assert combo.count() == 1 + 3  # the stages of the schedule chosen now
     combo.setCurrentIndex(combo.findData(2))
     d.do_not_chase_box.click()
-    with qtbot.waitSignal(workspace.events.clients_changed):
+    with qtbot.waitSignal(workspace.events.changed):
         QTest.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
     assert d.result() == QDialog.DialogCode.Accepted
 

@@ -43,7 +43,7 @@ def test_a_new_client_is_saved_and_announced(qtbot: QtBot, workspace: Workspace)
     )
     d.do_not_chase_box.setChecked(True)
     assert d.ok_button.isEnabled() and d.message == ""
-    with qtbot.waitSignal(workspace.events.ledger_changed):
+    with qtbot.waitSignal(workspace.events.changed):
         QTest.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
     assert d.result() == QDialog.DialogCode.Accepted
     assert d.saved_id is not None
@@ -115,7 +115,7 @@ def test_edit_shows_the_client_and_saves_changes(qtbot: QtBot, workspace: Worksp
     d.name_edit.selectAll()
     QTest.keyClicks(d.name_edit, "Acme Holdings")
     d.on_hold_box.setChecked(True)
-    with qtbot.waitSignal(workspace.events.ledger_changed):
+    with qtbot.waitSignal(workspace.events.changed):
         QTest.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
     form = client_form(workspace.db, client)
     assert (form.name, form.on_hold, form.credit_limit) == ("Acme Holdings", True, D("1234.50"))
@@ -178,7 +178,7 @@ def test_a_note_is_required_and_then_logged(qtbot: QtBot, workspace: Workspace) 
     d.when_edit.setDateTime(QDateTime(QDate(2026, 11, 21), QTime(16, 45)))
     QTest.keyClicks(d.text_edit, "Called Ann; pays Friday.")
     assert d.ok_button.isEnabled()
-    with qtbot.waitSignal(workspace.events.ledger_changed):
+    with qtbot.waitSignal(workspace.events.changed):
         QTest.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
     detail = client_detail(workspace.db, client, workspace.today())
     (entry,) = detail.timeline

@@ -163,6 +163,7 @@ def test_detail_pane_shows_figures_behaviour_open_invoices_and_timeline(
 
 def test_reload_keeps_search_sort_and_client(qtbot: QtBot, demo_workspace: Workspace) -> None:
     tab = loaded_tab(qtbot, demo_workspace)
+    tab.show()  # on screen: a hidden tab reloads only when it is next shown
     QTest.keyClicks(tab.search_box, "ltd")
     tab.table_view.sortByColumn(BALANCE, Qt.SortOrder.DescendingOrder)
     chosen = tab.proxy.index(2, NAME).data(ID_ROLE)
@@ -177,6 +178,7 @@ def test_reload_keeps_search_sort_and_client(qtbot: QtBot, demo_workspace: Works
 
 def test_note_appears_on_the_timeline_and_as_last_contact(qtbot: QtBot, demo_workspace: Workspace) -> None:
     tab = loaded_tab(qtbot, demo_workspace)
+    tab.show()  # on screen: a hidden tab reloads only when it is next shown
     chosen = tab.proxy.index(0, NAME).data(ID_ROLE)
     select(qtbot, tab, chosen)
 
@@ -219,6 +221,7 @@ def test_new_client_button_adds_and_selects_the_client(qtbot: QtBot, workspace: 
 def test_edit_button_saves_and_the_list_follows(qtbot: QtBot, workspace: Workspace) -> None:
     client = add_client(workspace.db, ClientInput("ACME", "Acme Ltd"))
     tab = loaded_tab(qtbot, workspace)
+    tab.show()  # on screen: a hidden tab reloads only when it is next shown
     select(qtbot, tab, client)
 
     def rename(widget: QWidget) -> None:
@@ -238,6 +241,7 @@ def test_edit_button_saves_and_the_list_follows(qtbot: QtBot, workspace: Workspa
 
 def test_archive_and_unarchive(qtbot: QtBot, demo_workspace: Workspace) -> None:
     tab = loaded_tab(qtbot, demo_workspace)
+    tab.show()  # on screen: a hidden tab reloads only when it is next shown
     settled = next(r for r in tab.model.table.rows if r.balance == 0)
     select(qtbot, tab, settled.id)
     pane = tab.detail_pane

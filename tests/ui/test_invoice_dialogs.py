@@ -318,7 +318,7 @@ def test_the_entry_point_saves_and_tells_every_view(qtbot: QtBot, workspace: Wor
         widget.issue_button.click()
 
     when_modal(fill)
-    with qtbot.waitSignal(workspace.events.ledger_changed, timeout=5000):
+    with qtbot.waitSignal(workspace.events.changed, timeout=5000):
         assert new_invoice(workspace, None, acme) is True
     assert count(workspace, Invoice) == 1
 

@@ -69,6 +69,7 @@ def chased(workspace: Workspace) -> set[int]:
 def loaded_clients(qtbot: QtBot, workspace: Workspace, client_id: int) -> ClientsTab:
     tab = ClientsTab(workspace)
     qtbot.addWidget(tab)
+    tab.show()  # on screen: a hidden tab reloads only when it is next shown
     tab.resize(1200, 800)
     with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
         tab.reload()
@@ -135,6 +136,7 @@ def test_a_dispute_from_the_invoices_tab_stops_the_chasing_until_resolved(
     _, overdue, _ = late
     tab = InvoicesTab(workspace)
     qtbot.addWidget(tab)
+    tab.show()  # on screen: a hidden tab reloads only when it is next shown
     tab.resize(1200, 600)
     with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
         tab.reload()

@@ -26,7 +26,7 @@ from creditdesk.services.arrangements.disputes import DisputeView, disputes, ope
 from creditdesk.services.ledger.invoice_list import invoice_detail
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.widgets import HINT_COLOUR, AmountEdit, MessageLine, mark_invalid, sentence
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 
 def _notes_edit(placeholder: str) -> QPlainTextEdit:
@@ -91,7 +91,7 @@ class DisputeDialog(QDialog):
         except CreditDeskError as exc:
             self.message.show_problem(sentence(exc.message))
             return
-        self.workspace.changed()
+        self.workspace.changed(Change.ARRANGEMENTS | Change.TIMELINE)
         super().accept()
 
 
@@ -178,7 +178,7 @@ class ResolveDisputeDialog(QDialog):
         except CreditDeskError as exc:
             self.message.show_problem(sentence(exc.message))
             return
-        self.workspace.changed()
+        self.workspace.changed(Change.ARRANGEMENTS | Change.TIMELINE)
         super().accept()
 
 

@@ -55,7 +55,7 @@ from creditdesk.ui.widgets import (
     from_qdate,
     sentence,
 )
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 FREQUENCY_LABELS = {
     Frequency.WEEKLY: "Weekly",
@@ -323,7 +323,7 @@ class PlanDialog(QDialog):
         except CreditDeskError as exc:
             self.message.show_problem(sentence(exc.message))
             return
-        self.workspace.changed()
+        self.workspace.changed(Change.ARRANGEMENTS | Change.TIMELINE)
         super().accept()
 
 

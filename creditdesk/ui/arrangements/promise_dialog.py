@@ -35,7 +35,7 @@ from creditdesk.ui.widgets import (
     mark_invalid,
     sentence,
 )
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 PROMISE_DAYS = 7  # a week is what people usually ask for
 
@@ -151,7 +151,7 @@ class PromiseDialog(QDialog):
         except CreditDeskError as exc:
             self.message.show_problem(sentence(exc.message))
             return
-        self.workspace.changed()
+        self.workspace.changed(Change.ARRANGEMENTS | Change.TIMELINE)
         super().accept()
 
 

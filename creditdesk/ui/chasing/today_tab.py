@@ -29,9 +29,10 @@ from creditdesk.ui.clients import conversation_dialog
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.reports.statement_dialog import StatementDialog
+from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.widgets import QUIET_COLOUR
 from creditdesk.ui.workers import run_in_background
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 MAX_CLIENT_PX = 360
 ACTION_TEXT = {
@@ -41,7 +42,7 @@ ACTION_TEXT = {
 }
 
 
-class TodayTab(QWidget):
+class TodayTab(FollowsChanges, QWidget):
     loaded = Signal()
     count_changed = Signal(int)  # how many things need doing today, for the tab's title
     status_message = Signal(str)
@@ -108,8 +109,7 @@ class TodayTab(QWidget):
 
         self.kind_combo.currentIndexChanged.connect(self._show)
         self.table_view.doubleClicked.connect(self.on_table_view_double_clicked)
-        workspace.events.ledger_changed.connect(self.reload)
-        workspace.events.clients_changed.connect(self.reload)
+        self.follow_changes(workspace, Change.EVERYTHING & ~Change.SETTINGS, self.reload, even_hidden=True)
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -32,7 +32,7 @@ from creditdesk.services.clients.chasing_settings import (
 )
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.widgets import MessageLine, hint_label, sentence
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 FROM_FIRST = "The next stage as usual"
 
@@ -173,7 +173,7 @@ class ChasingDialog(QDialog):
             show_error(self, exc)
             return
         self.saved = True
-        self.workspace.events.clients_changed.emit()
+        self.workspace.changed(Change.CLIENTS)
         super().accept()
 
 

@@ -39,7 +39,7 @@ from creditdesk.services.clients.records import (
 )
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR, sentence
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 INVALID_STYLE = f"border: 1px solid {ERROR_COLOUR}; border-radius: 3px; padding: 2px 1px;"
 
@@ -290,7 +290,7 @@ class ClientDialog(QDialog):
         except Exception as exc:
             show_error(self, exc)
             return
-        self.workspace.changed()
+        self.workspace.changed(Change.CLIENTS)
         super().accept()
 
 

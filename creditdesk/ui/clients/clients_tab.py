@@ -83,9 +83,10 @@ from creditdesk.ui.clients.clients_model import (
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.reports.statement_dialog import LETTER_TITLES, LetterDialog, StatementDialog
+from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.widgets import ID_ROLE, OVERDUE_COLOUR, QUIET_COLOUR
 from creditdesk.ui.workers import run_in_background
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 ZERO = Decimal(0)
 WORKFLOW_ACTIONS = {
@@ -578,7 +579,7 @@ class ClientDetailPane(QWidget):
             self.invoice_activated.emit(invoice_id)
 
 
-class ClientsTab(QWidget):
+class ClientsTab(FollowsChanges, QWidget):
     """The client list over the selected client's detail."""
 
     loaded = Signal()  # after every finished background load of the list
@@ -692,8 +693,7 @@ class ClientsTab(QWidget):
         pane.workflow_requested.connect(self.on_workflow_requested)
         pane.invoice_activated.connect(self.open_invoice_requested)
         events = workspace.events
-        events.clients_changed.connect(self.reload)
-        events.ledger_changed.connect(self.reload)
+        self.follow_changes(workspace, Change.EVERYTHING & ~Change.SETTINGS, self.reload)
         events.show_client.connect(self.select_client)
 
     def _size_columns(self) -> None:
@@ -1012,7 +1012,7 @@ class ClientsTab(QWidget):
         def done(pack: HandOverPack) -> None:
             self.detail_pane.set_busy(False)
             self.status_message.emit(f"{name} handed over; the pack is in {pack.folder}")
-            self.workspace.changed()
+            self.workspace.changed(Change.CLIENTS | Change.TIMELINE)
 
         def failed(exc: BaseException) -> None:
             self.detail_pane.set_busy(False)
@@ -1132,4 +1132,4 @@ class ClientsTab(QWidget):
         except Exception as exc:  # shown to the user; a crash report for anything unexpected
             show_error(self, exc)
             return
-        self.workspace.changed()
+        self.workspace.changed(Change.CLIENTS)

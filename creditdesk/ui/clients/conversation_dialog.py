@@ -30,7 +30,7 @@ from creditdesk.services.clients.overview import client_detail
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.ledger.invoice_picker import InvoicePicker
 from creditdesk.ui.widgets import MessageLine, date_edit, from_qdate, mark_invalid, sentence
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 FOLLOW_UP_DAYS = 3
 
@@ -155,7 +155,7 @@ class ConversationDialog(QDialog):
         except CreditDeskError as exc:
             self.message.show_problem(sentence(exc.message))
             return
-        self.workspace.changed()
+        self.workspace.changed(Change.TIMELINE | Change.ARRANGEMENTS)
         super().accept()
 
 

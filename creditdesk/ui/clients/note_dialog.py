@@ -22,7 +22,7 @@ from creditdesk.domain.errors import CreditDeskError
 from creditdesk.services.clients import records as client_service
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 
 class NoteDialog(QDialog):
@@ -118,7 +118,7 @@ class NoteDialog(QDialog):
             show_error(self, exc)
             return
         self.saved = True
-        self.workspace.changed()
+        self.workspace.changed(Change.TIMELINE)
         super().accept()
 
 

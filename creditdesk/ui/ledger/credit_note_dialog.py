@@ -32,7 +32,7 @@ from creditdesk.ui.widgets import (
     mark_invalid,
     sentence,
 )
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 ON_ACCOUNT = "On account (no invoice)"
 
@@ -223,5 +223,5 @@ def new_credit_note(
     saved = dialog.exec() == QDialog.DialogCode.Accepted
     dialog.deleteLater()
     if saved:
-        workspace.changed()
+        workspace.changed(Change.LEDGER)
     return saved

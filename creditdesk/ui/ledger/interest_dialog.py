@@ -65,7 +65,7 @@ from creditdesk.ui.widgets import (
     sentence,
     to_qdate,
 )
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 KIND_CHOICES = (
     ("No interest", InterestKind.NONE),
@@ -330,7 +330,7 @@ class InterestDialog(QDialog):
         except CreditDeskError as exc:
             self._problem(exc)
             return
-        self.workspace.changed()
+        self.workspace.changed(Change.LEDGER)
         self._done(f"Company policy saved: {describe_policy(policy)}.")
 
     def on_add_rate_clicked(self) -> None:
@@ -345,7 +345,7 @@ class InterestDialog(QDialog):
             return
         self.rate_edit.clear()
         self._reload()
-        self.workspace.changed()
+        self.workspace.changed(Change.LEDGER)
         self._done(f"Base rate {rate:f} % recorded from {self.workspace.formats.day(day)}.")
 
     def on_remove_rate_clicked(self) -> None:
@@ -360,7 +360,7 @@ class InterestDialog(QDialog):
             self._problem(exc)
             return
         self._reload()
-        self.workspace.changed()
+        self.workspace.changed(Change.LEDGER)
         self._done(f"Base rate from {self.workspace.formats.day(rate.effective_from)} removed.")
 
     def on_client_changed(self, client_id: int | None) -> None:
@@ -384,7 +384,7 @@ class InterestDialog(QDialog):
             self._problem(exc)
             return
         self._reload()
-        self.workspace.changed()
+        self.workspace.changed(Change.LEDGER)
         self._done(f"{self.client_picker.currentText()} now has its own policy: {describe_policy(policy)}.")
 
     def on_clear_client_clicked(self) -> None:
@@ -394,7 +394,7 @@ class InterestDialog(QDialog):
         set_client_interest_policy(self.workspace.db, client_id, None)
         self.client_policy.set_policy(client_interest_policy(self.workspace.db, client_id))
         self._reload()
-        self.workspace.changed()
+        self.workspace.changed(Change.LEDGER)
         self._done(f"{self.client_picker.currentText()} follows the company policy again.")
 
     def on_raise_clicked(self) -> None:
@@ -437,7 +437,7 @@ class InterestDialog(QDialog):
         except CreditDeskError as exc:
             show_error(self, exc, title="Raise interest invoice")
             return None
-        self.workspace.changed()
+        self.workspace.changed(Change.LEDGER)
         self._done(f"Interest invoice for {fmt.money(accrued.uncharged)} raised to {name}.")
         return invoice_id
 

@@ -28,8 +28,9 @@ from creditdesk.ui.errors import show_error
 from creditdesk.ui.ledger import credit_note_dialog, invoice_dialog, payment_dialog
 from creditdesk.ui.ledger.invoices_model import COLUMNS, ISSUED, PAINT_FIRST_MS, InvoicesModel
 from creditdesk.ui.pdf_preview import preview_pdf, save_pdf
+from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.workers import run_in_background
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 STATUS_CHOICES: tuple[tuple[str, StatusFilter, str], ...] = (
     ("All invoices", StatusFilter.ALL, "Every invoice, drafts and void ones too"),
@@ -62,7 +63,7 @@ class SearchBox(QLineEdit):
         super().keyPressEvent(event)
 
 
-class InvoicesTab(QWidget):
+class InvoicesTab(FollowsChanges, QWidget):
     loaded = Signal()  # emitted after every finished background load
     status_message = Signal(str)  # a short note for the window's status bar
 
@@ -164,8 +165,7 @@ class InvoicesTab(QWidget):
         selection.currentRowChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self.model.busy_changed.connect(self._set_busy)
-        workspace.events.ledger_changed.connect(self.reload)
-        workspace.events.clients_changed.connect(self.reload)
+        self.follow_changes(workspace, Change.LEDGER | Change.CLIENTS | Change.ARRANGEMENTS, self.reload)
         self._update_actions()
         self._update_count()
 
@@ -451,7 +451,7 @@ class InvoicesTab(QWidget):
             return
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._select_after_load = dialog.saved_id
-            self.workspace.changed()
+            self.workspace.changed(Change.LEDGER)
             self.status_message.emit("Invoice saved")
         dialog.deleteLater()
 

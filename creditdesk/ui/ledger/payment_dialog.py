@@ -61,7 +61,7 @@ from creditdesk.ui.widgets import (
     secondary,
     sentence,
 )
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 INVALID_CELL = QColor("#fde7e9")
 METHODS = ("Bank transfer", "Card", "Cash", "Cheque", "Direct debit", "Other")
@@ -565,7 +565,7 @@ def _run(workspace: Workspace, dialog: QDialog) -> bool:
     saved = dialog.exec() == QDialog.DialogCode.Accepted
     dialog.deleteLater()
     if saved:
-        workspace.changed()
+        workspace.changed(Change.LEDGER)
     return saved
 
 

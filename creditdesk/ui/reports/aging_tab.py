@@ -42,16 +42,17 @@ from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.reports.aging_drill import AgingDrillDialog
 from creditdesk.ui.reports.aging_model import AgingModel
 from creditdesk.ui.reports.dashboard import DashboardView
+from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.widgets import from_qdate, to_qdate
 from creditdesk.ui.workers import run_in_background
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import AGING_INPUTS, Workspace
 
 # From "not yet due" to "over 90 days": calm to alarming, readable on white.
 BUCKET_COLOURS = ("#5b8c5a", "#e0b03a", "#e07b39", "#d1495b", "#8e1b2e")
 CHART_CLIENTS = 10
 
 
-class AgingTab(QWidget):
+class AgingTab(FollowsChanges, QWidget):
     loaded = Signal()  # emitted after every finished background run
     status_message = Signal(str)  # a short note for the window's status bar
 
@@ -156,8 +157,7 @@ class AgingTab(QWidget):
         self.table_view.doubleClicked.connect(self.on_table_double_clicked)
         self.pages.currentChanged.connect(self.on_pages_current_changed)
         self.dashboard.client_chosen.connect(workspace.events.show_client)
-        workspace.events.ledger_changed.connect(self.reload)
-        workspace.events.clients_changed.connect(self.reload)
+        self.follow_changes(workspace, AGING_INPUTS, self.reload)
 
     # -- state ---------------------------------------------------------------------------------
     @property
