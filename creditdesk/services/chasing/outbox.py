@@ -2,9 +2,10 @@
 
 A message moves draft → approved → sending → sent, or to failed (with the
 server's reason) or cancelled. Only the user's moves are here; sending (which
-sets sending, sent and failed) belongs to the sending service. Every action
-is one transaction and all-or-nothing: one illegal message in a selection
-refuses the whole action, with a message naming it.
+sets sending, sent and failed) belongs to the sending service. Which move is
+allowed from which status is ``domain.outbox.MOVES``, the table the Outbox tab
+also follows. Every action is one transaction and all-or-nothing: one illegal
+message in a selection refuses the whole action, with a message naming it.
 
 Letters and phone calls never go through SMTP: the user prints or makes them
 and marks them done, which records them on the client's timeline.
@@ -16,7 +17,6 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -26,6 +26,15 @@ from creditdesk.domain.allocation import natural_key
 from creditdesk.domain.chasing import Channel
 from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.money import currency_exponent, from_minor
+from creditdesk.domain.outbox import (
+    BY_HAND,
+    OutboxAction,
+    allowed_actions,
+    next_status,
+    statuses_allowing,
+    statuses_moved_by,
+)
+from creditdesk.domain.outbox import ReminderStatus as ReminderStatus
 from creditdesk.domain.validation import check_email
 from creditdesk.mail.templates import text_to_html
 from creditdesk.services.clients.records import FieldProblem
@@ -44,18 +53,8 @@ RECIPIENT_MAX_LENGTH = 254
 _LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines() splits on
 
 
-class ReminderStatus(StrEnum):
-    DRAFT = "draft"
-    APPROVED = "approved"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-EDITABLE = frozenset({ReminderStatus.DRAFT, ReminderStatus.APPROVED, ReminderStatus.FAILED})
-CANCELLABLE = EDITABLE
-_DONE_BY_HAND = frozenset({ReminderStatus.DRAFT, ReminderStatus.APPROVED})
+EDITABLE = statuses_allowing(OutboxAction.EDIT)  # draft, approved, failed
+CANCELLABLE = statuses_moved_by(OutboxAction.CANCEL)  # the same: not gone out, not cancelled already
 
 # How a message in each status is described when an action is refused.
 _STATE_WORDS = {
@@ -66,6 +65,23 @@ _STATE_WORDS = {
     ReminderStatus.FAILED: "failed to send",
     ReminderStatus.CANCELLED: "was cancelled",
 }
+
+# How a refusal names each action, and what it says is allowed instead.
+_ACTION_WORDS = {
+    OutboxAction.EDIT: "changed",
+    OutboxAction.APPROVE: "approved",
+    OutboxAction.CANCEL: "cancelled",
+    OutboxAction.RETRY: "retried",
+    OutboxAction.MARK_DONE: "marked done",
+}
+_ALLOWED_WORDS = {
+    OutboxAction.EDIT: "only drafts, approved and failed messages can be",
+    OutboxAction.APPROVE: "only drafts can be",
+    OutboxAction.CANCEL: "only messages not yet sent can be",
+    OutboxAction.RETRY: "only failed messages can be",
+    OutboxAction.MARK_DONE: "only drafts and approved ones can be",
+}
+_INSTEAD_WORDS = {(ReminderStatus.FAILED, OutboxAction.APPROVE): "use Retry to send it again"}
 
 
 @dataclass(frozen=True)
@@ -385,6 +401,15 @@ def _refuse(reminder: Reminder, client_name: str, action: str, allowed: str) -> 
     return ValidationError(f"{_describe(reminder, client_name)} {state}, so it cannot be {action}; {allowed}")
 
 
+def _allowed(reminder: Reminder, client_name: str, action: OutboxAction) -> ReminderStatus:
+    """The status ``action`` leaves ``reminder`` in, or the refusal naming it (``domain.outbox``)."""
+    status = ReminderStatus(reminder.status)
+    if action not in allowed_actions(status):
+        allowed = _INSTEAD_WORDS.get((status, action), _ALLOWED_WORDS[action])
+        raise _refuse(reminder, client_name, _ACTION_WORDS[action], allowed)
+    return next_status(status, action)
+
+
 def _client_name(session: Session, client_id: int) -> str:
     return session.scalar(select(Client.name).where(Client.id == client_id)) or "a removed client"
 
@@ -397,13 +422,7 @@ def edit_message(db: Database, reminder_id: int, recipient: str, subject: str, b
     with UnitOfWork(db, write=True) as uow:
         session = uow.session
         reminder = _reminder(session, reminder_id)
-        if ReminderStatus(reminder.status) not in EDITABLE:
-            raise _refuse(
-                reminder,
-                _client_name(session, reminder.client_id),
-                "changed",
-                "only drafts, approved and failed messages can be",
-            )
+        _allowed(reminder, _client_name(session, reminder.client_id), OutboxAction.EDIT)  # the status stays
         problems = message_problems(Channel(reminder.channel), recipient, subject, body)
         if problems:
             raise ValidationError(problems[0].message)
@@ -437,12 +456,7 @@ def approve(db: Database, ids: Collection[int]) -> None:
     """Approve drafts: they go out with the next send. Approving an approved message changes nothing."""
     with UnitOfWork(db, write=True) as uow:
         for reminder, name in _selected(uow.session, ids):
-            status = ReminderStatus(reminder.status)
-            if status is ReminderStatus.FAILED:
-                raise _refuse(reminder, name, "approved", "use Retry to send it again")
-            if status not in (ReminderStatus.DRAFT, ReminderStatus.APPROVED):
-                raise _refuse(reminder, name, "approved", "only drafts can be")
-            reminder.status = ReminderStatus.APPROVED.value
+            reminder.status = _allowed(reminder, name, OutboxAction.APPROVE).value
         uow.commit()
 
 
@@ -452,7 +466,7 @@ def approve_all_drafts(db: Database) -> int:
         result = uow.session.execute(
             update(Reminder)
             .where(Reminder.status == ReminderStatus.DRAFT.value)
-            .values(status=ReminderStatus.APPROVED.value)
+            .values(status=next_status(ReminderStatus.DRAFT, OutboxAction.APPROVE).value)
         )
         uow.commit()
         return int(result.rowcount)  # type: ignore[attr-defined]
@@ -462,12 +476,7 @@ def cancel(db: Database, ids: Collection[int]) -> None:
     """Cancel messages that have not gone out; their stage counts as done for those invoices."""
     with UnitOfWork(db, write=True) as uow:
         for reminder, name in _selected(uow.session, ids):
-            status = ReminderStatus(reminder.status)
-            if status is ReminderStatus.CANCELLED:
-                continue
-            if status not in CANCELLABLE:
-                raise _refuse(reminder, name, "cancelled", "only messages not yet sent can be")
-            reminder.status = ReminderStatus.CANCELLED.value
+            reminder.status = _allowed(reminder, name, OutboxAction.CANCEL).value  # cancelled stays so
         uow.commit()
 
 
@@ -475,9 +484,7 @@ def retry(db: Database, ids: Collection[int]) -> None:
     """Put failed messages back as approved, to go with the next send."""
     with UnitOfWork(db, write=True) as uow:
         for reminder, name in _selected(uow.session, ids):
-            if ReminderStatus(reminder.status) is not ReminderStatus.FAILED:
-                raise _refuse(reminder, name, "retried", "only failed messages can be")
-            reminder.status = ReminderStatus.APPROVED.value
+            reminder.status = _allowed(reminder, name, OutboxAction.RETRY).value
             reminder.error = ""
         uow.commit()
 
@@ -492,15 +499,15 @@ def mark_done(db: Database, ids: Collection[int], at: datetime) -> None:
         session = uow.session
         formats = formats_of(company_in(session))
         selected = _selected(session, ids)
+        after: list[ReminderStatus] = []
         for reminder, name in selected:
-            if reminder.channel == Channel.EMAIL.value:
+            if Channel(reminder.channel) not in BY_HAND:
                 raise ValidationError(
                     f"{_describe(reminder, name)} is an email; send it rather than marking it done"
                 )
-            if ReminderStatus(reminder.status) not in _DONE_BY_HAND:
-                raise _refuse(reminder, name, "marked done", "only drafts and approved ones can be")
+            after.append(_allowed(reminder, name, OutboxAction.MARK_DONE))
         moment = at.replace(microsecond=0)
-        for reminder, _ in selected:
+        for (reminder, _), status in zip(selected, after, strict=True):
             numbers = sorted(
                 session.scalars(
                     select(Invoice.number)
@@ -524,6 +531,6 @@ def mark_done(db: Database, ids: Collection[int], at: datetime) -> None:
                 invoice_id=invoice_ids[0] if len(invoice_ids) == 1 else None,
                 at=moment,
             )
-            reminder.status = ReminderStatus.SENT.value
+            reminder.status = status.value
             reminder.sent_at = moment
         uow.commit()

@@ -1,9 +1,10 @@
 """The Outbox tab: today's reminders queued, reviewed, approved and sent from one place.
 
 Every rule (what may be approved, cancelled, retried or marked done) is the
-outbox service's; the buttons only follow the statuses of the selected rows
-so that people are not offered what the service would refuse. Lists are read
-in the background; the actions are single short transactions.
+outbox's table of moves (``domain.outbox``), which the service enforces; the
+buttons ask the same table about the selected rows, so that people are not
+offered what the service would refuse. Lists are read in the background; the
+actions are single short transactions.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.chasing import Channel
+from creditdesk.domain.outbox import BY_HAND, OutboxAction, moves, offered
 from creditdesk.services.chasing import outbox, reminders
 from creditdesk.services.chasing.outbox import OutboxFilters, OutboxRow, ReminderStatus
 from creditdesk.services.chasing.outbox_letters import reminder_letter_file_name, reminder_letter_pdf
@@ -358,17 +360,11 @@ class OutboxTab(QWidget):
         one = len(rows) == 1
         self.open_action.setEnabled(one)
         self.show_client_action.setEnabled(one)
-        self.approve_action.setEnabled(
-            bool(rows) and statuses <= {S.DRAFT, S.APPROVED} and S.DRAFT in statuses
-        )
-        self.cancel_action.setEnabled(
-            bool(rows) and statuses <= outbox.CANCELLABLE | {S.CANCELLED} and statuses != {S.CANCELLED}
-        )
-        self.retry_action.setEnabled(bool(rows) and statuses == {S.FAILED})
+        self.approve_action.setEnabled(offered(OutboxAction.APPROVE, statuses))
+        self.cancel_action.setEnabled(offered(OutboxAction.CANCEL, statuses))
+        self.retry_action.setEnabled(offered(OutboxAction.RETRY, statuses))
         self.print_letter_action.setEnabled(one and channels == {Channel.LETTER})
-        self.mark_done_action.setEnabled(
-            bool(rows) and Channel.EMAIL not in channels and statuses <= {S.DRAFT, S.APPROVED}
-        )
+        self.mark_done_action.setEnabled(offered(OutboxAction.MARK_DONE, statuses) and channels <= BY_HAND)
         if rows and Channel.PHONE in channels and Channel.LETTER not in channels:
             self.mark_done_action.setText("&Mark called…")
         else:
@@ -533,7 +529,7 @@ class OutboxTab(QWidget):
         self.reload()
 
     def on_cancel_clicked(self) -> None:
-        rows = [row for row in self.selected_rows() if row.status is not S.CANCELLED]
+        rows = [row for row in self.selected_rows() if moves(row.status, OutboxAction.CANCEL)]
         if not rows or not self.cancel_action.isEnabled():
             return
         what = (
