@@ -30,7 +30,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/python tools/lint_clock.py creditdesk
 
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2
 
 bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -q -o addopts=""

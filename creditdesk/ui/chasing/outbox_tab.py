@@ -43,9 +43,10 @@ from creditdesk.ui.chasing.send_dialog import start_sending
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.ledger.invoices_tab import SearchBox
 from creditdesk.ui.pdf_preview import preview_pdf
+from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR
 from creditdesk.ui.workers import run_in_background
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 S = ReminderStatus
 WAITING = frozenset({S.DRAFT, S.APPROVED, S.FAILED})  # what the tab's title counts
@@ -85,7 +86,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
-class OutboxTab(QWidget):
+class OutboxTab(FollowsChanges, QWidget):
     loaded = Signal()  # emitted after every finished background load
     status_message = Signal(str)  # a short note for the window's status bar
     waiting_changed = Signal(int)  # drafts + approved + failed, for the tab's title
@@ -209,8 +210,7 @@ class OutboxTab(QWidget):
         self.table_view.customContextMenuRequested.connect(self.on_table_view_context_menu_requested)
         self.table_view.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
-        workspace.events.ledger_changed.connect(self.reload)
-        workspace.events.clients_changed.connect(self.reload)
+        self.follow_changes(workspace, Change.EVERYTHING & ~Change.TIMELINE, self.reload, even_hidden=True)
         self._update_actions()
         self._update_placeholder()
 
