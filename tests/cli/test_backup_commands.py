@@ -8,15 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.cli import main
+from tests.cli.command import run_command
 
 TODAY = date(2026, 11, 22)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv), today=TODAY)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_command(capsys, argv, TODAY)
 
 
 @pytest.fixture

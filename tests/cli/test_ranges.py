@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.cli import main
+from tests.cli.command import run_command
 
 TODAY = date(2026, 11, 22)
 RANGE = "is outside 1900-01-01 to 2199-12-31"
@@ -16,13 +16,7 @@ RANGE = "is outside 1900-01-01 to 2199-12-31"
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """The exit code, whether a command returned it or argparse exited with it (a usage error)."""
-    try:
-        code = main(list(argv), today=TODAY)
-    except SystemExit as exit_info:
-        assert isinstance(exit_info.code, int)
-        code = exit_info.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_command(capsys, argv, TODAY, usage_exits=False)
 
 
 @pytest.fixture

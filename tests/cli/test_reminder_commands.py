@@ -10,15 +10,14 @@ import pytest
 from creditdesk.cli import main
 from creditdesk.services.company.settings import create_company
 from creditdesk.store.database import open_database
+from tests.cli.command import run_command
 from tests.services.test_reminders import AS_OF, build_ledger
 
 TODAY = AS_OF
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv), today=TODAY)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_command(capsys, argv, TODAY)
 
 
 @pytest.fixture

@@ -17,10 +17,11 @@ import keyring.backends.null
 import pytest
 import trustme
 
-from creditdesk.cli import CLI_NO_KEYRING, main
+from creditdesk.cli import CLI_NO_KEYRING
 from creditdesk.mail.secrets import SERVICE
 from creditdesk.services.chasing.mail_account import smtp_form
 from creditdesk.store.database import open_database
+from tests.cli.command import run_command
 from tests.mail.smtp_server import FROM_ADDRESS, HOST, PASSWORD, USERNAME, Server, make_ca, smtp_server
 from tests.services.test_sending import ACME, AS_OF, BRICK, DUNE, build_ledger, queue_approved, rows
 
@@ -72,9 +73,7 @@ def run(
     if stdin is not None:
         assert monkeypatch is not None
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = main(list(argv), today=TODAY)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_command(capsys, argv, TODAY)
 
 
 def set_account(

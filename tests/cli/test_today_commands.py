@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.cli import main
 from creditdesk.domain.forecast import Forecast
 from creditdesk.domain.money import format_plain
 from creditdesk.services.company.settings import create_company
 from creditdesk.services.reports.forecast import forecast
 from creditdesk.store.database import open_database
+from tests.cli.command import run_command
 from tests.services.test_forecast_service import AS_OF as FORECAST_DAY
 from tests.services.test_forecast_service import build as build_forecast
 from tests.services.test_today import AS_OF, build
@@ -27,9 +27,7 @@ def service_forecast(path: Path, weeks: int) -> Forecast:
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv), today=AS_OF)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_command(capsys, argv, AS_OF)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -112,6 +113,7 @@ def over_allocations(db: Database) -> int:
         return bad
 
 
+@pytest.mark.long
 @settings(max_examples=40)
 @given(st.lists(action, max_size=25), st.lists(st.integers(0, 300), min_size=1, max_size=4))
 def test_sql_aging_equals_the_reference(actions: list[Action], offsets: list[int]) -> None:

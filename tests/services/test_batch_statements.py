@@ -99,6 +99,7 @@ def test_one_statement_per_client_and_one_file_with_them_all(
     assert combined.pages[0].extract_text() == first
 
 
+@pytest.mark.long
 def test_two_workers_write_the_same_statements(
     demo: Path, everyone: tuple[int, ...], in_process: BatchSummary, tmp_path: Path
 ) -> None:

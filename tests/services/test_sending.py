@@ -539,6 +539,7 @@ def run_cli(db_path: Path, env: dict[str, str], as_of: date) -> subprocess.Popen
         os.close(reading)
 
 
+@pytest.mark.long
 def test_killed_during_a_batch_and_started_again_delivers_nothing_twice(
     db: Database, db_path: Path, ca: trustme.CA, tmp_path: Path
 ) -> None:

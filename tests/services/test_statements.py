@@ -296,6 +296,7 @@ def kind_total(doc: StatementDocument, kind: EntryKind) -> D:
     return sum((line.debit + line.credit for line in doc.lines if line.kind is kind), ZERO)
 
 
+@pytest.mark.long
 @settings(max_examples=30)
 @given(actions, st.lists(st.tuples(offsets, st.integers(0, 60)), min_size=1, max_size=3))
 def test_every_statement_agrees_with_the_ledger_and_the_aging(

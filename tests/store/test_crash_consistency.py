@@ -231,6 +231,7 @@ def describe(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.long
 def test_killed_writers_leave_a_sound_file_with_every_action_whole_or_absent(tmp_path: Path) -> None:
     outcomes = run_kills(tmp_path, 10)
     print(f"\n{len(outcomes)} kills:\n{describe(outcomes)}")

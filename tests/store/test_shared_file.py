@@ -60,6 +60,7 @@ def integrity(db_path: Path) -> str:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
 
 
+@pytest.mark.long
 def test_a_second_open_shares_the_engine_and_the_cli_beside_it_loses_nothing(tmp_path: Path) -> None:
     """The issue's scenario: hold the file, open it again, let the CLI write beside it, write, close."""
     path = tmp_path / "books.sqlite"
@@ -182,6 +183,7 @@ def test_the_cli_says_the_file_is_busy_and_exits_1(company: Path, tmp_path: Path
     assert "B0000" not in client_codes(company)
 
 
+@pytest.mark.long
 def test_two_imports_at_once_both_land(company: Path, tmp_path: Path) -> None:
     files = [clients_csv(tmp_path / f"{p}.csv", p, 2000) for p in ("X", "Y")]
     runs = [

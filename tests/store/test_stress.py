@@ -70,6 +70,7 @@ def command(db_path: Path, env: dict[str, str], *args: str, stdin: str = "") -> 
         os.close(reading)
 
 
+@pytest.mark.long
 def test_window_imports_queueing_and_sending_at_once(
     db: Database, db_path: Path, tmp_path: Path, ca: trustme.CA
 ) -> None:
