@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from creditdesk.store.queries._sql import as_date
+from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
 # (id, client id, number, issue date, due date, gross, applied by as_of, disputed, start stage)
 ChaseRow = tuple[int, int, str, date, date, int, int, bool, int | None]
@@ -25,19 +26,18 @@ def chase_open_invoices(conn: Connection, as_of: date, due_by: date) -> list[Cha
     few thousand open invoices of 200,000 reach Python.
     """
     rows = conn.execute(
-        text("""
+        text(f"""
             SELECT id, client_id, number, issue_date, due_date, gross, paid, disputed, chase_start_stage
             FROM (
                 SELECT i.id AS id, i.client_id AS client_id, i.number AS number,
                        i.issue_date AS issue_date, i.due_date AS due_date, i.gross AS gross,
                        i.disputed AS disputed, i.chase_start_stage AS chase_start_stage,
-                       COALESCE((SELECT SUM(a.amount) FROM allocation AS a
-                                 WHERE a.invoice_id = i.id AND a.date <= :as_of), 0) AS paid
+                       {APPLIED_BY_AS_OF} AS paid
                 FROM invoice AS i NOT INDEXED
-                WHERE i.status = 'issued' AND i.issue_date <= :as_of AND i.due_date <= :due_by
+                WHERE {COUNTS_ON_AS_OF} AND i.due_date <= :due_by
             )
             WHERE gross > paid
-        """),
+        """),  # noqa: S608 - only the owed-as-of fragments are formatted in
         {"as_of": as_of.isoformat(), "due_by": due_by.isoformat()},
     )
     fromiso = date.fromisoformat

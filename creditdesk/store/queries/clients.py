@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, text
 
 from creditdesk.store.queries._sql import as_date, as_moment
+from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
 LEDGER_ACTIVITY_KINDS = ("invoice", "payment", "credit_note")  # already shown from the ledger itself
 
@@ -40,14 +41,13 @@ def oldest_overdue_due_dates(conn: Connection, as_of: date) -> dict[int, date]:
     by ``as_of``, overdue = due before ``as_of``), and the same scan-and-seek shape.
     """
     rows = conn.execute(
-        text("""
+        text(f"""
             SELECT i.client_id, MIN(i.due_date)
             FROM invoice AS i NOT INDEXED
-            WHERE i.status = 'issued' AND i.issue_date <= :as_of AND i.due_date < :as_of
-              AND i.gross > COALESCE((SELECT SUM(a.amount) FROM allocation AS a
-                                      WHERE a.invoice_id = i.id AND a.date <= :as_of), 0)
+            WHERE {COUNTS_ON_AS_OF} AND i.due_date < :as_of
+              AND i.gross > {APPLIED_BY_AS_OF}
             GROUP BY i.client_id
-        """),
+        """),  # noqa: S608 - only the owed-as-of fragments are formatted in
         {"as_of": as_of.isoformat()},
     )
     return {client_id: as_date(due) for client_id, due in rows}
@@ -194,14 +194,14 @@ def risk_sums(conn: Connection, as_of: date) -> list[RiskSums]:
     correlated sub-query runs once per invoice.
     """
     rows = conn.execute(
-        text("""
+        text(f"""
             WITH per_invoice AS MATERIALIZED (
                 SELECT i.client_id AS client_id, i.gross AS gross, i.issue_date AS issue_date,
                        i.due_date AS due_date,
                        COALESCE(SUM(a.amount), 0) AS paid, MAX(a.date) AS last_paid
                 FROM invoice AS i NOT INDEXED
                 LEFT JOIN allocation AS a ON a.invoice_id = i.id AND a.date <= :as_of
-                WHERE i.status = 'issued' AND i.issue_date <= :as_of
+                WHERE {COUNTS_ON_AS_OF}
                 GROUP BY i.id
             )
             SELECT client_id,
@@ -214,7 +214,7 @@ def risk_sums(conn: Connection, as_of: date) -> list[RiskSums]:
                    MIN(CASE WHEN due_date < :as_of AND gross > paid THEN due_date END)
             FROM per_invoice
             GROUP BY client_id
-        """),
+        """),  # noqa: S608 - only the owed-as-of fragments are formatted in
         {"as_of": as_of.isoformat()},
     )
     return [

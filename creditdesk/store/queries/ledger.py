@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from creditdesk.store.queries._sql import as_date
+from creditdesk.store.queries.owed import APPLIED_BY_AS_OF
 
 
 def open_invoices_of(conn: Connection, client_id: int) -> list[tuple[int, str, date, date, int]]:
@@ -40,8 +41,7 @@ INVOICE_LIST_SQL = f"""
            CAST(julianday(i.issue_date) - {_JULIAN_DAY_OF_ORDINAL_ZERO} AS INTEGER),
            CAST(julianday(i.due_date) - {_JULIAN_DAY_OF_ORDINAL_ZERO} AS INTEGER),
            i.status, i.disputed, i.gross, i.reference,
-           COALESCE((SELECT SUM(a.amount) FROM allocation AS a
-                     WHERE a.invoice_id = i.id AND a.date <= :as_of), 0)
+           {APPLIED_BY_AS_OF}
     FROM invoice AS i NOT INDEXED
     ORDER BY i.id
 """  # noqa: S608 - a constant is formatted in, nothing else

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 
 from creditdesk.domain.aging import Basis, bucket_cutoffs
 from creditdesk.store.queries._sql import as_date, bucket_case
+from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
 
 def aging_sql(as_of: date, basis: Basis) -> tuple[str, dict[str, str]]:
@@ -33,10 +34,9 @@ def aging_sql(as_of: date, basis: Basis) -> tuple[str, dict[str, str]]:
             SELECT i.client_id AS client_id,
                    {case} AS bucket,
                    i.gross AS gross,
-                   COALESCE((SELECT SUM(a.amount) FROM allocation AS a
-                             WHERE a.invoice_id = i.id AND a.date <= :as_of), 0) AS paid
+                   {APPLIED_BY_AS_OF} AS paid
             FROM invoice AS i NOT INDEXED
-            WHERE i.status = 'issued' AND i.issue_date <= :as_of
+            WHERE {COUNTS_ON_AS_OF}
         )
         GROUP BY client_id, bucket
     """  # noqa: S608 - only bucket numbers and fixed column names are formatted in
@@ -217,13 +217,12 @@ def client_open_items(conn: Connection, client_id: int, as_of: date) -> list[Ope
     dated on or before ``as_of``.
     """
     rows = conn.execute(
-        text("""
+        text(f"""
             SELECT i.id, i.number, i.issue_date, i.due_date, i.gross, i.reference,
-                   COALESCE((SELECT SUM(a.amount) FROM allocation AS a
-                             WHERE a.invoice_id = i.id AND a.date <= :as_of), 0)
+                   {APPLIED_BY_AS_OF}
             FROM invoice AS i
-            WHERE i.client_id = :client AND i.status = 'issued' AND i.issue_date <= :as_of
-        """),
+            WHERE i.client_id = :client AND {COUNTS_ON_AS_OF}
+        """),  # noqa: S608 - only the owed-as-of fragments are formatted in
         {"client": client_id, "as_of": as_of.isoformat()},
     )
     return [
