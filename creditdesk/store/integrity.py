@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 from creditdesk.domain.invoice import InvoiceLine, invoice_totals
 from creditdesk.domain.money import from_minor, to_minor
 from creditdesk.domain.ranges import INT64_MAX, MAX_DATE, MIN_DATE, max_minor
-from creditdesk.store.queries import company_exponent
+from creditdesk.store.queries.company import company_exponent
 
 DATE_RANGE = f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
 

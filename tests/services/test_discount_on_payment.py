@@ -11,7 +11,7 @@ from creditdesk.domain.terms import PaymentTerms
 from creditdesk.services.ledger.payments import EARLY_PAYMENT_DISCOUNT_REASON, apply_early_payment_discount
 from creditdesk.store.database import Database
 from creditdesk.store.models import AllocationRow, CreditNote
-from creditdesk.store.queries import invoice_applied
+from creditdesk.store.queries.ledger import invoice_applied
 from creditdesk.store.unit_of_work import UnitOfWork
 from tests.services.workflow_ledger import client, invoice, pay
 

@@ -24,7 +24,7 @@ from creditdesk.services.ledger.interest import (
 )
 from creditdesk.store.database import Database
 from creditdesk.store.models import Invoice, InvoiceLineRow
-from creditdesk.store.queries import client_exposure
+from creditdesk.store.queries.ledger import client_exposure
 from creditdesk.store.unit_of_work import UnitOfWork
 from tests.services.workflow_ledger import client, invoice, pay
 

@@ -38,7 +38,7 @@ from creditdesk.services.reports.statements import (
     statement_pdf,
 )
 from creditdesk.store.database import Database, open_database
-from creditdesk.store.queries import client_exposure, open_invoices_of, unapplied_receipts_of
+from creditdesk.store.queries.ledger import client_exposure, open_invoices_of, unapplied_receipts_of
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = D(0)

@@ -23,7 +23,7 @@ from creditdesk.services.ledger.payments import CreditNoteInput, issue_credit_no
 from creditdesk.store.activity import log_activity, on_day
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, DisputeRow, Invoice
-from creditdesk.store.queries import invoice_applied
+from creditdesk.store.queries.ledger import invoice_applied
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

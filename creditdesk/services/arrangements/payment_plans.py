@@ -45,7 +45,7 @@ from creditdesk.services.reports.invoice_print import addressee_of, letterhead_i
 from creditdesk.store.activity import log_activity, on_day
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, PaymentPlanInvoice, PaymentPlanRow, PlanInstalment, Reminder
-from creditdesk.store.queries import InvoiceFacts, invoice_amounts, money_applied_to
+from creditdesk.store.queries.arrangements import InvoiceFacts, invoice_amounts, money_applied_to
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

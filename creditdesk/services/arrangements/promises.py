@@ -32,7 +32,7 @@ from creditdesk.services.company.settings import company_in
 from creditdesk.store.activity import log_activity, on_day
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, PromiseInvoice, PromiseRow
-from creditdesk.store.queries import InvoiceFacts, invoice_amounts, money_applied_to
+from creditdesk.store.queries.arrangements import InvoiceFacts, invoice_amounts, money_applied_to
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

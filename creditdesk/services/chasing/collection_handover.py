@@ -33,7 +33,7 @@ from creditdesk.services.reports.statements import StatementRequest, statement_f
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client
-from creditdesk.store.queries import company_exponent
+from creditdesk.store.queries.company import company_exponent
 from creditdesk.store.unit_of_work import UnitOfWork
 
 OPEN_ITEMS_CSV = "Open items.csv"

@@ -23,7 +23,7 @@ from creditdesk.services.ledger.interest import uncharged_interest_in
 from creditdesk.services.reports.invoice_print import addressee_of, letterhead_in
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client
-from creditdesk.store.queries import client_open_items, client_unapplied_on
+from creditdesk.store.queries.reports import client_open_items, client_unapplied_on
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

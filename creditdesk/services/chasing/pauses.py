@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from creditdesk.services.arrangements.disputes import open_dispute_invoice_ids_in
 from creditdesk.services.arrangements.payment_plans import kept_plan_invoice_ids_in
 from creditdesk.services.arrangements.promises import open_promise_invoice_ids_in
-from creditdesk.store.queries import open_invoice_ids_of_handed_over
+from creditdesk.store.queries.chasing import open_invoice_ids_of_handed_over
 
 
 def paused_invoice_ids_in(session: Session, as_of: date) -> frozenset[int]:

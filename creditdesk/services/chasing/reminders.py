@@ -60,7 +60,7 @@ from creditdesk.services.ledger.interest import uncharged_interest_in
 from creditdesk.services.ledger.invoices import formats_of
 from creditdesk.store.database import Database
 from creditdesk.store.models import ChaseSchedule, Client, Company, Reminder, ReminderInvoice
-from creditdesk.store.queries import chase_clients, chase_open_invoices, reminder_history
+from creditdesk.store.queries.chasing import chase_clients, chase_open_invoices, reminder_history
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

@@ -25,7 +25,7 @@ from creditdesk.services.company.settings import company_in
 from creditdesk.services.ledger.credit_control import over_limit_clients
 from creditdesk.services.ledger.invoices import formats_of
 from creditdesk.store.database import Database
-from creditdesk.store.queries import client_flags
+from creditdesk.store.queries.clients import client_flags
 from creditdesk.store.unit_of_work import UnitOfWork
 
 

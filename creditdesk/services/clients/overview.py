@@ -33,7 +33,7 @@ from creditdesk.services.company.settings import company_in, terms_of
 from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, PaymentTermsRow
-from creditdesk.store.queries import (
+from creditdesk.store.queries.clients import (
     client_activities,
     client_allocations,
     client_credit_notes,
@@ -41,11 +41,11 @@ from creditdesk.store.queries import (
     client_ledger_balance,
     client_list,
     client_payments,
-    company_exponent,
     last_contact_of,
     last_contacts,
     oldest_overdue_due_dates,
 )
+from creditdesk.store.queries.company import company_exponent
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

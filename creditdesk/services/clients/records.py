@@ -21,7 +21,8 @@ from creditdesk.services.company.settings import company_in, terms_of, terms_row
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, Company, PaymentTermsRow
-from creditdesk.store.queries import client_ledger_balance, company_exponent
+from creditdesk.store.queries.clients import client_ledger_balance
+from creditdesk.store.queries.company import company_exponent
 from creditdesk.store.unit_of_work import UnitOfWork
 
 

@@ -26,15 +26,15 @@ from creditdesk.services.arrangements.promises import promise_records_in
 from creditdesk.services.company.settings import company_in
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client
-from creditdesk.store.queries import (
+from creditdesk.store.queries.clients import (
     client_allocations,
-    client_exposure,
     client_flags,
     client_invoices,
     lateness_sums,
-    received_by_client,
     risk_sums,
 )
+from creditdesk.store.queries.ledger import client_exposure
+from creditdesk.store.queries.reports import received_by_client
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

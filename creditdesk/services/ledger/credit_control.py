@@ -21,7 +21,8 @@ from creditdesk.services.company.settings import company_in
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, Invoice
-from creditdesk.store.queries import client_balances, client_exposure, client_flags
+from creditdesk.store.queries.clients import client_flags
+from creditdesk.store.queries.ledger import client_balances, client_exposure
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

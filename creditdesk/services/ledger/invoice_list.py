@@ -49,14 +49,14 @@ from creditdesk.store.models import (
     Payment,
     PaymentTermsRow,
 )
-from creditdesk.store.queries import (
+from creditdesk.store.queries.company import company_exponent
+from creditdesk.store.queries.ledger import (
     InvoiceListRow,
-    client_refs,
-    company_exponent,
     invoice_list_chunks,
     open_invoices_of,
     unapplied_receipts_of,
 )
+from creditdesk.store.queries.reports import client_refs
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

@@ -37,7 +37,7 @@ from creditdesk.services.ledger.invoice_list import draft_placeholder
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity, AllocationRow, Client, Company, Invoice, InvoiceLineRow
-from creditdesk.store.queries import client_exposure
+from creditdesk.store.queries.ledger import client_exposure
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

@@ -34,7 +34,7 @@ from creditdesk.services.company.settings import company_in
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import AllocationRow, Client, Company, CreditNote, Invoice, Payment
-from creditdesk.store.queries import open_invoices_of, unapplied_receipts_of
+from creditdesk.store.queries.ledger import open_invoices_of, unapplied_receipts_of
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

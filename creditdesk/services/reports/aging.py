@@ -21,7 +21,8 @@ from creditdesk.domain.allocation import natural_key
 from creditdesk.domain.behaviour import days_sales_outstanding
 from creditdesk.domain.money import from_minor
 from creditdesk.store.database import Database
-from creditdesk.store.queries import aging_sums, client_ledger, client_refs, company_exponent, credit_sales
+from creditdesk.store.queries.company import company_exponent
+from creditdesk.store.queries.reports import aging_sums, client_ledger, client_refs, credit_sales
 from creditdesk.store.unit_of_work import UnitOfWork
 
 DSO_PERIOD_DAYS = 90

@@ -30,7 +30,9 @@ from creditdesk.services.company.output_files import remove_leftovers, write_ato
 from creditdesk.services.reports.invoice_print import letterhead_in
 from creditdesk.services.reports.statements import StatementRequest, build_statement, statement_file_name
 from creditdesk.store.database import Database, open_database
-from creditdesk.store.queries import client_balances, client_refs, company_exponent
+from creditdesk.store.queries.company import company_exponent
+from creditdesk.store.queries.ledger import client_balances
+from creditdesk.store.queries.reports import client_refs
 from creditdesk.store.unit_of_work import UnitOfWork
 
 MAX_CHUNK = 20  # statements per chunk: small enough to cancel promptly, big enough to keep workers busy

@@ -19,7 +19,8 @@ from creditdesk.domain.behaviour import days_sales_outstanding
 from creditdesk.domain.money import from_minor
 from creditdesk.services.reports.aging import DSO_PERIOD_DAYS, run_aging
 from creditdesk.store.database import Database
-from creditdesk.store.queries import company_exponent, credit_sales, receivables_at
+from creditdesk.store.queries.company import company_exponent
+from creditdesk.store.queries.reports import credit_sales, receivables_at
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

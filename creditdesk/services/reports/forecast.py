@@ -15,7 +15,9 @@ from datetime import date
 from creditdesk.domain.forecast import DEFAULT_WEEKS, Forecast, ForecastInvoice, cash_forecast, typical_delay
 from creditdesk.domain.money import from_minor
 from creditdesk.store.database import Database
-from creditdesk.store.queries import chase_open_invoices, company_exponent, payment_delays
+from creditdesk.store.queries.chasing import chase_open_invoices
+from creditdesk.store.queries.company import company_exponent
+from creditdesk.store.queries.reports import payment_delays
 from creditdesk.store.unit_of_work import UnitOfWork
 
 

@@ -33,7 +33,8 @@ from creditdesk.services.company.settings import company_in
 from creditdesk.services.ledger.invoices import formats_of
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, Invoice
-from creditdesk.store.queries import invoice_applied, invoice_id_of_number
+from creditdesk.store.queries.ledger import invoice_applied
+from creditdesk.store.queries.reports import invoice_id_of_number
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

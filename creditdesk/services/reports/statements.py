@@ -35,12 +35,8 @@ from creditdesk.services.reports.aged_debtors_print import bucket_label
 from creditdesk.services.reports.invoice_print import Letterhead, addressee_of, letterhead_in, safe_file_part
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client
-from creditdesk.store.queries import (
-    client_exposure,
-    client_movements,
-    client_open_items,
-    client_unapplied_on,
-)
+from creditdesk.store.queries.ledger import client_exposure
+from creditdesk.store.queries.reports import client_movements, client_open_items, client_unapplied_on
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)

@@ -1,0 +1,53 @@
+"""What promises and payment plans read: invoice facts and the money applied to them.
+
+Amounts come back as integer minor units; the services turn them into Decimals.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, text
+
+from creditdesk.store.queries._sql import as_date, in_marks
+
+# (invoice id, date, amount, payment id or None)
+MoneyApplied = tuple[int, date, int, int | None]
+
+
+def money_applied_to(conn: Connection, invoice_ids: list[int]) -> list[MoneyApplied]:
+    """Every allocation to these invoices, payments and credit notes alike, oldest first."""
+    result: list[MoneyApplied] = []
+    for start in range(0, len(invoice_ids), 500):  # SQLite limits the number of parameters
+        marks, params = in_marks("i", invoice_ids[start : start + 500])
+        rows = conn.execute(
+            text(f"""
+                SELECT invoice_id, date, amount, payment_id FROM allocation
+                WHERE invoice_id IN ({marks}) ORDER BY date, id
+            """),  # noqa: S608 - placeholders only
+            params,
+        )
+        result.extend((inv, as_date(day), amount, pay) for inv, day, amount, pay in rows)
+    result.sort(key=lambda r: r[1])
+    return result
+
+
+# (client id, number, issue date, due date, gross, status)
+InvoiceFacts = tuple[int, str, date, date, int, str]
+
+
+def invoice_amounts(conn: Connection, invoice_ids: list[int]) -> dict[int, InvoiceFacts]:
+    """Per invoice, whatever its status: (client id, number, issue date, due date, gross, status)."""
+    found: dict[int, InvoiceFacts] = {}
+    for start in range(0, len(invoice_ids), 500):
+        marks, params = in_marks("i", invoice_ids[start : start + 500])
+        rows = conn.execute(
+            text(f"""
+                SELECT id, client_id, number, issue_date, due_date, gross, status FROM invoice
+                WHERE id IN ({marks})
+            """),  # noqa: S608 - placeholders only
+            params,
+        )
+        for iid, cid, number, issue, due, gross, status in rows:
+            found[iid] = (cid, number, as_date(issue), as_date(due), gross, status)
+    return found

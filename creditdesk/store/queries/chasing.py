@@ -1,0 +1,96 @@
+"""What reminder planning reads: open invoices to chase, the clients chased, what was sent.
+
+Amounts come back as integer minor units; the services turn them into Decimals.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, text
+
+from creditdesk.store.queries._sql import as_date
+from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
+
+# (id, client id, number, issue date, due date, gross, applied by as_of, disputed, start stage)
+ChaseRow = tuple[int, int, str, date, date, int, int, bool, int | None]
+
+
+def chase_open_invoices(conn: Connection, as_of: date, due_by: date) -> list[ChaseRow]:
+    """Issued invoices with money owed on ``as_of`` and due on or before ``due_by``.
+
+    ``due_by`` is ``as_of`` less the earliest stage offset of any schedule: an
+    invoice due later cannot be at any stage yet, so it is never read. Open
+    money is the aging's (allocations dated on or before ``as_of``), with the
+    aging's scan-and-seek shape; the filter on it runs in SQL, so only the
+    few thousand open invoices of 200,000 reach Python.
+    """
+    rows = conn.execute(
+        text(f"""
+            SELECT id, client_id, number, issue_date, due_date, gross, paid, disputed, chase_start_stage
+            FROM (
+                SELECT i.id AS id, i.client_id AS client_id, i.number AS number,
+                       i.issue_date AS issue_date, i.due_date AS due_date, i.gross AS gross,
+                       i.disputed AS disputed, i.chase_start_stage AS chase_start_stage,
+                       {APPLIED_BY_AS_OF} AS paid
+                FROM invoice AS i NOT INDEXED
+                WHERE {COUNTS_ON_AS_OF} AND i.due_date <= :due_by
+            )
+            WHERE gross > paid
+        """),  # noqa: S608 - only the owed-as-of fragments are formatted in
+        {"as_of": as_of.isoformat(), "due_by": due_by.isoformat()},
+    )
+    fromiso = date.fromisoformat
+    return [
+        (iid, cid, number, fromiso(issue), fromiso(due), gross, paid, bool(disputed), start)
+        for iid, cid, number, issue, due, gross, paid, disputed, start in rows
+    ]
+
+
+# (id, code, name, contact name, email, do not chase, own schedule id or None)
+ChaseClientRow = tuple[int, str, str, str, str, bool, int | None]
+
+
+def chase_clients(conn: Connection) -> list[ChaseClientRow]:
+    """Every client as planning sees it, by name (the order a plan is listed in)."""
+    rows = conn.execute(
+        text("""
+            SELECT id, code, name, contact_name, email, do_not_chase, chase_schedule_id
+            FROM client ORDER BY name COLLATE NOCASE, code
+        """)
+    )
+    return [
+        (cid, code, name, contact, email, bool(no_chase), schedule_id)
+        for cid, code, name, contact, email, no_chase, schedule_id in rows
+    ]
+
+
+# (reminder id, client id, stage key, day, invoice id or None)
+ReminderHistoryRow = tuple[int, int, str, date, int | None]
+
+
+def reminder_history(conn: Connection) -> list[ReminderHistoryRow]:
+    """Every reminder in the outbox, whatever its status, one row per invoice it covers.
+
+    The day is when it was sent, else when it was planned.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT r.id, r.client_id, r.stage_key, COALESCE(substr(r.sent_at, 1, 10), r.planned_on),
+                   ri.invoice_id
+            FROM reminder AS r LEFT JOIN reminder_invoice AS ri ON ri.reminder_id = r.id
+        """)
+    )
+    return [(rid, cid, key, as_date(day), invoice_id) for rid, cid, key, day, invoice_id in rows]
+
+
+def open_invoice_ids_of_handed_over(conn: Connection, as_of: date) -> list[int]:
+    """Issued invoices of clients handed over to collection by ``as_of``: nobody chases them any more."""
+    rows = conn.execute(
+        text("""
+            SELECT i.id FROM client AS c JOIN invoice AS i ON i.client_id = c.id
+            WHERE c.handed_over_on IS NOT NULL AND c.handed_over_on <= :as_of AND i.status = 'issued'
+        """),
+        {"as_of": as_of.isoformat()},
+    )
+    return [iid for (iid,) in rows]

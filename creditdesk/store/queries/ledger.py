@@ -1,0 +1,146 @@
+"""The ledger's fast queries: the invoice list, open invoices and money not yet applied, balances.
+
+Amounts come back as integer minor units; the services turn them into Decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import Connection, text
+
+from creditdesk.store.queries._sql import as_date
+from creditdesk.store.queries.owed import APPLIED_BY_AS_OF
+
+
+def open_invoices_of(conn: Connection, client_id: int) -> list[tuple[int, str, date, date, int]]:
+    """Issued invoices of a client with money still owed now: (id, number, issue, due, open)."""
+    rows = conn.execute(
+        text("""
+            SELECT i.id, i.number, i.issue_date, i.due_date,
+                   i.gross - COALESCE((SELECT SUM(a.amount) FROM allocation a WHERE a.invoice_id = i.id), 0)
+            FROM invoice i
+            WHERE i.client_id = :client AND i.status = 'issued'
+        """),
+        {"client": client_id},
+    )
+    return [
+        (inv_id, number, date.fromisoformat(issue), date.fromisoformat(due), open_amount)
+        for inv_id, number, issue, due, open_amount in rows
+        if open_amount > 0
+    ]
+
+
+# SQLite's julianday() of a date, less this, is Python's ``date.toordinal()`` of it.
+_JULIAN_DAY_OF_ORDINAL_ZERO = 1721424.5
+
+
+INVOICE_LIST_SQL = f"""
+    SELECT i.id, i.number, i.client_id,
+           CAST(julianday(i.issue_date) - {_JULIAN_DAY_OF_ORDINAL_ZERO} AS INTEGER),
+           CAST(julianday(i.due_date) - {_JULIAN_DAY_OF_ORDINAL_ZERO} AS INTEGER),
+           i.status, i.disputed, i.gross, i.reference,
+           {APPLIED_BY_AS_OF}
+    FROM invoice AS i NOT INDEXED
+    ORDER BY i.id
+"""  # noqa: S608 - a constant is formatted in, nothing else
+
+
+# (id, number, client id, issue day, due day, status, disputed, gross, reference, applied by as_of)
+InvoiceListRow = tuple[int, str, int, int, int, str, int, int, str, int]
+
+
+def invoice_list_chunks(conn: Connection, as_of: date, size: int = 2_000) -> Iterator[list[InvoiceListRow]]:
+    """Every invoice, drafts and void ones too, with the money applied to it by ``as_of``, in id order.
+
+    Same scan-and-seek shape as ``aging_sql``. Dates come back as ``date.toordinal()``
+    numbers and the rows through the driver's own cursor (about a quarter faster on
+    200,000 invoices than ISO text parsed through ``Result``), ``size`` rows at a time:
+    memory stays bounded and the reader, run off the GUI thread, never holds Python's
+    lock for long.
+    """
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(INVOICE_LIST_SQL, {"as_of": as_of.isoformat()})
+        while chunk := cursor.fetchmany(size):
+            yield chunk
+    finally:
+        cursor.close()
+
+
+def client_exposure(conn: Connection, client_id: int, as_of: date) -> int:
+    """What a client owes on ``as_of`` less money on account: issued by then less received by then."""
+    value = conn.execute(
+        text("""
+            SELECT COALESCE((SELECT SUM(gross) FROM invoice WHERE client_id = :client
+                             AND status = 'issued' AND issue_date <= :as_of), 0)
+                 - COALESCE((SELECT SUM(amount) FROM payment
+                             WHERE client_id = :client AND date <= :as_of), 0)
+                 - COALESCE((SELECT SUM(amount) FROM credit_note
+                             WHERE client_id = :client AND date <= :as_of), 0)
+        """),
+        {"client": client_id, "as_of": as_of.isoformat()},
+    ).scalar_one()
+    return int(value)
+
+
+def unapplied_receipts_of(conn: Connection, client_id: int) -> list[tuple[str, int, date, int]]:
+    """A client's payments and credit notes with money not yet applied to any invoice:
+    (kind 'payment' or 'credit_note', id, date, amount left), oldest money first."""
+    rows = conn.execute(
+        text("""
+            SELECT kind, id, date, amount - applied FROM (
+                SELECT 'payment' AS kind, p.id AS id, p.date AS date, p.amount AS amount,
+                       COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                                 WHERE a.payment_id = p.id), 0) AS applied
+                FROM payment AS p WHERE p.client_id = :client
+                UNION ALL
+                SELECT 'credit_note', c.id, c.date, c.amount,
+                       COALESCE((SELECT SUM(a.amount) FROM allocation AS a
+                                 WHERE a.credit_note_id = c.id), 0)
+                FROM credit_note AS c WHERE c.client_id = :client
+            )
+            WHERE amount > applied
+            ORDER BY date, kind DESC, id
+        """),
+        {"client": client_id},
+    )
+    return [(kind, rid, as_date(day), left) for kind, rid, day, left in rows]
+
+
+def client_balances(conn: Connection, as_of: date) -> list[tuple[int, str, str, int]]:
+    """Every client whose balance on ``as_of`` is not nil: (id, code, name, balance in minor units).
+
+    Balance = issued invoices dated by then less payments and credit notes dated
+    by then, which is also what the aging's row for the client adds up to.
+    """
+    rows = conn.execute(
+        text("""
+            SELECT c.id, c.code, c.name, b.balance
+            FROM (
+                SELECT client_id, SUM(amount) AS balance FROM (
+                    SELECT client_id, gross AS amount FROM invoice NOT INDEXED
+                    WHERE status = 'issued' AND issue_date <= :as_of
+                    UNION ALL
+                    SELECT client_id, -amount FROM payment WHERE date <= :as_of
+                    UNION ALL
+                    SELECT client_id, -amount FROM credit_note WHERE date <= :as_of
+                )
+                GROUP BY client_id
+                HAVING SUM(amount) <> 0
+            ) AS b
+            JOIN client AS c ON c.id = b.client_id
+        """),
+        {"as_of": as_of.isoformat()},
+    )
+    return [(cid, code, name, int(balance)) for cid, code, name, balance in rows]
+
+
+def invoice_applied(conn: Connection, invoice_id: int) -> int:
+    """Money applied to one invoice so far, from payments and credit notes alike (minor units)."""
+    value = conn.execute(
+        text("SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = :invoice"),
+        {"invoice": invoice_id},
+    ).scalar_one()
+    return int(value)
