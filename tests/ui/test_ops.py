@@ -86,7 +86,9 @@ def test_a_change_worked_out_from_the_result_may_be_nothing(qtbot: QtBot, worksp
     qtbot.addWidget(form)
     seen = announced(workspace)
     results: list[int] = []
-    run_write(form, workspace, lambda: 0, lambda sent: Change.OUTBOX if sent else Change(0), done=results.append)
+    run_write(
+        form, workspace, lambda: 0, lambda sent: Change.OUTBOX if sent else Change(0), done=results.append
+    )
     qtbot.waitUntil(lambda: results == [0])
     assert seen == []
 
