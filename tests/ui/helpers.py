@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from creditdesk.ui.ops import is_busy
+
 
 def when_modal(handle: Callable[[QWidget], object], tries: int = 500) -> None:
     """Once a modal window is up (a message box or an entry point's dialog), hand it to ``handle``."""
@@ -54,3 +56,8 @@ def pick_client(qtbot: QtBot, picker: QComboBox, typed: str) -> None:
     popup = completer.popup()
     if popup is not None and popup.isVisible():
         popup.hide()
+
+
+def wait_for_op(qtbot: QtBot, owner: QWidget) -> None:
+    """A save (or read) started by ``owner`` runs in the background: wait for its answer."""
+    qtbot.waitUntil(lambda: not is_busy(owner), timeout=10000)

@@ -16,6 +16,7 @@ from creditdesk.services.chasing.template_preview import default_preview_client,
 from creditdesk.services.clients.chasing_settings import client_chasing
 from creditdesk.ui.clients.chasing_dialog import FROM_FIRST, ChasingDialog
 from creditdesk.ui.workspace import Workspace
+from tests.ui.helpers import wait_for_op
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -56,6 +57,7 @@ def test_schedule_do_not_chase_and_start_stage_are_saved(qtbot: QtBot, demo_work
     again.schedule_combo.setCurrentIndex(0)
     again.do_not_chase_box.setChecked(False)
     again.accept()
+    wait_for_op(qtbot, again)
     saved = client_chasing(db, client.id, today)
     assert saved.schedule_id is None and not saved.do_not_chase
     assert {i.id: i.start_stage for i in saved.invoices}[first_invoice] == 2

@@ -17,7 +17,7 @@ from creditdesk.services.clients.records import ClientInput, add_client, client_
 from creditdesk.ui.clients.client_dialog import ClientDialog, edit_client, new_client
 from creditdesk.ui.clients.note_dialog import NoteDialog, log_note
 from creditdesk.ui.workspace import Workspace
-from tests.ui.helpers import when_modal
+from tests.ui.helpers import wait_for_op, when_modal
 
 # Showing a top-level window on the offscreen platform logs this; it says nothing about our code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -88,6 +88,7 @@ def test_a_broken_rule_disables_saving_and_names_the_field(
     assert "#b3261e" in d.message_label.styleSheet()  # red, and the text names the field
     assert "#b3261e" in edit.styleSheet()
     d.accept()  # even forced, nothing is written
+    wait_for_op(qtbot, d)
     assert d.result() != QDialog.DialogCode.Accepted
     assert count_clients(workspace.db) == 1
 

@@ -28,7 +28,7 @@ from creditdesk.ui.ledger.invoice_dialog import (
     issue_draft,
 )
 from creditdesk.ui.workspace import Workspace
-from tests.ui.helpers import type_cell, when_modal
+from tests.ui.helpers import type_cell, wait_for_op, when_modal
 
 TODAY = date(2026, 11, 22)
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -124,11 +124,13 @@ def test_the_credit_dialog_marks_the_field_the_service_names(qtbot: QtBot, works
     dialog.hold_box.setChecked(True)
     dialog.reason_edit.setText("Three months late")
     dialog.accept()
+    wait_for_op(qtbot, dialog)
     assert dialog.message.text() == "⚠ The credit limit cannot be negative; leave it empty for no limit."
     assert dialog.limit_edit.property("invalid") is True and dialog.reason_edit.property("invalid") is False
     dialog.limit_edit.setText("200")
     dialog.reason_edit.setText("   ")
     dialog.accept()
+    wait_for_op(qtbot, dialog)
     assert dialog.message.text() == "⚠ Say why the client goes on hold; it is written on their timeline."
     assert dialog.reason_edit.property("invalid") is True and dialog.limit_edit.property("invalid") is False
     status = credit_status(workspace.db, client, TODAY)
@@ -136,6 +138,7 @@ def test_the_credit_dialog_marks_the_field_the_service_names(qtbot: QtBot, works
     assert texts(workspace, "credit_limit") == texts(workspace, "hold") == []
     dialog.reason_edit.setText("Three months late")
     dialog.accept()
+    wait_for_op(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     status = credit_status(workspace.db, client, TODAY)
     assert (status.credit_limit, status.on_hold) == (D("200.00"), True)

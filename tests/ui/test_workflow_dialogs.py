@@ -31,7 +31,7 @@ from creditdesk.ui.widgets import ID_ROLE
 from creditdesk.ui.workspace import Workspace
 from tests.services.workflow_ledger import client, invoice
 from tests.ui.conftest import TODAY
-from tests.ui.helpers import type_cell
+from tests.ui.helpers import type_cell, wait_for_op
 from tests.ui.helpers import when_modal as _when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -117,16 +117,19 @@ def test_a_bad_promise_amount_is_shown_at_the_field_and_nothing_is_written(
     dialog.amount_edit.clear()
     qtbot.keyClicks(dialog.amount_edit, "12.345")
     dialog.save_button.click()
+    wait_for_op(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.message.text() == "⚠ The promised amount '12.345' has more than 2 decimal places."
     assert dialog.amount_edit.property("invalid") is True
     dialog.invoices.pick_model.set_checked(late[1], False)
     dialog.amount_edit.setText("10.00")
     dialog.save_button.click()
+    wait_for_op(qtbot, dialog)
     assert dialog.message.text() == "⚠ Tick at least one invoice the promise is for."
     assert promises(workspace.db, TODAY) == []
     dialog.invoices.pick_model.set_checked(current, True)
     dialog.save_button.click()  # a promise for an invoice not yet due is allowed
+    wait_for_op(qtbot, dialog)
     assert not dialog.isVisible() and len(promises(workspace.db, TODAY)) == 1
 
 
@@ -224,14 +227,17 @@ def test_credit_limit_and_hold(qtbot: QtBot, workspace: Workspace, late: tuple[i
     dialog.limit_edit.setText("1,000.005")
     dialog.hold_box.setChecked(True)
     dialog.accept()
+    wait_for_op(qtbot, dialog)
     assert "has more than 2 decimal places" in dialog.message.text()
     dialog.limit_edit.setText("200")
     dialog.accept()
+    wait_for_op(qtbot, dialog)
     assert dialog.message.text() == "⚠ Say why the client goes on hold; it is written on their timeline."
     status = credit_status(workspace.db, acme, TODAY)
     assert (status.credit_limit, status.on_hold) == (None, False)  # nothing written on error
     dialog.reason_edit.setText("Three months late")
     dialog.accept()
+    wait_for_op(qtbot, dialog)
     status = credit_status(workspace.db, acme, TODAY)
     assert (status.credit_limit, status.on_hold) == (D("200.00"), True)
     with UnitOfWork(workspace.db) as uow:

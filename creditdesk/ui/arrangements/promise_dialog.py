@@ -10,8 +10,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,12 +22,11 @@ from creditdesk.domain.errors import CreditDeskError
 from creditdesk.domain.invoice import InvoiceState
 from creditdesk.services.arrangements.promises import PromiseInput, record_promise
 from creditdesk.services.clients.overview import ClientDetail, client_detail
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import FormDialog, Write, open_form
 from creditdesk.ui.ledger.invoice_picker import InvoicePicker
 from creditdesk.ui.widgets import (
     HINT_COLOUR,
     AmountEdit,
-    MessageLine,
     date_edit,
     from_qdate,
     mark_invalid,
@@ -48,10 +45,11 @@ def default_checked(detail: ClientDetail) -> list[int]:
     return overdue or [i.id for i in undisputed]
 
 
-class PromiseDialog(QDialog):
+class PromiseDialog(FormDialog):
+    changes = Change.ARRANGEMENTS | Change.TIMELINE
+
     def __init__(self, workspace: Workspace, client_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.client_id = client_id
         self.saved_id: int | None = None
         today = workspace.today()
@@ -67,17 +65,11 @@ class PromiseDialog(QDialog):
         self.date_edit = date_edit(workspace, today + timedelta(days=PROMISE_DAYS))
         self.notes_edit = QLineEdit()
         self.notes_edit.setPlaceholderText("Optional: who promised, how they will pay")
-        self.message = MessageLine()
         self.hint = QLabel("Reminders for these invoices pause until the promised date.")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(f"color: {HINT_COLOUR};")
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        assert save is not None
-        self.save_button: QPushButton = save
+        self.save_button: QPushButton = self.ok_button
         self.save_button.setText("Record promise")
 
         form = QFormLayout()
@@ -99,8 +91,6 @@ class PromiseDialog(QDialog):
 
         self.invoices.pick_model.checked_changed.connect(self.on_invoices_changed)
         self.amount_edit.textEdited.connect(self.on_amount_edited)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         if not self.detail.open_invoices:
             self.message.show_problem(f"{self.detail.name} owes nothing: there is nothing to promise.")
             self.save_button.setEnabled(False)
@@ -142,27 +132,18 @@ class PromiseDialog(QDialog):
             notes=self.notes_edit.text().strip(),
         )
 
-    def accept(self) -> None:
+    def write(self) -> Write | None:
         data = self.read()
         if data is None:
-            return
-        try:
-            self.saved_id = record_promise(self.workspace.db, data)
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.workspace.changed(Change.ARRANGEMENTS | Change.TIMELINE)
-        super().accept()
+            return None
+        db = self.workspace.db
+        return lambda: record_promise(db, data)
+
+    def saved_with(self, result: object) -> None:
+        assert isinstance(result, int)
+        self.saved_id = result
 
 
 def promise_to_pay(workspace: Workspace, parent: QWidget | None, client_id: int) -> bool:
     """Ask for a promise and record it; True once saved."""
-    try:
-        dialog = PromiseDialog(workspace, client_id, parent)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
-    finally:
-        dialog.deleteLater()
+    return open_form(parent, lambda: PromiseDialog(workspace, client_id, parent))

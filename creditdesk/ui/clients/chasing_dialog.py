@@ -12,8 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -23,24 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creditdesk.domain.errors import CreditDeskError
 from creditdesk.services.clients.chasing_settings import (
     ChasingInvoice,
     ClientChasing,
     client_chasing,
     save_client_chasing,
 )
-from creditdesk.ui.errors import show_error
-from creditdesk.ui.widgets import MessageLine, hint_label, sentence
+from creditdesk.ui.forms import FormDialog, Write, open_form
+from creditdesk.ui.widgets import hint_label
 from creditdesk.ui.workspace import Change, Workspace
 
 FROM_FIRST = "The next stage as usual"
 
 
-class ChasingDialog(QDialog):
+class ChasingDialog(FormDialog):
+    changes = Change.CLIENTS
+
     def __init__(self, workspace: Workspace, client_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.client_id = client_id
         self.saved = False
         self.settings: ClientChasing = client_chasing(workspace.db, client_id, workspace.today())
@@ -95,13 +93,8 @@ class ChasingDialog(QDialog):
         scroll.setWidget(grid_widget)
         scroll.setMinimumHeight(min(360, 60 + 34 * max(1, len(settings.invoices))))
 
-        self.message_line = MessageLine()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        assert save is not None
-        self.save_button: QPushButton = save
+        self.message_line = self.message
+        self.save_button: QPushButton = self.ok_button
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -123,8 +116,6 @@ class ChasingDialog(QDialog):
 
         self._fill_stage_combos()
         self.schedule_combo.currentIndexChanged.connect(lambda _=None: self._fill_stage_combos())
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
     def _add_invoice_row(self, grid: QGridLayout, row: int, invoice: ChasingInvoice) -> None:
         grid.addWidget(QLabel(invoice.number), row, 0)
@@ -157,35 +148,16 @@ class ChasingDialog(QDialog):
             stages[invoice_id] = data if isinstance(data, int) else None
         return stages
 
-    def accept(self) -> None:
-        try:
-            save_client_chasing(
-                self.workspace.db,
-                self.client_id,
-                self.schedule_id(),
-                self.do_not_chase_box.isChecked(),
-                self.start_stages(),
-            )
-        except CreditDeskError as exc:
-            self.message_line.show_problem(sentence(exc.message))
-            return
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.saved = True
-        self.workspace.changed(Change.CLIENTS)
-        super().accept()
+    def write(self) -> Write | None:
+        db, client_id = self.workspace.db, self.client_id
+        schedule_id, stopped, stages = (
+            self.schedule_id(),
+            self.do_not_chase_box.isChecked(),
+            self.start_stages(),
+        )
+        return lambda: save_client_chasing(db, client_id, schedule_id, stopped, stages)
 
 
 def edit_chasing(workspace: Workspace, parent: QWidget | None, client_id: int) -> bool:
     """The client's chasing settings; True once saved."""
-    try:
-        dialog = ChasingDialog(workspace, client_id, parent)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    try:
-        dialog.exec()
-        return dialog.saved
-    finally:
-        dialog.deleteLater()
+    return open_form(parent, lambda: ChasingDialog(workspace, client_id, parent))

@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,18 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creditdesk.domain.errors import CreditDeskError
 from creditdesk.services.clients.conversations import ConversationInput, ConversationKind, log_conversation
 from creditdesk.services.clients.overview import client_detail
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import FormDialog, Write, open_form
 from creditdesk.ui.ledger.invoice_picker import InvoicePicker
-from creditdesk.ui.widgets import MessageLine, date_edit, from_qdate, mark_invalid, sentence
+from creditdesk.ui.widgets import date_edit, from_qdate, mark_invalid
 from creditdesk.ui.workspace import Change, Workspace
 
 FOLLOW_UP_DAYS = 3
 
 
-class ConversationDialog(QDialog):
+class ConversationDialog(FormDialog):
+    changes = Change.TIMELINE | Change.ARRANGEMENTS  # a promise made on the call is an arrangement
+
     def __init__(
         self,
         workspace: Workspace,
@@ -45,8 +44,7 @@ class ConversationDialog(QDialog):
         kind: ConversationKind = ConversationKind.CALL,
         invoice_ids: tuple[int, ...] = (),
     ) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.client_id = client_id
         self.saved_id: int | None = None
         today = workspace.today()
@@ -76,14 +74,8 @@ class ConversationDialog(QDialog):
         self.follow_up_box.setChecked(True)
         self.follow_up_edit = date_edit(workspace, today + timedelta(days=FOLLOW_UP_DAYS))
         self.follow_up_box.toggled.connect(self.follow_up_edit.setEnabled)
-        self.message = MessageLine()
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        assert save is not None
-        self.save_button: QPushButton = save
+        self.save_button: QPushButton = self.ok_button
         self.save_button.setText("Log it")
 
         follow_row = QHBoxLayout()
@@ -115,8 +107,6 @@ class ConversationDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(580)
         self.outcome_edit.textEdited.connect(lambda _: self._clear_problem())
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.outcome_edit.setFocus()
 
     def _clear_problem(self) -> None:
@@ -146,17 +136,16 @@ class ConversationDialog(QDialog):
             invoice_ids=tuple(self.invoices.checked_ids()),
         )
 
-    def accept(self) -> None:
+    def write(self) -> Write | None:
         data = self.read()
         if data is None:
-            return
-        try:
-            self.saved_id = log_conversation(self.workspace.db, data)
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.workspace.changed(Change.TIMELINE | Change.ARRANGEMENTS)
-        super().accept()
+            return None
+        db = self.workspace.db
+        return lambda: log_conversation(db, data)
+
+    def saved_with(self, result: object) -> None:
+        assert isinstance(result, int)
+        self.saved_id = result
 
 
 def log_call(
@@ -166,12 +155,6 @@ def log_call(
     invoice_ids: tuple[int, ...] = (),
 ) -> bool:
     """Ask for a conversation (a call by default) and log it; True once saved."""
-    try:
-        dialog = ConversationDialog(workspace, client_id, parent, invoice_ids=invoice_ids)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
-    finally:
-        dialog.deleteLater()
+    return open_form(
+        parent, lambda: ConversationDialog(workspace, client_id, parent, invoice_ids=invoice_ids)
+    )

@@ -11,17 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from creditdesk.domain.errors import CreditDeskError, FieldError
 from creditdesk.services.ledger.credit_control import (
@@ -31,15 +21,16 @@ from creditdesk.services.ledger.credit_control import (
     credit_status,
     set_limit_and_hold,
 )
-from creditdesk.ui.errors import show_error
-from creditdesk.ui.widgets import AmountEdit, MessageLine, mark_invalid, sentence
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.forms import FormDialog, Write, open_form
+from creditdesk.ui.widgets import AmountEdit, mark_invalid, sentence
+from creditdesk.ui.workspace import Change, Workspace
 
 
-class CreditDialog(QDialog):
+class CreditDialog(FormDialog):
+    changes = Change.EVERYTHING  # a hold or a limit shows in the lists, the aging and the timeline
+
     def __init__(self, workspace: Workspace, client_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.client_id = client_id
         fmt = workspace.formats
         self.status = credit_status(workspace.db, client_id, workspace.today())
@@ -57,13 +48,7 @@ class CreditDialog(QDialog):
         self.reason_edit.setPlaceholderText("Why, for the client's timeline")
         self.reason_label = QLabel("&Reason")
         self.reason_label.setBuddy(self.reason_edit)
-        self.message = MessageLine()
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        save = box.button(QDialogButtonBox.StandardButton.Save)
-        assert save is not None
-        self.save_button: QPushButton = save
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
+        self.save_button: QPushButton = self.ok_button
         form = QFormLayout()
         limit_label = QLabel("Credit &limit")
         limit_label.setBuddy(self.limit_edit)
@@ -74,7 +59,7 @@ class CreditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(box)
+        layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
         self.hold_box.toggled.connect(self._update_reason)
         self.limit_edit.textEdited.connect(lambda _: mark_invalid(self.limit_edit, False))
@@ -86,7 +71,7 @@ class CreditDialog(QDialog):
         self.reason_edit.setEnabled(changed)
         self.reason_label.setEnabled(changed)
 
-    def accept(self) -> None:
+    def write(self) -> Write | None:
         mark_invalid(self.limit_edit, False)
         mark_invalid(self.reason_edit, False)
         text = self.limit_edit.text().strip()
@@ -97,31 +82,21 @@ class CreditDialog(QDialog):
             except CreditDeskError as exc:
                 mark_invalid(self.limit_edit, True)
                 self.message.show_problem(sentence(exc.message))
-                return
+                return None
         hold = self.hold_box.isChecked()
         reason = self.reason_edit.text() if hold != self.status.on_hold else ""
-        try:
-            set_limit_and_hold(self.workspace.db, self.client_id, limit, hold, reason)
-        except CreditDeskError as exc:  # nothing was saved: say what to fix, on its field
-            if isinstance(exc, FieldError):
-                fields = {LIMIT_FIELD: self.limit_edit, REASON_FIELD: self.reason_edit}
-                field = fields.get(exc.field)
-                if field is not None:
-                    mark_invalid(field, True)
-                    field.setFocus()
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.workspace.changed()
-        super().accept()
+        db, client_id = self.workspace.db, self.client_id
+        return lambda: set_limit_and_hold(db, client_id, limit, hold, reason)
+
+    def save_refused(self, exc: BaseException) -> None:
+        """Nothing was saved: the message says what to fix; mark the field it names."""
+        if isinstance(exc, FieldError):
+            fields = {LIMIT_FIELD: self.limit_edit, REASON_FIELD: self.reason_edit}
+            field = fields.get(exc.field)
+            if field is not None:
+                mark_invalid(field, True)
+                field.setFocus()
 
 
 def edit_credit(workspace: Workspace, parent: QWidget | None, client_id: int) -> bool:
-    try:
-        dialog = CreditDialog(workspace, client_id, parent)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
-    finally:
-        dialog.deleteLater()
+    return open_form(parent, lambda: CreditDialog(workspace, client_id, parent))

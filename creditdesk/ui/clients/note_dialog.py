@@ -7,28 +7,25 @@ from datetime import datetime
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from creditdesk.domain.errors import CreditDeskError
 from creditdesk.services.clients import records as client_service
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import FormDialog, Write, open_form
 from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR
 from creditdesk.ui.workspace import Change, Workspace
 
 
-class NoteDialog(QDialog):
+class NoteDialog(FormDialog):
+    changes = Change.TIMELINE
+
     def __init__(self, workspace: Workspace, client_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.client_id = client_id
         self.saved = False
         name = client_service.client_form(workspace.db, client_id).name
@@ -48,15 +45,8 @@ class NoteDialog(QDialog):
             "What was said or agreed, e.g. “Called Sarah: she promised payment of INV-00123 by Friday.”"
         )
         self.text_edit.setMinimumHeight(self.fontMetrics().lineSpacing() * 6 + 14)
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        assert save is not None
-        self.ok_button: QPushButton = save
+        self.message_label = self.message  # a hint while the note is empty, the problem once refused
+        self.message_label.show()
         self.ok_button.setText("Log note")
 
         form = QFormLayout()
@@ -74,9 +64,6 @@ class NoteDialog(QDialog):
         layout.addWidget(self.message_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
-
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.text_edit.textChanged.connect(self.validate)
         self.validate()
         self.text_edit.setFocus()
@@ -103,34 +90,18 @@ class NoteDialog(QDialog):
         day, time = value.date(), value.time()
         return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
 
-    def accept(self) -> None:
+    def write(self) -> Write | None:
         if not self.validate():
-            return
-        try:
-            client_service.log_note(
-                self.workspace.db, self.client_id, self.text_edit.toPlainText(), self.when()
-            )
-        except CreditDeskError as exc:
-            self.message_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-            self.message_label.setText(f"⚠ {exc.message[0].upper()}{exc.message[1:]}")
-            return
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.saved = True
-        self.workspace.changed(Change.TIMELINE)
-        super().accept()
+            return None
+        db, client_id, text, when = (
+            self.workspace.db,
+            self.client_id,
+            self.text_edit.toPlainText(),
+            self.when(),
+        )
+        return lambda: client_service.log_note(db, client_id, text, when)
 
 
 def log_note(workspace: Workspace, parent: QWidget | None, client_id: int) -> bool:
     """Ask for a note and log it; True once saved."""
-    try:
-        dialog = NoteDialog(workspace, client_id, parent)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    try:
-        dialog.exec()
-        return dialog.saved
-    finally:
-        dialog.deleteLater()
+    return open_form(parent, lambda: NoteDialog(workspace, client_id, parent))
