@@ -15,80 +15,30 @@ from sqlalchemy import func, select
 from creditdesk.domain.aging import (
     Basis,
     ClientRef,
-    LedgerAllocation,
-    LedgerInvoice,
     LedgerReceipt,
     aging_report,
 )
-from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.money import from_minor
-from creditdesk.domain.terms import PaymentTerms
-from creditdesk.services.clients.records import ClientInput, add_client
-from creditdesk.services.company.settings import create_company
-from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
-from creditdesk.services.ledger.payments import (
-    CreditNoteInput,
-    PaymentInput,
-    issue_credit_note,
-    record_payment,
-)
 from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import AllocationRow, Client, CreditNote, Invoice, Payment
 from creditdesk.store.unit_of_work import UnitOfWork
-
-START = date(2025, 10, 1)
-amounts = st.integers(min_value=1, max_value=200_000).map(lambda c: D(c) / 100)
-days = st.integers(min_value=0, max_value=240)
-
-# (kind, client index, day offset, amount, extra): for an invoice, extra is its terms in days;
-# for a payment or credit note, a non-zero extra names the client's latest invoice.
-Action = tuple[str, int, int, D, int]
-action: st.SearchStrategy[Action] = st.one_of(
-    st.tuples(st.just("invoice"), st.integers(0, 2), days, amounts, st.integers(0, 60)),
-    st.tuples(st.sampled_from(["payment", "credit"]), st.integers(0, 2), days, amounts, st.integers(0, 1)),
-)
-
-
-def build(db: Database, actions: list[Action]) -> list[int]:
-    create_company(db, "Prop Co", "EUR", "en_GB")
-    clients = [add_client(db, ClientInput(f"C{i}", f"Client {i}", terms=PaymentTerms(30))) for i in range(3)]
-    invoices: dict[int, list[int]] = {c: [] for c in clients}
-    for kind, who, offset, amount, extra in actions:
-        client = clients[who]
-        when = START + timedelta(days=offset)
-        if kind == "invoice":
-            due = when + timedelta(days=extra)
-            line = InvoiceLine("x", D(1), amount)
-            invoices[client].append(create_invoice(db, InvoiceInput(client, when, [line], due_date=due)))
-            continue
-        named = invoices[client][-1] if extra and invoices[client] else None
-        if kind == "payment":
-            record_payment(db, PaymentInput(client, when, amount, invoice_id=named))
-        else:
-            issue_credit_note(db, CreditNoteInput(client, when, amount, invoice_id=named))
-    return clients
+from tests.random_ledger import START, Action, action, allocations, build, issued_invoices
 
 
 def reference(db: Database, as_of: date, basis: Basis) -> object:
     with UnitOfWork(db) as uow:
         s = uow.session
         clients = {c.id: ClientRef(c.id, c.code, c.name) for c in s.scalars(select(Client))}
-        invoices = [
-            LedgerInvoice(i.id, i.client_id, i.issue_date, i.due_date, from_minor(i.gross))
-            for i in s.scalars(select(Invoice).where(Invoice.status == "issued"))
-        ]
-        allocations = [
-            LedgerAllocation(a.invoice_id, a.date, from_minor(a.amount))
-            for a in s.scalars(select(AllocationRow))
-        ]
+        invoices = issued_invoices(s)
+        applied = allocations(s)
         receipts = [
             LedgerReceipt(p.client_id, p.date, from_minor(p.amount)) for p in s.scalars(select(Payment))
         ]
         receipts += [
             LedgerReceipt(c.client_id, c.date, from_minor(c.amount)) for c in s.scalars(select(CreditNote))
         ]
-    return aging_report(invoices, allocations, receipts, clients, as_of, basis)
+    return aging_report(invoices, applied, receipts, clients, as_of, basis)
 
 
 def over_allocations(db: Database) -> int:
@@ -120,7 +70,7 @@ def test_sql_aging_equals_the_reference(actions: list[Action], offsets: list[int
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "prop.sqlite", create=True)
         try:
-            build(db, actions)
+            build(db, actions, "Prop Co")
             assert over_allocations(db) == 0
             for offset in offsets:
                 as_of = START + timedelta(days=offset)
