@@ -154,7 +154,8 @@ def resolve_number_column(values: Iterable[str], preferred: NumberFormat | None 
             point += 1
         elif evidence is None:
             ambiguous += 1
-        for ch in value:
+        parts = _split(value)
+        for ch in parts.core if parts is not None else "":
             if ch in _GROUPS or ch in ",.":
                 separators[ch] = separators.get(ch, 0) + 1
     votes = (comma, point)
