@@ -121,6 +121,10 @@ def style_of(value: str | Decimal | date) -> DateStyle | None:
         return DateStyle("cell")
     if isinstance(value, Decimal):
         return DateStyle("serial") if value == value.to_integral_value() else None
+    return _text_style(value)
+
+
+def _text_style(value: str) -> DateStyle | None:
     found = _NUMERIC.fullmatch(value)
     if found is not None:
         first, second = int(found.group(1)), int(found.group(3))
@@ -155,7 +159,10 @@ def resolve_date_column(
     """
     day_first = month_first = undecided = 0
     styles: dict[DateStyle, int] = {}
-    for value in values:
+    distinct: dict[str | Decimal | date, int] = {}
+    for value in values:  # a column repeats its dates: each distinct one is looked at once
+        distinct[value] = distinct.get(value, 0) + 1
+    for value, count in distinct.items():
         if value == "":
             continue
         style = style_of(value)
@@ -163,13 +170,13 @@ def resolve_date_column(
             continue
         if style.kind == "numeric":
             if style.order is DateOrder.DAY_FIRST:
-                day_first += 1
+                day_first += count
             elif style.order is DateOrder.MONTH_FIRST:
-                month_first += 1
+                month_first += count
             elif not style.same_either_way:
-                undecided += 1
+                undecided += count
             style = DateStyle("numeric", style.separator)
-        styles[style] = styles.get(style, 0) + 1
+        styles[style] = styles.get(style, 0) + count
     common = max(styles.items(), key=lambda item: item[1])[0] if styles else DateStyle("numeric", "/")
     votes = (day_first, month_first)
     if day_first or month_first:

@@ -16,12 +16,14 @@ from creditdesk.imports.dates import DateColumn, DateOrder, DateStyle, read_date
 from creditdesk.imports.numbers import (
     NumberColumn,
     NumberFormat,
-    check_minor_unit,
     read_number,
     resolve_number_column,
+    to_minor_unit,
 )
 from creditdesk.imports.problems import Problem
 from creditdesk.imports.tables import Cell
+
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,13 @@ class DateField:
             style = DateStyle(column.style.kind, column.style.separator, chosen)
             column = DateColumn(chosen, style, votes=column.votes)
         self.column = column
+        self._seen: dict[Cell, date | object | None] = {}  # a column repeats its dates: read each once
 
     def read(self, cell: Cell, line: int) -> date | Problem:
-        value = read_date(cell, self.column.order)
-        if value is None:
+        value = self._seen.get(cell, _UNSEEN)
+        if value is _UNSEEN:
+            value = self._seen[cell] = read_date(cell, self.column.order)
+        if not isinstance(value, date):
             return Problem(line, f"expected a date like {self.column.example}, got '{cell}'", self.name)
         return value
 
@@ -91,7 +96,7 @@ class AmountField:
             self.column = NumberColumn(chosen)
         else:
             preferred = NumberFormat.for_locale(choices.locale) if choices.locale else None
-            texts = (value for value in values if isinstance(value, str))
+            texts = [value for value in values if isinstance(value, str)]
             self.column = resolve_number_column(texts, preferred)
 
     def read(self, cell: Cell, line: int, exponent: int) -> Decimal | Problem:
@@ -104,7 +109,7 @@ class AmountField:
         if value is None:
             example = self.column.format.example if self.column.format is not None else "1234.50"
             return Problem(line, f"expected an amount like {example}, got '{cell}'", self.name)
-        wrong = check_minor_unit(value, exponent)
-        if wrong is not None:
-            return Problem(line, wrong, self.name)
-        return value.quantize(Decimal(1).scaleb(-exponent))
+        money = to_minor_unit(value, exponent)
+        if isinstance(money, str):
+            return Problem(line, money, self.name)
+        return money

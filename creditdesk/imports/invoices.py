@@ -11,6 +11,7 @@ reads again with the user's answer in ``FormatChoices``.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,7 +84,18 @@ def read_invoices(
     ``currency`` is the company's, for rows that name none. A file that cannot
     be used at all (unreadable, no header, no source recognised) is a Problem.
     """
-    choices = choices or FormatChoices()
+    collecting = gc.isenabled()
+    gc.disable()  # many thousands of rows and records, none of them cyclic: collecting would only rescan them
+    try:
+        return _read(path, source, choices or FormatChoices(), currency, sheet)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(
+    path: Path, source: str | ColumnMapping, choices: FormatChoices, currency: str, sheet: str | None
+) -> InvoiceRead | Problem:
     if isinstance(source, str) and source != "auto" and source not in SOURCE_KEYS:
         known = ", ".join(("auto", *SOURCE_KEYS))
         return Problem(
@@ -172,14 +184,17 @@ class _Reader:
         self.problems: list[Problem] = list(report.problems)
         self.set_aside: list[tuple[int, str]] = list(report.set_aside)
         self.names = {target: report.header[index] for target, index in where.items()}
+        self._picked: dict[Field, Cell] = {}
+        self._texts: dict[Field, str] = {}
+        self._exponents: dict[str, int] = {}
         rows = report.rows
         self.dates = {
-            target: DateField(self.names[target], (self._cell(row, target) for row in rows), choices)
+            target: DateField(self.names[target], (self._column(row, target) for row in rows), choices)
             for target in DATE_FIELDS
             if target in where
         }
         self.amounts = {
-            target: AmountField(self.names[target], (self._cell(row, target) for row in rows), choices)
+            target: AmountField(self.names[target], (self._column(row, target) for row in rows), choices)
             for target in AMOUNT_FIELDS
             if target in where
         }
@@ -188,18 +203,20 @@ class _Reader:
             {field.name: field.column for field in self.amounts.values()},
         )
 
-    def _cell(self, row: DataRow, target: Field) -> Cell:
+    def _column(self, row: DataRow, target: Field) -> Cell:
         index = self.where.get(target)
         if index is None or index >= len(row.cells):
             return ""
         return row.cells[index]
 
-    def _text(self, row: DataRow, target: Field) -> str:
-        cell = self._cell(row, target)
-        text = cell if isinstance(cell, str) else f"{cell}"
-        if self.preset.unguard and text.startswith(_GUARDED):
-            return text[1:]
-        return text
+    def _pick(self, row: DataRow) -> None:
+        """The row's mapped cells, and the same as text, picked out once for all the checks of the row."""
+        cells, width = row.cells, len(row.cells)
+        self._picked = picked = {f: cells[i] for f, i in self.where.items() if i < width}
+        texts = {f: cell if cell.__class__ is str else f"{cell}" for f, cell in picked.items()}
+        if self.preset.unguard:
+            texts = {f: text[1:] if text.startswith(_GUARDED) else text for f, text in texts.items()}
+        self._texts = texts
 
     def read(self) -> InvoiceRead:
         invoices: list[InvoiceRecord] = []
@@ -230,7 +247,10 @@ class _Reader:
         self.problems.append(Problem(row.line, message, self.names.get(target) if target else None))
 
     def _row(self, row: DataRow, drafts: dict[str, _Draft]) -> None:
-        kind = self._text(row, Field.TRANSACTION_TYPE)
+        self._pick(row)
+        texts = self._texts
+        picked = self._picked
+        kind = texts.get(Field.TRANSACTION_TYPE, "")
         if (
             self.preset.invoice_types
             and Field.TRANSACTION_TYPE in self.where
@@ -239,15 +259,17 @@ class _Reader:
             self.set_aside.append((row.line, f"{kind or 'a transaction'} (not an invoice)"))
             return
         before = len(self.problems)
-        number = self._text(row, Field.NUMBER)
+        number = texts.get(Field.NUMBER, "")
         if not number:
             self._problem(row, Field.NUMBER, "is empty; every invoice needs its number")
         client = self._client(row)
         currency = self._currency(row)
-        exponent = currency_exponent(currency) if currency else 2
+        exponent = self._exponents.get(currency)
+        if exponent is None:
+            exponent = self._exponents[currency] = currency_exponent(currency) if currency else 2
         values: dict[Field, object] = {Field.CURRENCY: currency}
         for target, date_field in self.dates.items():
-            cell = self._cell(row, target)
+            cell = picked.get(target, "")
             if cell == "":
                 values[target] = None
                 continue
@@ -256,7 +278,7 @@ class _Reader:
                 self.problems.append(read)
             values[target] = read
         for target, amount_field in self.amounts.items():
-            cell = self._cell(row, target)
+            cell = picked.get(target, "")
             if cell == "":
                 values[target] = None
                 continue
@@ -266,7 +288,7 @@ class _Reader:
             values[target] = amount
         terms = self._terms(row)
         status = self._status(row)
-        if Field.ISSUE_DATE in self.where and self._cell(row, Field.ISSUE_DATE) == "":
+        if Field.ISSUE_DATE in self.where and picked.get(Field.ISSUE_DATE, "") == "":
             self._problem(row, Field.ISSUE_DATE, "is empty; every invoice needs the date it was issued")
         if len(self.problems) > before or client is None:
             return
@@ -293,11 +315,12 @@ class _Reader:
             existing.items.append(item)
 
     def _client(self, row: DataRow) -> ClientRef | None:
-        name = self._text(row, Field.CLIENT_NAME) or None
+        texts = self._texts
+        name = texts.get(Field.CLIENT_NAME, "") or None
         if name is None and self.preset.groups_are_clients:
             name = row.group
-        code = self._text(row, Field.CLIENT_CODE) or None
-        email = self._text(row, Field.CLIENT_EMAIL) or None
+        code = texts.get(Field.CLIENT_CODE, "") or None
+        email = texts.get(Field.CLIENT_EMAIL, "") or None
         if email is not None:
             try:
                 email = check_email(email) or None
@@ -311,7 +334,8 @@ class _Reader:
         return ClientRef(name, code, email)
 
     def _currency(self, row: DataRow) -> str:
-        text = self._text(row, Field.CURRENCY)
+        texts = self._texts
+        text = texts.get(Field.CURRENCY, "")
         if not text:
             return self.currency
         try:
@@ -321,7 +345,8 @@ class _Reader:
             return ""
 
     def _terms(self, row: DataRow) -> int | None:
-        text = self._text(row, Field.TERMS_DAYS)
+        texts = self._texts
+        text = texts.get(Field.TERMS_DAYS, "")
         if not text:
             return None
         found = _DAYS.search(text)
@@ -334,7 +359,8 @@ class _Reader:
 
     def _status(self, row: DataRow) -> SourceStatus | None:
         """The file's status word in CreditDesk's terms; None when it gives none (or an unknown one)."""
-        text = self._text(row, Field.STATUS)
+        texts = self._texts
+        text = texts.get(Field.STATUS, "")
         if not text:
             return None
         status = self.preset.statuses.get(column_key(text))
@@ -344,10 +370,11 @@ class _Reader:
         return status
 
     def _item(self, row: DataRow, values: dict[Field, object]) -> LineItem | None:
-        description = self._text(row, Field.ITEM_DESCRIPTION)
+        texts = self._texts
+        description = texts.get(Field.ITEM_DESCRIPTION, "")
         amount = values.get(Field.ITEM_AMOUNT)
         price = values.get(Field.ITEM_UNIT_PRICE)
-        quantity_text = self._text(row, Field.ITEM_QUANTITY)
+        quantity_text = texts.get(Field.ITEM_QUANTITY, "")
         if not description and amount is None and price is None:
             return None
         quantity = None
@@ -376,11 +403,12 @@ class _Reader:
         terms: int | None,
         status: SourceStatus | None,
     ) -> InvoiceRecord | None:
+        texts = self._texts
         issued = values.get(Field.ISSUE_DATE)
         due = values.get(Field.DUE_DATE)
-        total, paid, owed = (
-            _money(values.get(target)) for target in (Field.TOTAL, Field.AMOUNT_PAID, Field.AMOUNT_DUE)
-        )
+        total = _money(values.get(Field.TOTAL))
+        paid = _money(values.get(Field.AMOUNT_PAID))
+        owed = _money(values.get(Field.AMOUNT_DUE))
         if not isinstance(issued, date):
             self._problem(row, None, "there is no issue date; map the column that holds it")
             return None
@@ -424,11 +452,13 @@ class _Reader:
             paid,
             currency,
             status,
-            self._text(row, Field.REFERENCE),
+            texts.get(Field.REFERENCE, ""),
         )
 
     def _finished(self, draft: _Draft) -> InvoiceRecord:
         record = draft.record
+        if len(draft.lines) == 1 and not draft.items:
+            return record
         total = record.total
         if total is None and draft.items and all(item.amount is not None for item in draft.items):
             total = sum((item.amount for item in draft.items if item.amount is not None), Decimal(0))

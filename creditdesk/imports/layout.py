@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from creditdesk.imports.dates import DateOrder, find_date
 from creditdesk.imports.problems import Problem
@@ -28,11 +29,11 @@ _AS_OF = re.compile(
     r"(?i)\b(?:as\s+of|as\s+at|as\s+on|up\s+to|stand|stichtag|per|au|jusqu'au|date)\b|^\s*(?:to|bis)\b"
 )
 _FOOTER = re.compile(r"(?i)^(?:accrual|cash)\s+basis\b|\b\d{1,2}:\d{2}\b|^page\s+\d+|^seite\s+\d+")
+_REPORT_STARTS = frozenset("TtGgSsPp%")  # total, grand, gesamt, summe, percentage: looked at closely
 _NOT_DATA = re.compile(r"(?i)^(?:percentage\s+of\s+total|% of total)\b")
 
 
-@dataclass(frozen=True)
-class DataRow:
+class DataRow(NamedTuple):
     line: int
     cells: tuple[Cell, ...]
     group: str | None = None  # the group row above it (a customer, an ageing period), if any
@@ -99,7 +100,18 @@ def read_report(
                 return row
             report.problems.append(row)
             break
-        texts = _texts(row.cells)
+        cells = row.cells
+        lead = cells[0]
+        if (  # the usual data row, told apart cheaply: two or more cells, not a report's own word first
+            report is not None
+            and not finished
+            and isinstance(lead, str)
+            and lead[:1] not in _REPORT_STARTS
+            and len(cells) - cells.count("") >= 2
+        ):
+            report.rows.append(DataRow(row.line, cells, group))
+            continue
+        texts = _texts(cells)
         if report is None:
             if is_header(row.cells):
                 header = tuple(str(cell) for cell in row.cells)

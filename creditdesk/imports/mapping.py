@@ -35,6 +35,9 @@ class Field(StrEnum):
     ITEM_UNIT_PRICE = "item_unit_price"
     ITEM_AMOUNT = "item_amount"
 
+    # Hashed as the text it is (Enum's own hash runs in Python): every row is looked up by field many times.
+    __hash__ = str.__hash__
+
 
 DATE_FIELDS = (Field.ISSUE_DATE, Field.DUE_DATE)
 AMOUNT_FIELDS = (Field.TOTAL, Field.AMOUNT_DUE, Field.AMOUNT_PAID, Field.ITEM_UNIT_PRICE, Field.ITEM_AMOUNT)

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from babel.numbers import get_decimal_symbol
 
 from creditdesk.domain.errors import ValidationError
-from creditdesk.domain.ranges import check_amount
+from creditdesk.domain.ranges import MAX_AMOUNT, check_amount
 
 COMMA = ","
 POINT = "."
@@ -31,6 +32,9 @@ _GROUPS = _SPACES + _APOSTROPHES
 _CORE = re.compile(r"[.,]?\d(?:[\d.,'\u2019 \u00a0\u202f\u2009]*\d)?")
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
 _BARE = re.compile(r"-?\d+")
+_WITHIN = (-MAX_AMOUNT, MAX_AMOUNT)
+_DIGITS_TO_NINE = str.maketrans("0123456789", "9999999999")
+_ONLY_DIGITS = re.compile(r"(-?)([\d.,]+)(-?)")  # the common case, read without looking for currency
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _CURRENCY_PREFIX = re.compile(r"[A-Z]{1,3}")  # US$, A$, R$, HK$
 _LOCAL_CURRENCY_NAMES = frozenset(
@@ -84,6 +88,11 @@ class _Parts:
 
 def _split(text: str) -> _Parts | None:
     """The number's digits, its sign and any currency written around it; None if it is not an amount."""
+    plain = _ONLY_DIGITS.fullmatch(text)
+    if plain is not None and not (plain.group(1) and plain.group(3)):
+        core = plain.group(2)
+        if core[-1].isdigit() and (core[0].isdigit() or (len(core) > 1 and core[1].isdigit())):
+            return _Parts(core, bool(plain.group(1) or plain.group(3)), "")
     found = _CORE.search(text)
     if found is None:
         return None
@@ -140,40 +149,61 @@ def decimal_evidence(text: str) -> str | None:
     return None  # "1,234" or "1.234"
 
 
-def resolve_number_column(values: Iterable[str], preferred: NumberFormat | None = None) -> NumberColumn:
-    """The column's format from all of its text values; the majority decides a mixed column."""
-    comma = point = ambiguous = 0
-    separators: dict[str, int] = {}
+def resolve_number_column(values: Sequence[str], preferred: NumberFormat | None = None) -> NumberColumn:
+    """The column's format from all of its text values; the majority decides a mixed column.
+
+    Values are looked at by their shape (every digit a 9): a column of many
+    amounts has few shapes, and a shape decides the same way for each of its
+    values except a lone mark before three digits, where "0,500" decides and
+    "1,500" does not; those are looked at one by one.
+    """
+    shapes: dict[str, int] = {}
     for value in values:
-        if not value or _BARE.fullmatch(value):
+        if value:
+            shape = value.translate(_DIGITS_TO_NINE)
+            shapes[shape] = shapes.get(shape, 0) + 1
+    votes = {COMMA: 0, POINT: 0, None: 0}
+    separators: dict[str, int] = {}
+    unsure: set[str] = set()
+    for shape, count in shapes.items():
+        if _BARE.fullmatch(shape):
             continue
-        evidence = decimal_evidence(value)
-        if evidence == COMMA:
-            comma += 1
-        elif evidence == POINT:
-            point += 1
-        elif evidence is None:
-            ambiguous += 1
-        parts = _split(value)
+        evidence = decimal_evidence(shape)
+        if evidence is None:
+            unsure.add(shape)
+        elif evidence:
+            votes[evidence] += count
+        parts = _split(shape)
         for ch in parts.core if parts is not None else "":
             if ch in _GROUPS or ch in ",.":
-                separators[ch] = separators.get(ch, 0) + 1
-    votes = (comma, point)
+                separators[ch] = separators.get(ch, 0) + count
+    if unsure:
+        for value in values:
+            if value and value.translate(_DIGITS_TO_NINE) in unsure:
+                votes[decimal_evidence(value) or None] += 1
+    comma, point = votes[COMMA], votes[POINT]
     if comma == point == 0:
-        if ambiguous and preferred is None:
-            return NumberColumn(None, votes)
+        if votes[None] and preferred is None:
+            return NumberColumn(None, (0, 0))
         decimal = preferred.decimal if preferred is not None else POINT
     else:
         decimal = COMMA if comma > point else POINT
     separators.pop(decimal, None)
     group = max(separators.items(), key=lambda item: item[1])[0] if separators else ""
-    return NumberColumn(NumberFormat(decimal, group), votes)
+    return NumberColumn(NumberFormat(decimal, group), (comma, point))
 
 
 def read_number(text: str, number_format: NumberFormat) -> Decimal | None:
     """The exact amount ``text`` writes in ``number_format``, or None when it is not one."""
     if number_format.decimal == POINT and _PLAIN.fullmatch(text):
         return Decimal(text)
+    pattern, plain = _simple_reading(number_format)
+    simple = pattern.fullmatch(text)
+    if simple is not None:
+        if not simple.group(4):
+            return Decimal(text.translate(plain))
+        if not simple.group(1):  # "1.234,50-": the sign written after
+            return -Decimal(text[:-1].translate(plain))
     parts = _split(text)
     if parts is None:
         return None
@@ -192,6 +222,18 @@ def read_number(text: str, number_format: NumberFormat) -> Decimal | None:
     return -value if parts.negative else value
 
 
+@cache
+def _simple_reading(number_format: NumberFormat) -> tuple[re.Pattern[str], dict[int, str | None]]:
+    """The column's own plain writing (sign, grouped digits, decimals), and how to make it Decimal text."""
+    group = f"(?:{re.escape(number_format.group)}\\d{{3}})*" if number_format.group else ""
+    decimal = re.escape(number_format.decimal)
+    pattern = re.compile(f"(-?)(\\d+{group})(?:{decimal}(\\d+))?(-?)")
+    plain: dict[int, str | None] = {ord(number_format.decimal): "."}
+    if number_format.group:
+        plain[ord(number_format.group)] = None
+    return pattern, plain
+
+
 def _grouped_correctly(whole: str, other: str) -> bool:
     """Digits, or groups of three after a first group, joined by one kind of separator."""
     separators = {ch for ch in whole if not ch.isdigit()}
@@ -204,12 +246,25 @@ def _grouped_correctly(whole: str, other: str) -> bool:
     return len(groups[0]) >= 1 and all(len(group) == 3 for group in groups[1:])
 
 
+def to_minor_unit(amount: Decimal, exponent: int) -> Decimal | str:
+    """``amount`` with exactly the currency's places, or why it cannot be money of that currency."""
+    places = amount.as_tuple().exponent
+    if _WITHIN[0] <= amount <= _WITHIN[1] and places == -exponent:
+        return amount
+    wrong = check_minor_unit(amount, exponent)
+    return wrong if wrong is not None else amount.quantize(Decimal(1).scaleb(-exponent))
+
+
 def check_minor_unit(amount: Decimal, exponent: int) -> str | None:
     """Why ``amount`` cannot be money of a currency with ``exponent`` places, or None if it can."""
-    try:
-        check_amount(amount)
-    except ValidationError as exc:
-        return exc.message
+    if not _WITHIN[0] <= amount <= _WITHIN[1]:
+        try:
+            check_amount(amount)
+        except ValidationError as exc:
+            return exc.message
+    places = amount.as_tuple().exponent
+    if isinstance(places, int) and places >= -exponent:
+        return None
     if amount != amount.quantize(Decimal(1).scaleb(-exponent)):
         return (
             f"{amount:f} has more than {exponent} decimal places" if exponent else f"{amount:f} is not whole"

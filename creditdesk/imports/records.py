@@ -1,11 +1,14 @@
-"""The normalised records a source is read into: one per invoice, whatever system wrote the file."""
+"""The normalised records a source is read into: one per invoice, whatever system wrote the file.
+
+Immutable named tuples, as a file can hold hundreds of thousands of them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class SourceStatus(StrEnum):
@@ -17,8 +20,7 @@ class SourceStatus(StrEnum):
     OPEN = "open"  # sent and not (fully) paid, overdue or not
 
 
-@dataclass(frozen=True)
-class ClientRef:
+class ClientRef(NamedTuple):
     """The client as the file names it; any of the keys may be missing, not all of them."""
 
     name: str | None
@@ -26,8 +28,7 @@ class ClientRef:
     email: str | None = None
 
 
-@dataclass(frozen=True)
-class LineItem:
+class LineItem(NamedTuple):
     line: int
     description: str
     quantity: Decimal | None = None
@@ -35,8 +36,7 @@ class LineItem:
     amount: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class InvoiceRecord:
+class InvoiceRecord(NamedTuple):
     """One invoice, its figures exact, with the lines of the file it came from.
 
     ``total`` is the gross invoiced; an aging report states only what is still

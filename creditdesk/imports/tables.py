@@ -222,7 +222,7 @@ def _csv_rows(path: Path, encoding: Encoding, delimiter: str) -> Iterator[Row | 
                 yield Problem(start, f"this line is not {encoding.label} text; nothing after it was read")
                 return
             previous = reader.line_num
-            cells = tuple(field.strip() for field in fields)
+            cells = tuple(map(str.strip, fields))
             if any(cells):
                 yield Row(start, cells)
 
