@@ -1,0 +1,111 @@
+"""Reading benchmark: 200,000 invoice rows of a German Excel CSV, against the csv module on the same file.
+
+Run with ``make bench``. Prints the seconds for the plain ``csv`` module (the
+floor: decode and split, nothing checked), for the table reader alone, and for
+reading the whole file into checked invoice records (dates and amounts
+resolved per column and parsed, clients and totals gathered), with the ratios
+to the floor. Asserts only that every row was read and the money adds up,
+never on time.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from creditdesk.imports.invoices import InvoiceRead, read_invoices
+from creditdesk.imports.mapping import ColumnMapping, Field
+from creditdesk.imports.tables import Row, TableFile, open_table
+
+ROWS = 200_000
+MAPPING = ColumnMapping(
+    "Rechnungen",
+    {
+        Field.NUMBER: "Rechnungsnummer",
+        Field.CLIENT_NAME: "Kunde",
+        Field.CLIENT_CODE: "Kundennummer",
+        Field.ISSUE_DATE: "Rechnungsdatum",
+        Field.DUE_DATE: "Fällig am",
+        Field.TOTAL: "Betrag",
+        Field.AMOUNT_DUE: "Offen",
+    },
+)
+
+
+def german_amount(cents: int) -> str:
+    euros, rest = divmod(cents, 100)
+    return f"{euros:,}".replace(",", ".") + f",{rest:02d}"
+
+
+def write_file(path: Path) -> Decimal:
+    """A German Excel export (`;`, Windows-1252, `1.234,50`, `31.12.2026`); returns the total invoiced."""
+    rng = random.Random(7)
+    start = date(2024, 1, 1)
+    total = 0
+    with path.open("w", encoding="cp1252", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(
+            ["Rechnungsnummer", "Kunde", "Kundennummer", "Rechnungsdatum", "Fällig am", "Betrag", "Offen"]
+        )
+        for number in range(1, ROWS + 1):
+            client = rng.randrange(5_000)
+            issued = start + timedelta(days=rng.randrange(1_000))
+            cents = rng.randrange(1_000, 5_000_000)
+            owed = cents if rng.random() < 0.3 else 0
+            total += cents
+            writer.writerow(
+                [
+                    f"RE-{number:07d}",
+                    f"Kunde Müller {client} GmbH",
+                    f"K-{client:05d}",
+                    issued.strftime("%d.%m.%Y"),
+                    (issued + timedelta(days=30)).strftime("%d.%m.%Y"),
+                    german_amount(cents),
+                    german_amount(owed),
+                ]
+            )
+    return Decimal(total).scaleb(-2)
+
+
+def timed_floor(path: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    with path.open(encoding="cp1252", newline="") as stream:
+        count = sum(1 for _ in csv.reader(stream, delimiter=";"))
+    return time.perf_counter() - start, count
+
+
+def timed_table(path: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    table = open_table(path)
+    assert isinstance(table, TableFile)
+    count = sum(1 for row in table.rows() if isinstance(row, Row))
+    return time.perf_counter() - start, count
+
+
+def timed_records(path: Path) -> tuple[float, InvoiceRead]:
+    start = time.perf_counter()
+    result = read_invoices(path, source=MAPPING)
+    assert isinstance(result, InvoiceRead)
+    return time.perf_counter() - start, result
+
+
+def test_reading_200000_rows(tmp_path: Path) -> None:
+    path = tmp_path / "rechnungen.csv"
+    invoiced = write_file(path)
+    size = path.stat().st_size / 2**20
+    floor, floor_rows = min(timed_floor(path) for _ in range(3))
+    table, table_rows = min(timed_table(path) for _ in range(3))
+    records, result = timed_records(path)
+    assert floor_rows == table_rows == ROWS + 1
+    assert result.ready, result.problems[:5]
+    assert len(result.invoices) == ROWS
+    assert sum(invoice.total or 0 for invoice in result.invoices) == invoiced
+    print(f"\n\nReading {ROWS:,} invoice rows ({size:.1f} MB, {result.table})")
+    print(f"  csv module (floor):            {floor:6.2f} s")
+    print(f"  table reader:                  {table:6.2f} s  ({table / floor:4.1f}x the floor)")
+    print(f"  checked invoice records:       {records:6.2f} s  ({records / floor:4.1f}x the floor)")
+    print(f"  {len(result.clients):,} clients; {'; '.join(result.formats.describe())}")
