@@ -19,14 +19,13 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import DatabaseError, ValidationError
@@ -35,6 +34,7 @@ from creditdesk.domain.money import currency_exponent, from_minor, to_minor
 from creditdesk.domain.ranges import MAX_DATE, MIN_DATE
 from creditdesk.domain.terms import PaymentTerms, TermsBasis
 from creditdesk.services.company.settings import DEFAULT_TERMS, create_company_in, terms_of, terms_row
+from creditdesk.store.bulk import CHUNK, BulkWriter, Row
 from creditdesk.store.database import Database
 from creditdesk.store.models import (
     Activity,
@@ -50,7 +50,6 @@ from creditdesk.store.models import (
 from creditdesk.store.unit_of_work import UnitOfWork
 
 HISTORY_DAYS = 547  # eighteen months of trading up to as_of
-CHUNK = 20_000  # rows per executemany: bounded memory, few round trips
 # Clients' histories reach up to 900 days before the trading starts, and due dates a year past as_of.
 DEMO_EARLIEST = MIN_DATE + timedelta(days=HISTORY_DAYS + 1000)
 DEMO_LATEST = MAX_DATE - timedelta(days=366)
@@ -455,7 +454,6 @@ class _Numbers:
 
 # --- writing -------------------------------------------------------------------------------------
 
-Row = tuple[Any, ...]
 
 CLIENT_COLUMNS = (
     "id", "code", "name", "contact_name", "email", "phone", "address", "terms_id", "credit_limit",
@@ -472,54 +470,12 @@ ALLOCATION_COLUMNS = ("id", "invoice_id", "payment_id", "credit_note_id", "date"
 ACTIVITY_COLUMNS = ("id", "client_id", "invoice_id", "at", "kind", "text")
 
 
-class _Writer:
-    """Bulk inserts through the unit of work's connection.
+def _working_moment(out: BulkWriter, day: date, key: int) -> str:
+    """A working-hours time on ``day`` that varies with ``key``, as SQLAlchemy stores a DATETIME.
 
-    The statements are SQLAlchemy Core ``insert()`` constructs compiled for the
-    dialect; rows are plain tuples already in the form the column types store
-    (ISO dates, decimal text, 0/1), which skips the per-row parameter processing
-    that otherwise costs more than SQLite's own work at this volume. Dates repeat
-    a lot, so their text is memoised.
+    Derived from ``key`` rather than drawn, so timestamps cost no random numbers.
     """
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self._days: dict[date, str] = {}
-        self._decimals: dict[Decimal, str] = {}
-
-    def day(self, value: date) -> str:
-        text = self._days.get(value)
-        if text is None:
-            text = self._days[value] = value.isoformat()
-        return text
-
-    def decimal(self, value: Decimal) -> str:
-        text = self._decimals.get(value)
-        if text is None:
-            text = self._decimals[value] = format(value, "f")  # as ExactDecimal stores it
-        return text
-
-    def moment(self, day: date, key: int) -> str:
-        """A working-hours time on ``day`` that varies with ``key``, as SQLAlchemy stores a DATETIME.
-
-        Derived from ``key`` rather than drawn, so timestamps cost no random numbers.
-        """
-        return f"{self.day(day)} {9 + key % 8:02d}:{key * 7 % 60:02d}:00.000000"
-
-    def insert(self, entity: type[Any], columns: Sequence[str], rows: Iterable[Row]) -> None:
-        compiled = insert(entity).compile(dialect=self.conn.dialect, column_keys=list(columns))
-        order = compiled.positiontup
-        if order is None or list(order) != list(columns):
-            raise AssertionError(f"unexpected parameter order for {entity.__name__}: {order}")
-        sql = str(compiled)
-        chunk: list[Row] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= CHUNK:
-                self.conn.exec_driver_sql(sql, chunk)
-                chunk = []
-        if chunk:
-            self.conn.exec_driver_sql(sql, chunk)
+    return f"{out.day(day)} {9 + key % 8:02d}:{key * 7 % 60:02d}:00.000000"
 
 
 # --- the business ----------------------------------------------------------------------------------
@@ -535,7 +491,7 @@ class _Builder:
         as_of: date,
     ) -> None:
         self.session = session
-        self.out = _Writer(session.connection())
+        self.out = BulkWriter(session.connection())
         self.company = company
         self.terms = terms
         self.rng = rng
@@ -652,7 +608,7 @@ class _Builder:
                     int(do_not_chase),
                     0,
                     notes,
-                    out.moment(since, client_id),
+                    _working_moment(out, since, client_id),
                 )
             )
         out.insert(Client, CLIENT_COLUMNS, rows)
@@ -816,7 +772,7 @@ class _Builder:
                     net,
                     tax,
                     net + tax,
-                    out.moment(inv.issue, inv.id),
+                    _working_moment(out, inv.issue, inv.id),
                 )
             )
             if len(line_rows) >= CHUNK:
@@ -1015,7 +971,7 @@ class _Builder:
                     p.method,
                     p.text,
                     "",
-                    out.moment(p.day, p.id),
+                    _working_moment(out, p.day, p.id),
                 )
                 for p in ledger.payments
             ),
@@ -1032,7 +988,7 @@ class _Builder:
                     out.day(c.day),
                     c.amount,
                     c.text,
-                    out.moment(c.day, c.id),
+                    _working_moment(out, c.day, c.id),
                 )
                 for c in ledger.credit_notes
             ),
@@ -1064,14 +1020,14 @@ class _Builder:
             for _ in range(rng.randint(0, 3)):
                 day = self.start + timedelta(days=rng.randint(0, HISTORY_DAYS))
                 text = rng.choice(ACTIVITY_NOTES).format(contact=client.contact)
-                notes.append((out.moment(day, len(notes)), client.id, None, text))
+                notes.append((_working_moment(out, day, len(notes)), client.id, None, text))
         for inv in invoices:
             if inv.disputed:
                 day = min(self.as_of, inv.issue + timedelta(days=rng.randint(3, 30)))
                 client = clients[inv.client]
                 number = self.numbers.of(inv.id)
                 text = f"{client.contact} disputes invoice {number}; on hold while we look into it."
-                notes.append((out.moment(day, inv.id), client.id, inv.id, text))
+                notes.append((_working_moment(out, day, inv.id), client.id, inv.id, text))
         notes.sort(key=lambda n: (n[0], n[1], n[2] or 0))
         out.insert(
             Activity,
