@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -146,6 +147,7 @@ class Invoice(Base):
         CheckConstraint("gross = net + tax", name="gross_is_net_plus_tax"),
         CheckConstraint("net >= 0 AND tax >= 0", name="amounts_not_negative"),
         Index("ix_invoice_client_status", "client_id", "status"),
+        Index("ix_invoice_source_key", "source", "external_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +165,9 @@ class Invoice(Base):
     net: Mapped[int] = mapped_column(Integer, default=0)
     tax: Mapped[int] = mapped_column(Integer, default=0)
     gross: Mapped[int] = mapped_column(Integer, default=0)
+    # An imported invoice: the system it came from ("quickbooks", a mapping's name) and its key there.
+    source: Mapped[str] = mapped_column(String(40), default="", server_default=text("''"))
+    external_key: Mapped[str] = mapped_column(String(100), default="", server_default=text("''"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
     client: Mapped[Client] = relationship()
