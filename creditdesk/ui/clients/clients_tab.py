@@ -7,21 +7,16 @@ search, the sort, the "Show archived" choice and the client shown.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -30,19 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.errors import NotFoundError
-from creditdesk.services.chasing.collection_handover import HandOverPack, hand_over
-from creditdesk.services.chasing.demand_letters import letter_pdf
 from creditdesk.services.clients.overview import ClientDetail, client_detail, client_rows
-from creditdesk.services.clients.records import archive_client
 from creditdesk.services.clients.risk import client_risks
-from creditdesk.services.reports.invoice_print import safe_file_part
-from creditdesk.services.reports.statements import statement_file_name, statement_pdf
-from creditdesk.ui.arrangements import plan_dialog, promise_dialog
 from creditdesk.ui.clients import (
     chasing_dialog,
+    client_actions,
     client_dialog,
-    conversation_dialog,
-    credit_dialog,
     note_dialog,
 )
 from creditdesk.ui.clients.client_actions import WORKFLOW_ACTIONS
@@ -66,8 +54,6 @@ from creditdesk.ui.clients.clients_model import (
     build_table,
 )
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.pdf_preview import preview_pdf
-from creditdesk.ui.reports.statement_dialog import LETTER_TITLES, LetterDialog, StatementDialog
 from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.widgets import ID_ROLE, QUIET_COLOUR
 from creditdesk.ui.workers import run_in_background
@@ -467,53 +453,15 @@ class ClientsTab(FollowsChanges, QWidget):
             self.workflow(key, self._client_id)
 
     def workflow(self, key: str, client_id: int) -> None:
-        """The credit-control arrangements; each dialog refreshes every view when it saves."""
-        w = self.workspace
-        if key == "log_call":
-            conversation_dialog.log_call(w, self, client_id)
-        elif key == "promise":
-            if promise_dialog.promise_to_pay(w, self, client_id):
-                self.status_message.emit("Promise recorded: reminders for its invoices pause until then")
-        elif key == "plan":
-            if plan_dialog.agree_plan(w, self, client_id) is not None:
-                self.status_message.emit("Payment plan agreed: its invoices are no longer chased")
-        elif key == "credit":
-            credit_dialog.edit_credit(w, self, client_id)
-        elif key == "hand_over":
-            self.hand_over(client_id)
-
-    def hand_over(self, client_id: int) -> None:
+        """The credit-control arrangements, the hand-over among them."""
+        if key != "hand_over":
+            client_actions.arrange(self, self.workspace, client_id, key, self.status_message.emit)
+            return
         names = self._names(client_id)
-        if names is None:
-            return
-        name = names[1]
-        answer = QMessageBox.question(
-            self,
-            "Hand over to collections",
-            f"Hand {name} over to a collection agency?\n\nA pack (statement, copies of the open "
-            "invoices, a CSV of open items and the timeline of contacts) is written into a folder "
-            "you choose, and chasing stops for this client.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        folder = QFileDialog.getExistingDirectory(self, "Where to write the hand-over pack")
-        if not folder:
-            return
-        db, as_of = self.workspace.db, self.workspace.today()
-        self.detail_pane.set_busy(True)
-
-        def done(pack: HandOverPack) -> None:
-            self.detail_pane.set_busy(False)
-            self.status_message.emit(f"{name} handed over; the pack is in {pack.folder}")
-            self.workspace.changed(Change.CLIENTS | Change.TIMELINE)
-
-        def failed(exc: BaseException) -> None:
-            self.detail_pane.set_busy(False)
-            show_error(self, exc)
-
-        run_in_background(self, lambda: hand_over(db, client_id, Path(folder), as_of), done, failed)
+        if names is not None:
+            client_actions.hand_over_to_collections(
+                self, self.workspace, client_id, names[1], self.status_message.emit, self.detail_pane.set_busy
+            )
 
     def on_edit_clicked(self) -> None:
         if self._client_id is not None:
@@ -548,24 +496,10 @@ class ClientsTab(FollowsChanges, QWidget):
 
     def statement_for(self, client_id: int) -> None:
         names = self._names(client_id)
-        if names is None:
-            return
-        code, name = names
-        dialog = StatementDialog(self.workspace, name, self)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            request = dialog.request()
-        finally:
-            dialog.deleteLater()
-        db = self.workspace.db
-        preview_pdf(
-            self,
-            lambda: statement_pdf(db, client_id, request),
-            f"Statement — {name}",
-            statement_file_name(code, request.statement_date),
-            self.detail_pane.set_busy,
-        )
+        if names is not None:
+            client_actions.preview_statement(
+                self, self.workspace, client_id, *names, self.detail_pane.set_busy
+            )
 
     def on_chasing_clicked(self) -> None:
         if self._client_id is not None:
@@ -577,54 +511,9 @@ class ClientsTab(FollowsChanges, QWidget):
 
     def letter_for(self, client_id: int) -> None:
         names = self._names(client_id)
-        if names is None:
-            return
-        code, name = names
-        dialog = LetterDialog(self.workspace, name, self)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            kind, as_of = dialog.kind, dialog.letter_date
-        finally:
-            dialog.deleteLater()
-        db = self.workspace.db
-        title = LETTER_TITLES[kind]
-        preview_pdf(
-            self,
-            lambda: letter_pdf(db, client_id, as_of, kind),
-            f"{title} — {name}",
-            f"{title} {safe_file_part(code)} {as_of.isoformat()}.pdf",
-            self.detail_pane.set_busy,
-        )
+        if names is not None:
+            client_actions.preview_letter(self, self.workspace, client_id, *names, self.detail_pane.set_busy)
 
     def on_archive_clicked(self) -> None:
-        detail = self.detail_pane.detail
-        if detail is None:
-            return
-        if detail.archived:
-            self._set_archived(detail.id, False)
-            return
-        if detail.archive_blocker:
-            QMessageBox.information(
-                self, "Archive client", f"{detail.name} cannot be archived yet.\n\n{detail.archive_blocker}"
-            )
-            return
-        answer = QMessageBox.question(
-            self,
-            "Archive client",
-            f"Archive {detail.name}?\n\nArchived clients are hidden from the client list unless "
-            "Show archived is ticked. Their invoices, payments and notes are all kept, and you can "
-            "unarchive them at any time.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self._set_archived(detail.id, True)
-
-    def _set_archived(self, client_id: int, archived: bool) -> None:
-        try:
-            archive_client(self.workspace.db, client_id, archived)
-        except Exception as exc:  # shown to the user; a crash report for anything unexpected
-            show_error(self, exc)
-            return
-        self.workspace.changed(Change.CLIENTS)
+        if self.detail_pane.detail is not None:
+            client_actions.archive_or_unarchive(self, self.workspace, self.detail_pane.detail)
