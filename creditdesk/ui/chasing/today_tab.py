@@ -23,12 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.services.chasing.today import TodayAction, TodayItem, today
-from creditdesk.services.reports.statements import statement_file_name, statement_pdf
 from creditdesk.ui.chasing.today_model import KIND_LABELS, KIND_ORDER, TodayModel, arranged
-from creditdesk.ui.clients import conversation_dialog
+from creditdesk.ui.clients import client_actions, conversation_dialog
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.pdf_preview import preview_pdf
-from creditdesk.ui.reports.statement_dialog import StatementDialog
 from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.widgets import QUIET_COLOUR
 from creditdesk.ui.workers import run_in_background
@@ -202,19 +199,8 @@ class TodayTab(FollowsChanges, QWidget):
             self.statement_for(item)
 
     def statement_for(self, item: TodayItem) -> None:
-        dialog = StatementDialog(self.workspace, item.client_name, self)
-        try:
-            if dialog.exec() != dialog.DialogCode.Accepted:
-                return
-            request = dialog.request()
-        finally:
-            dialog.deleteLater()
-        db, client_id = self.workspace.db, item.client_id
-        preview_pdf(
-            self,
-            lambda: statement_pdf(db, client_id, request),
-            f"Statement — {item.client_name}",
-            statement_file_name(item.client_code, request.statement_date),
+        client_actions.preview_statement(
+            self, self.workspace, item.client_id, item.client_code, item.client_name
         )
 
     def on_table_view_double_clicked(self, index: QModelIndex) -> None:

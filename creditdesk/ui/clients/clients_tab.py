@@ -7,576 +7,57 @@ search, the sort, the "Show archived" choice and the client shown.
 
 from __future__ import annotations
 
-import html
-from decimal import Decimal
-from functools import partial
-from pathlib import Path
-
-from babel.numbers import format_decimal, format_percent
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
-    QFileDialog,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QSplitter,
-    QStackedWidget,
-    QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from creditdesk.domain.errors import NotFoundError
-from creditdesk.domain.risk import RiskRating
-from creditdesk.services.chasing.collection_handover import HandOverPack, hand_over
-from creditdesk.services.chasing.demand_letters import letter_pdf
 from creditdesk.services.clients.overview import ClientDetail, client_detail, client_rows
-from creditdesk.services.clients.records import archive_client
 from creditdesk.services.clients.risk import client_risks
-from creditdesk.services.reports.invoice_print import safe_file_part
-from creditdesk.services.reports.statements import statement_file_name, statement_pdf
-from creditdesk.ui.arrangements import plan_dialog, promise_dialog
 from creditdesk.ui.clients import (
     chasing_dialog,
+    client_actions,
     client_dialog,
-    conversation_dialog,
-    credit_dialog,
     note_dialog,
 )
+from creditdesk.ui.clients.client_actions import WORKFLOW_ACTIONS
+from creditdesk.ui.clients.client_detail import ClientDetailPane
+from creditdesk.ui.clients.client_widgets import row_table
 from creditdesk.ui.clients.clients_model import (
     BALANCE,
     CODE,
     CONTACT,
-    CREDIT_COLOUR,
     LIMIT,
     NAME,
     OLDEST,
     OVERDUE,
     RISK,
-    RISK_COLOURS,
-    RISK_WORDS,
     STATUS,
     TERMS,
     USED,
     ClientsModel,
     ClientsProxy,
     ClientTable,
-    OpenInvoicesModel,
-    TimelineModel,
     build_table,
-    days_text,
 )
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.pdf_preview import preview_pdf
-from creditdesk.ui.reports.statement_dialog import LETTER_TITLES, LetterDialog, StatementDialog
 from creditdesk.ui.views import FollowsChanges
-from creditdesk.ui.widgets import ID_ROLE, OVERDUE_COLOUR, QUIET_COLOUR
+from creditdesk.ui.widgets import ID_ROLE, QUIET_COLOUR
 from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Change, Workspace
-
-ZERO = Decimal(0)
-WORKFLOW_ACTIONS = {
-    "log_call": "Log call or conversation…",
-    "promise": "Promise to pay…",
-    "plan": "Payment plan…",
-    "credit": "Credit limit and hold…",
-    "hand_over": "Hand over to collections…",
-}
-BUSY_DELAY_MS = 150  # a detail that loads faster than this never flashes a busy bar
-
-# Badge colours: text always says what the badge means, the colour only draws the eye.
-BADGES = {
-    "On hold": ("#fde7e9", "#8c1d18"),
-    "Over limit": ("#fde7e9", "#8c1d18"),
-    "Do not chase": ("#fff4d6", "#6d4c00"),
-    "Archived": ("#ececec", "#444444"),
-}
-
-
-def _table(parent: QWidget | None = None) -> QTableView:
-    view = QTableView(parent)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
-def _scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
-    font = QFont(widget.font())
-    font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(bold)
-    return font
-
-
-class _Figure(QFrame):
-    """A headline figure of the detail pane: a caption, the figure and a line under it."""
-
-    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("figure")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.caption = QLabel(caption)
-        self.caption.setStyleSheet(f"color: {QUIET_COLOUR.name()};")
-        self.value = QLabel()
-        self.value.setFont(_scaled_font(self, 1.35, bold=True))
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.note = QLabel()
-        self.note.setStyleSheet(f"color: {QUIET_COLOUR.name()};")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(1)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-        layout.addWidget(self.note)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def show_figure(self, value: str, note: str = "", *, colour: str | None = None) -> None:
-        self.value.setText(value)
-        self.value.setStyleSheet(f"color: {colour};" if colour else "")
-        self.note.setText(note)
-
-
-class _WithEmptyText(QStackedWidget):
-    """A table, or a quiet sentence in its place when it has nothing to show."""
-
-    def __init__(self, view: QTableView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.view = view
-        self.empty = QLabel()
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setStyleSheet(f"color: {QUIET_COLOUR.name()};")
-        self.addWidget(view)
-        self.addWidget(self.empty)
-
-    def show_empty_text(self, text: str | None) -> None:
-        self.empty.setText(text or "")
-        self.setCurrentWidget(self.view if text is None else self.empty)
-
-
-class ClientDetailPane(QWidget):
-    """The selected client: headline figures, contact and terms, open invoices and the timeline."""
-
-    edit_clicked = Signal()
-    archive_clicked = Signal()
-    note_clicked = Signal()
-    new_invoice_clicked = Signal()
-    record_payment_clicked = Signal()
-    statement_clicked = Signal()
-    letter_clicked = Signal()
-    chasing_clicked = Signal()
-    invoice_activated = Signal(int)
-    workflow_requested = Signal(str)  # one of WORKFLOW_ACTIONS' keys
-
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
-        self.detail: ClientDetail | None = None
-
-        # Nothing chosen yet (or the client has gone).
-        self.placeholder = QLabel("Select a client to see their account, open invoices and history.")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet(f"color: {QUIET_COLOUR.name()};")
-
-        # Header: who, flags, and what can be done.
-        self.name_label = QLabel()
-        self.name_label.setFont(_scaled_font(self, 1.45, bold=True))
-        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.code_label = QLabel()
-        self.code_label.setStyleSheet(f"color: {QUIET_COLOUR.name()};")
-        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.badges: dict[str, QLabel] = {}
-        for text, (background, colour) in BADGES.items():
-            badge = QLabel(text)
-            badge.setStyleSheet(
-                f"background: {background}; color: {colour}; border: 1px solid {colour};"
-                "border-radius: 4px; padding: 1px 6px; font-weight: bold;"
-            )
-            badge.hide()
-            self.badges[text] = badge
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setFixedWidth(90)
-        self.busy.hide()
-        self.busy_timer = QTimer(self)
-        self.busy_timer.setSingleShot(True)
-        self.busy_timer.setInterval(BUSY_DELAY_MS)
-        self.busy_timer.timeout.connect(self.busy.show)
-
-        self.edit_button = QPushButton("E&dit…")
-        self.edit_button.setToolTip("Change the client's details, terms, credit limit and flags")
-        self.note_button = QPushButton("Log &note…")
-        self.note_button.setToolTip("Write down a call, a promise or anything agreed")
-        self.archive_button = QPushButton("A&rchive…")
-        self.new_invoice_button = QPushButton("New inv&oice…")
-        self.payment_button = QPushButton("Record &payment…")
-        self.payment_button.setToolTip("Record money received from this client")
-        self.statement_button = QPushButton("State&ment…")
-        self.statement_button.setToolTip("Preview a statement of account to print or save (Ctrl+P)")
-        self.letter_button = QPushButton("Le&tter…")
-        self.letter_button.setToolTip("Preview a reminder or final demand for what is overdue")
-        self.chasing_button = QPushButton("C&hasing…")
-        self.chasing_button.setToolTip(
-            "This client's reminder schedule, do-not-chase, and where late invoices start"
-        )
-        self.arrange_button = QPushButton("Arran&gements")
-        self.arrange_button.setToolTip(
-            "Log a call, record a promise, agree a payment plan, set the credit limit or hold, hand over"
-        )
-        arrange_menu = QMenu(self.arrange_button)
-        for key, text in WORKFLOW_ACTIONS.items():
-            arrange_menu.addAction(text, partial(self.workflow_requested.emit, key))
-        self.arrange_button.setMenu(arrange_menu)
-
-        title_row = QHBoxLayout()
-        title_row.setSpacing(8)
-        title_row.addWidget(self.name_label)
-        title_row.addWidget(self.code_label)
-        for badge in self.badges.values():
-            title_row.addWidget(badge)
-        title_row.addWidget(self.busy)
-        title_row.addStretch(1)
-        for button in (self.edit_button, self.note_button, self.archive_button):
-            title_row.addWidget(button)
-        title_row.addSpacing(12)
-        title_row.addWidget(self.new_invoice_button)
-        title_row.addWidget(self.payment_button)
-
-        # Headline figures.
-        self.balance_figure = _Figure("Balance")
-        self.overdue_figure = _Figure("Overdue")
-        self.limit_figure = _Figure("Credit limit")
-        self.days_figure = _Figure("Average days to pay")
-        self.on_time_figure = _Figure("Paid on time")
-        self.days_figure.setToolTip(
-            "Days from invoice to payment, weighted by the amounts paid (credit notes left out)"
-        )
-        self.on_time_figure.setToolTip(
-            "Invoices settled by their due date, of those settled or already past due"
-        )
-        figures = QHBoxLayout()
-        figures.setSpacing(8)
-        for figure in (
-            self.balance_figure,
-            self.overdue_figure,
-            self.limit_figure,
-            self.days_figure,
-            self.on_time_figure,
-        ):
-            figures.addWidget(figure)
-
-        # Contact and terms.
-        self.contact_value = self._value_label()
-        self.email_value = self._value_label()
-        self.email_value.setOpenExternalLinks(True)
-        self.email_value.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        self.phone_value = self._value_label()
-        self.address_value = self._value_label()
-        self.terms_value = self._value_label()
-        self.last_contact_value = self._value_label()
-        self.risk_value = self._value_label()
-        self.notes_value = self._value_label()
-        facts = QWidget()
-        form = QFormLayout(facts)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(5)
-        form.setContentsMargins(0, 0, 6, 0)
-        for caption, label in (
-            ("Contact", self.contact_value),
-            ("Email", self.email_value),
-            ("Phone", self.phone_value),
-            ("Address", self.address_value),
-            ("Terms", self.terms_value),
-            ("Last contact", self.last_contact_value),
-            ("Risk", self.risk_value),
-            ("Notes", self.notes_value),
-        ):
-            title = QLabel(caption)
-            title.setStyleSheet(f"color: {QUIET_COLOUR.name()};")
-            form.addRow(title, label)
-        facts_scroll = QScrollArea()
-        facts_scroll.setWidget(facts)
-        facts_scroll.setWidgetResizable(True)
-        facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        facts_scroll.setMinimumWidth(350)
-        facts_scroll.setMaximumWidth(420)
-
-        # Open invoices and timeline.
-        formats = workspace.formats
-        self.invoices_model = OpenInvoicesModel(formats, self)
-        self.invoices_view = _table()
-        self.invoices_view.setModel(self.invoices_model)
-        self.invoices_view.doubleClicked.connect(self.on_invoices_view_double_clicked)
-        self.timeline_model = TimelineModel(formats, self)
-        self.timeline_view = _table()
-        self.timeline_view.setModel(self.timeline_model)
-        self.timeline_view.horizontalHeader().setStretchLastSection(False)
-        self.timeline_view.doubleClicked.connect(self.on_timeline_view_double_clicked)
-        self._size_columns()
-        self.tables = QTabWidget()
-        self.tables.setDocumentMode(True)
-        self.invoices_page = _WithEmptyText(self.invoices_view)
-        self.timeline_page = _WithEmptyText(self.timeline_view)
-        self.tables.addTab(self.invoices_page, "Open invoices")
-        self.tables.addTab(self.timeline_page, "Timeline")
-        # Documents about the account sit over its invoices, leaving the title row room for long names.
-        documents = QWidget()
-        documents_row = QHBoxLayout(documents)
-        documents_row.setContentsMargins(0, 0, 0, 4)
-        documents_row.addWidget(self.statement_button)
-        documents_row.addWidget(self.letter_button)
-        documents_row.addWidget(self.chasing_button)
-        self.tables.setCornerWidget(documents, Qt.Corner.TopRightCorner)
-
-        # Arrangements sit under the facts: the rows above have no room left at 900 pixels.
-        facts_column = QVBoxLayout()
-        facts_column.setSpacing(6)
-        facts_column.addWidget(facts_scroll, 1)
-        arrange_row = QHBoxLayout()
-        arrange_row.addWidget(self.arrange_button)
-        arrange_row.addStretch(1)
-        facts_column.addLayout(arrange_row)
-        body = QHBoxLayout()
-        body.setSpacing(12)
-        body.addLayout(facts_column)
-        body.addWidget(self.tables, 1)
-
-        content = QWidget()
-        content_layout = QVBoxLayout(content)
-        content_layout.setContentsMargins(0, 0, 0, 0)
-        content_layout.setSpacing(8)
-        content_layout.addLayout(title_row)
-        content_layout.addLayout(figures)
-        content_layout.addLayout(body, 1)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.placeholder)
-        self.pages.addWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 8, 4, 0)
-        layout.addWidget(self.pages)
-
-        self.edit_button.clicked.connect(self.edit_clicked)
-        self.note_button.clicked.connect(self.note_clicked)
-        self.archive_button.clicked.connect(self.archive_clicked)
-        self.new_invoice_button.clicked.connect(self.new_invoice_clicked)
-        self.payment_button.clicked.connect(self.record_payment_clicked)
-        self.statement_button.clicked.connect(self.statement_clicked)
-        self.letter_button.clicked.connect(self.letter_clicked)
-        self.chasing_button.clicked.connect(self.chasing_clicked)
-
-    def _value_label(self) -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        return label
-
-    def _size_columns(self) -> None:
-        metrics = self.fontMetrics()
-
-        def width(text: str) -> int:
-            return metrics.horizontalAdvance(text) + 24
-
-        day = width("30 Sept 2026")
-        amount = width("0,000,000.00 (GBP)")
-        inv = self.invoices_view.horizontalHeader()
-        m = OpenInvoicesModel
-        for column, size in (
-            (m.NUMBER, width("INV-000000")),
-            (m.ISSUED, day),
-            (m.DUE, day),
-            (m.REFERENCE, width("PO-000000")),
-            (m.AMOUNT, amount),
-            (m.OPEN, amount),
-        ):
-            inv.resizeSection(column, size)
-        line = self.timeline_view.horizontalHeader()
-        t = TimelineModel
-        line.resizeSection(t.DAY, day)
-        line.resizeSection(t.EVENT, width("Credit note CN-00000"))
-        line.resizeSection(t.AMOUNT, amount)
-        line.setSectionResizeMode(t.DETAILS, QHeaderView.ResizeMode.Stretch)
-
-    # -- showing -------------------------------------------------------------------------------
-    def clear(self, message: str | None = None) -> None:
-        self.detail = None
-        self.set_busy(False)
-        self.placeholder.setText(
-            message or "Select a client to see their account, open invoices and history."
-        )
-        self.invoices_model.set_rows(())
-        self.timeline_model.set_rows(())
-        self.pages.setCurrentIndex(0)
-
-    def set_busy(self, busy: bool) -> None:
-        if busy:
-            if not self.busy.isVisible() and not self.busy_timer.isActive():
-                self.busy_timer.start()
-        else:
-            self.busy_timer.stop()
-            self.busy.hide()
-
-    def show_detail(self, detail: ClientDetail) -> None:
-        fmt = self.workspace.formats
-        same_client = self.detail is not None and self.detail.id == detail.id
-        self.detail = detail
-        self.pages.setCurrentIndex(1)
-        self.name_label.setText(detail.name)
-        self.code_label.setText(detail.code)
-        self.badges["On hold"].setVisible(detail.on_hold)
-        self.badges["Do not chase"].setVisible(detail.do_not_chase)
-        self.badges["Archived"].setVisible(detail.archived)
-        self.badges["Over limit"].setVisible(detail.over_limit)
-
-        # Balance.
-        if detail.balance < ZERO:
-            self.balance_figure.show_figure(
-                fmt.money(detail.balance), "in credit", colour=CREDIT_COLOUR.name()
-            )
-        else:
-            note = f"{fmt.money(detail.on_account)} on account" if detail.on_account > ZERO else "owed today"
-            self.balance_figure.show_figure(fmt.money(detail.balance), note)
-        # Overdue.
-        if detail.overdue > ZERO:
-            oldest = max((i.days_overdue for i in detail.open_invoices), default=0)
-            self.overdue_figure.show_figure(
-                fmt.money(detail.overdue),
-                f"oldest {days_text(oldest)} past due",
-                colour=OVERDUE_COLOUR.name(),
-            )
-        else:
-            self.overdue_figure.show_figure(fmt.money(ZERO), "nothing overdue")
-        # Credit limit.
-        if detail.credit_limit is None:
-            self.limit_figure.show_figure("No limit", f"{fmt.money(detail.credit_used)} in use")
-        elif detail.over_limit:
-            assert detail.credit_remaining is not None
-            self.limit_figure.show_figure(
-                fmt.money(detail.credit_limit),
-                f"over the limit by {fmt.money(-detail.credit_remaining)}",
-                colour=OVERDUE_COLOUR.name(),
-            )
-        else:
-            assert detail.credit_remaining is not None
-            used = (
-                "none"
-                if detail.credit_usage is None
-                else str(format_percent(detail.credit_usage, locale=fmt.locale))
-            )
-            self.limit_figure.show_figure(
-                fmt.money(detail.credit_limit), f"{used} used, {fmt.money(detail.credit_remaining)} left"
-            )
-        # Behaviour.
-        behaviour = detail.behaviour
-        if behaviour.average_days_to_pay is None:
-            self.days_figure.show_figure("—", "no payments yet")
-        else:
-            days = format_decimal(behaviour.average_days_to_pay, format="#,##0.0", locale=fmt.locale)
-            self.days_figure.show_figure(f"{days} days", f"terms: {detail.terms.lower()}")
-        if behaviour.paid_on_time_share is None:
-            self.on_time_figure.show_figure("—", "nothing due yet")
-        else:
-            count = behaviour.invoices_considered
-            self.on_time_figure.show_figure(
-                str(format_percent(behaviour.paid_on_time_share, locale=fmt.locale)),
-                f"of {count:,} invoice{'s' if count != 1 else ''} due so far",
-            )
-
-        # Facts.
-        dash = "—"
-        self.contact_value.setText(detail.contact_name or dash)
-        if detail.email:
-            address = html.escape(detail.email, quote=True)
-            self.email_value.setText(f'<a href="mailto:{address}">{address}</a>')
-        else:
-            self.email_value.setText("None on file: reminders cannot be e-mailed")
-        self.phone_value.setText(detail.phone or dash)
-        self.address_value.setText(detail.address or dash)
-        self.terms_value.setText(detail.terms)
-        self.last_contact_value.setText(
-            fmt.day(detail.last_contact) if detail.last_contact else "No note or call logged yet"
-        )
-        self.notes_value.setText(detail.notes or dash)
-
-        # Buttons.
-        self.archive_button.setText("&Unarchive" if detail.archived else "A&rchive…")
-        self.archive_button.setToolTip(
-            "Show the client in the list again"
-            if detail.archived
-            else detail.archive_blocker or "Hide the client from the list; nothing is deleted"
-        )
-        self.new_invoice_button.setEnabled(not detail.archived)
-        self.new_invoice_button.setToolTip(
-            "Unarchive the client to invoice them" if detail.archived else "Raise an invoice for this client"
-        )
-
-        # Tables.
-        self.invoices_model.set_rows(detail.open_invoices)
-        self.timeline_model.set_rows(detail.timeline)
-        self.invoices_page.show_empty_text(
-            None
-            if detail.open_invoices
-            else "Nothing is owed: every invoice is paid."
-            if detail.timeline
-            else "No invoices yet."
-        )
-        self.timeline_page.show_empty_text(
-            None if detail.timeline else "Nothing has happened with this client yet."
-        )
-        self.tables.setTabText(0, f"Open invoices ({len(detail.open_invoices):,})")
-        self.tables.setTabText(1, f"Timeline ({len(detail.timeline):,})")
-        if not same_client:
-            self.invoices_view.scrollToTop()
-            self.timeline_view.scrollToTop()
-
-    def show_risk(self, rating: RiskRating | None) -> None:
-        """The reasons behind the rating, listed: a rating nobody can explain is not trusted."""
-        if rating is None:
-            self.risk_value.setText("—")
-            return
-        colour = RISK_COLOURS[rating.level].name()
-        reasons = "".join(f"<br>• {html.escape(reason)}" for reason in rating.reasons)
-        self.risk_value.setText(f"<b style='color:{colour}'>{RISK_WORDS[rating.level]}</b>{reasons}")
-
-    # -- slots ---------------------------------------------------------------------------------
-    def on_invoices_view_double_clicked(self, index: QModelIndex) -> None:
-        invoice_id = index.data(ID_ROLE)
-        if isinstance(invoice_id, int):
-            self.invoice_activated.emit(invoice_id)
-
-    def on_timeline_view_double_clicked(self, index: QModelIndex) -> None:
-        invoice_id = index.data(ID_ROLE)
-        if isinstance(invoice_id, int):
-            self.invoice_activated.emit(invoice_id)
 
 
 class ClientsTab(FollowsChanges, QWidget):
@@ -635,7 +116,7 @@ class ClientsTab(FollowsChanges, QWidget):
         controls.addWidget(self.new_client_button)
 
         # The list.
-        self.table_view = _table()
+        self.table_view = row_table()
         self.table_view.setModel(self.proxy)
         self.table_view.setSortingEnabled(True)
         self.table_view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
@@ -972,53 +453,15 @@ class ClientsTab(FollowsChanges, QWidget):
             self.workflow(key, self._client_id)
 
     def workflow(self, key: str, client_id: int) -> None:
-        """The credit-control arrangements; each dialog refreshes every view when it saves."""
-        w = self.workspace
-        if key == "log_call":
-            conversation_dialog.log_call(w, self, client_id)
-        elif key == "promise":
-            if promise_dialog.promise_to_pay(w, self, client_id):
-                self.status_message.emit("Promise recorded: reminders for its invoices pause until then")
-        elif key == "plan":
-            if plan_dialog.agree_plan(w, self, client_id) is not None:
-                self.status_message.emit("Payment plan agreed: its invoices are no longer chased")
-        elif key == "credit":
-            credit_dialog.edit_credit(w, self, client_id)
-        elif key == "hand_over":
-            self.hand_over(client_id)
-
-    def hand_over(self, client_id: int) -> None:
+        """The credit-control arrangements, the hand-over among them."""
+        if key != "hand_over":
+            client_actions.arrange(self, self.workspace, client_id, key, self.status_message.emit)
+            return
         names = self._names(client_id)
-        if names is None:
-            return
-        name = names[1]
-        answer = QMessageBox.question(
-            self,
-            "Hand over to collections",
-            f"Hand {name} over to a collection agency?\n\nA pack (statement, copies of the open "
-            "invoices, a CSV of open items and the timeline of contacts) is written into a folder "
-            "you choose, and chasing stops for this client.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        folder = QFileDialog.getExistingDirectory(self, "Where to write the hand-over pack")
-        if not folder:
-            return
-        db, as_of = self.workspace.db, self.workspace.today()
-        self.detail_pane.set_busy(True)
-
-        def done(pack: HandOverPack) -> None:
-            self.detail_pane.set_busy(False)
-            self.status_message.emit(f"{name} handed over; the pack is in {pack.folder}")
-            self.workspace.changed(Change.CLIENTS | Change.TIMELINE)
-
-        def failed(exc: BaseException) -> None:
-            self.detail_pane.set_busy(False)
-            show_error(self, exc)
-
-        run_in_background(self, lambda: hand_over(db, client_id, Path(folder), as_of), done, failed)
+        if names is not None:
+            client_actions.hand_over_to_collections(
+                self, self.workspace, client_id, names[1], self.status_message.emit, self.detail_pane.set_busy
+            )
 
     def on_edit_clicked(self) -> None:
         if self._client_id is not None:
@@ -1053,24 +496,10 @@ class ClientsTab(FollowsChanges, QWidget):
 
     def statement_for(self, client_id: int) -> None:
         names = self._names(client_id)
-        if names is None:
-            return
-        code, name = names
-        dialog = StatementDialog(self.workspace, name, self)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            request = dialog.request()
-        finally:
-            dialog.deleteLater()
-        db = self.workspace.db
-        preview_pdf(
-            self,
-            lambda: statement_pdf(db, client_id, request),
-            f"Statement — {name}",
-            statement_file_name(code, request.statement_date),
-            self.detail_pane.set_busy,
-        )
+        if names is not None:
+            client_actions.preview_statement(
+                self, self.workspace, client_id, *names, self.detail_pane.set_busy
+            )
 
     def on_chasing_clicked(self) -> None:
         if self._client_id is not None:
@@ -1082,54 +511,9 @@ class ClientsTab(FollowsChanges, QWidget):
 
     def letter_for(self, client_id: int) -> None:
         names = self._names(client_id)
-        if names is None:
-            return
-        code, name = names
-        dialog = LetterDialog(self.workspace, name, self)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            kind, as_of = dialog.kind, dialog.letter_date
-        finally:
-            dialog.deleteLater()
-        db = self.workspace.db
-        title = LETTER_TITLES[kind]
-        preview_pdf(
-            self,
-            lambda: letter_pdf(db, client_id, as_of, kind),
-            f"{title} — {name}",
-            f"{title} {safe_file_part(code)} {as_of.isoformat()}.pdf",
-            self.detail_pane.set_busy,
-        )
+        if names is not None:
+            client_actions.preview_letter(self, self.workspace, client_id, *names, self.detail_pane.set_busy)
 
     def on_archive_clicked(self) -> None:
-        detail = self.detail_pane.detail
-        if detail is None:
-            return
-        if detail.archived:
-            self._set_archived(detail.id, False)
-            return
-        if detail.archive_blocker:
-            QMessageBox.information(
-                self, "Archive client", f"{detail.name} cannot be archived yet.\n\n{detail.archive_blocker}"
-            )
-            return
-        answer = QMessageBox.question(
-            self,
-            "Archive client",
-            f"Archive {detail.name}?\n\nArchived clients are hidden from the client list unless "
-            "Show archived is ticked. Their invoices, payments and notes are all kept, and you can "
-            "unarchive them at any time.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self._set_archived(detail.id, True)
-
-    def _set_archived(self, client_id: int, archived: bool) -> None:
-        try:
-            archive_client(self.workspace.db, client_id, archived)
-        except Exception as exc:  # shown to the user; a crash report for anything unexpected
-            show_error(self, exc)
-            return
-        self.workspace.changed(Change.CLIENTS)
+        if self.detail_pane.detail is not None:
+            client_actions.archive_or_unarchive(self, self.workspace, self.detail_pane.detail)
