@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
@@ -27,9 +29,9 @@ from creditdesk.ui.arrangements import dispute_dialog
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.ledger import credit_note_dialog, invoice_dialog, payment_dialog
 from creditdesk.ui.ledger.invoices_model import COLUMNS, ISSUED, PAINT_FIRST_MS, InvoicesModel
+from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.pdf_preview import preview_pdf, save_pdf
 from creditdesk.ui.views import FollowsChanges
-from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Change, Workspace
 
 STATUS_CHOICES: tuple[tuple[str, StatusFilter, str], ...] = (
@@ -71,10 +73,13 @@ class InvoicesTab(FollowsChanges, QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.model = InvoicesModel(workspace.formats, self)
-        self._running = False
-        self._pending = False
         self._busy = 0
         self._select_after_load: int | None = None
+        # The load waits PAINT_FIRST_MS so the window repaints first (a dialog that just closed
+        # leaves the table to redraw): a worker busy with Python makes painting wait its turn.
+        self._load = BackgroundLoad(
+            self, self._start_load, self._on_loaded, busy=self._show_loading, delay_ms=PAINT_FIRST_MS
+        )
 
         self.search_box = SearchBox()
         self.search_box.setClearButtonEnabled(True)
@@ -242,12 +247,9 @@ class InvoicesTab(FollowsChanges, QWidget):
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
         """Load every invoice in the background; a request while one runs is queued, not lost."""
-        if self._running:
-            self._pending = True
-            return
-        self._running = True
-        self._set_busy(True)
-        self._update_placeholder()
+        self._load.request()
+
+    def _start_load(self) -> Callable[[], InvoiceTable]:
         db, as_of = self.workspace.db, self.workspace.today()
         key = self.model.wanted_sort[0]
 
@@ -256,31 +258,20 @@ class InvoicesTab(FollowsChanges, QWidget):
             table.order(key)  # sorted here, not on the GUI thread
             return table
 
-        # Let the window repaint first (a dialog that just closed leaves the table to redraw):
-        # a worker busy with Python makes every call into Python from painting wait its turn.
-        QTimer.singleShot(  # with self as context: a tab closed meanwhile starts nothing
-            PAINT_FIRST_MS, self, lambda: run_in_background(self, work, self._on_loaded, self._on_failed)
-        )
+        return work
+
+    def _show_loading(self, loading: bool) -> None:
+        self._set_busy(loading)
+        self._update_placeholder()
 
     def _on_loaded(self, table: InvoiceTable) -> None:
         selected = self._select_after_load or self.selected_invoice_id()
         self._select_after_load = None
-        self._running = False
-        self._set_busy(False)
         self.model.set_table(table)
         if selected is not None:
             self._select(selected)
         self._update_count()
         self.loaded.emit()
-        if self._pending:
-            self._pending = False
-            self.reload()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self._running = False
-        self._set_busy(False)
-        self._update_placeholder()
-        show_error(self, exc)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = max(0, self._busy + (1 if busy else -1))
@@ -300,7 +291,7 @@ class InvoicesTab(FollowsChanges, QWidget):
 
         While a load is running the invoice is selected when it ends (and False is returned).
         """
-        if self._running or self.model.table is None:
+        if self._load.running or self.model.table is None:
             self._select_after_load = invoice_id
             return False
         table = self.model.table
@@ -383,7 +374,7 @@ class InvoicesTab(FollowsChanges, QWidget):
     def _update_placeholder(self) -> None:
         table = self.model.table
         if table is None:
-            text = "Loading invoices…" if self._running else ""
+            text = "Loading invoices…" if self._load.running else ""
         elif len(table) == 0:
             text = "No invoices yet.\nUse “New invoice…” to raise the first one."
         elif self.model.rowCount() == 0:
