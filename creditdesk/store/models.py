@@ -166,8 +166,8 @@ class Invoice(Base):
     tax: Mapped[int] = mapped_column(Integer, default=0)
     gross: Mapped[int] = mapped_column(Integer, default=0)
     # An imported invoice: the system it came from ("quickbooks", a mapping's name) and its key there.
-    source: Mapped[str] = mapped_column(String(40), default="", server_default=text("''"))
-    external_key: Mapped[str] = mapped_column(String(100), default="", server_default=text("''"))
+    source: Mapped[str] = mapped_column(String(40), server_default=text("''"))
+    external_key: Mapped[str] = mapped_column(String(100), server_default=text("''"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
     client: Mapped[Client] = relationship()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -17,10 +18,9 @@ from PySide6.QtWidgets import (
 
 from creditdesk.services.arrangements.disputes import DisputeView, disputes
 from creditdesk.ui.arrangements.dispute_dialog import ResolveDisputeDialog
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.rows_model import RowsModel
 from creditdesk.ui.widgets import Index
-from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Workspace
 
 HEADERS = ("Client", "Invoice", "Reason", "Opened", "Age", "Still owed", "Notes")
@@ -81,13 +81,15 @@ class DisputesDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
+        self._load = BackgroundLoad(self, self._start_load, self._on_loaded)
         self.reload()
 
     def reload(self) -> None:
+        self._load.request()
+
+    def _start_load(self) -> Callable[[], list[DisputeView]]:
         db, as_of = self.workspace.db, self.workspace.today()
-        run_in_background(
-            self, lambda: disputes(db, as_of), self._on_loaded, lambda exc: show_error(self, exc)
-        )
+        return lambda: disputes(db, as_of)
 
     def _on_loaded(self, rows: list[DisputeView]) -> None:
         self.model.set_rows(rows)

@@ -42,6 +42,8 @@ from creditdesk.ui.chasing.outbox_model import SUBJECT, WIDTHS, OutboxModel
 from creditdesk.ui.chasing.send_dialog import start_sending
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.ledger.invoices_tab import SearchBox
+from creditdesk.ui.loading import BackgroundLoad
+from creditdesk.ui.ops import run_write
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR
@@ -97,12 +99,11 @@ class OutboxTab(FollowsChanges, QWidget):
         self.ssl_context: ssl.SSLContext | None = None  # None: the system's trusted certificates
         self.model = OutboxModel(workspace.formats, self)
         self.view: OutboxView | None = None
-        self._running = False
-        self._pending = False
         self._busy = 0
         self._queueing = False
         self._sending = False
         self._select_after_load: set[int] = set()
+        self._load = BackgroundLoad(self, self._start_load, self._on_loaded, busy=self._set_busy)
 
         self.queue_button = QPushButton("&Queue today's reminders")
         self.queue_button.setToolTip(
@@ -276,11 +277,9 @@ class OutboxTab(FollowsChanges, QWidget):
     def reload(self) -> None:
         """Read the outbox in the background; a request while one runs is queued, not lost."""
         self._search_timer.stop()
-        if self._running:
-            self._pending = True
-            return
-        self._running = True
-        self._set_busy(True)
+        self._load.request()
+
+    def _start_load(self) -> Callable[[], OutboxView]:
         db, filters, today = self.workspace.db, self.filters(), self.workspace.today()
 
         def work() -> OutboxView:
@@ -290,13 +289,11 @@ class OutboxTab(FollowsChanges, QWidget):
                 len(approved_email_ids(db, today)),
             )
 
-        run_in_background(self, work, self._on_loaded, self._on_failed)
+        return work
 
     def _on_loaded(self, view: OutboxView) -> None:
         selected = self._select_after_load or set(self.selected_ids())
         self._select_after_load = set()
-        self._running = False
-        self._set_busy(False)
         self.view = view
         self.model.set_rows(view.rows)
         self._select(selected)
@@ -304,15 +301,6 @@ class OutboxTab(FollowsChanges, QWidget):
         self._update_actions()
         self.waiting_changed.emit(view.waiting)
         self.loaded.emit()
-        if self._pending:
-            self._pending = False
-            self.reload()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self._running = False
-        self._set_busy(False)
-        self._update_placeholder()
-        show_error(self, exc)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = max(0, self._busy + (1 if busy else -1))
@@ -403,7 +391,7 @@ class OutboxTab(FollowsChanges, QWidget):
     def _update_placeholder(self) -> None:
         view = self.view
         if view is None:
-            text = "Reading the outbox…" if self._running else ""
+            text = "Reading the outbox…" if self._load.running else ""
         elif self.model.rowCount():
             text = ""
         else:
@@ -582,15 +570,16 @@ class OutboxTab(FollowsChanges, QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        db, ids = self.workspace.db, [row.id for row in rows]
-        try:
-            outbox.mark_done(db, ids, datetime.now())
-        except Exception as exc:
-            show_error(self, exc)
-            self.reload()
-            return
-        self.show_notice(f"Recorded {said}")
-        self.workspace.changed()  # the clients' timelines and last contact changed too
+        db, ids, now = self.workspace.db, [row.id for row in rows], datetime.now()
+        run_write(  # everything: the clients' timelines and last contact changed too
+            self,
+            self.workspace,
+            lambda: outbox.mark_done(db, ids, now),
+            Change.EVERYTHING,
+            done=lambda _: self.show_notice(f"Recorded {said}"),
+            busy=self.mark_done_action,
+            failed=lambda _: self.reload(),
+        )
 
     def on_print_letter_clicked(self) -> None:
         rows = self.selected_rows()

@@ -7,6 +7,7 @@ takes a moment on a large company) and reloaded after every change.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,10 +26,9 @@ from PySide6.QtWidgets import (
 from creditdesk.services.chasing.today import TodayAction, TodayItem, today
 from creditdesk.ui.chasing.today_model import KIND_LABELS, KIND_ORDER, TodayModel, arranged
 from creditdesk.ui.clients import client_actions, conversation_dialog
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.widgets import QUIET_COLOUR
-from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Change, Workspace
 
 MAX_CLIENT_PX = 360
@@ -48,9 +48,10 @@ class TodayTab(FollowsChanges, QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.items: list[TodayItem] = []
-        self._running = False
-        self._pending = False
         self.has_loaded = False
+        self._load = BackgroundLoad(
+            self, self._start_load, self._on_loaded, failed=self._on_failed, busy=self._show_loading
+        )
 
         self.heading = QLabel()
         font = self.heading.font()
@@ -110,22 +111,16 @@ class TodayTab(FollowsChanges, QWidget):
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
-        if self._running:
-            self._pending = True
-            return
-        self._running = True
-        self.busy.show()
+        self._load.request()
+
+    def _start_load(self) -> Callable[[], list[TodayItem]]:
         if not self.has_loaded:
             self.heading.setText("Working out today's list…")
         db, as_of = self.workspace.db, self.workspace.today()
-        run_in_background(self, lambda: arranged(today(db, as_of)), self._on_loaded, self._on_failed)
+        return lambda: arranged(today(db, as_of))
 
-    def _finish(self) -> None:
-        self._running = False
-        self.busy.hide()
-        if self._pending:
-            self._pending = False
-            self.reload()
+    def _show_loading(self, loading: bool) -> None:
+        self.busy.setVisible(loading)
 
     def _on_loaded(self, items: list[TodayItem]) -> None:
         self.has_loaded = True
@@ -134,12 +129,9 @@ class TodayTab(FollowsChanges, QWidget):
         self._show()
         self.count_changed.emit(len(items))
         self.loaded.emit()
-        self._finish()
 
-    def _on_failed(self, exc: BaseException) -> None:
+    def _on_failed(self, _: BaseException) -> None:
         self.heading.setText("Today's list could not be worked out")
-        self._finish()
-        show_error(self, exc)
 
     def _fill_kinds(self) -> None:
         chosen = self.kind_combo.currentData()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
@@ -27,10 +29,9 @@ from creditdesk.ui.arrangements import dispute_dialog
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.ledger import credit_note_dialog, invoice_dialog, payment_dialog
 from creditdesk.ui.ledger.invoices_model import COLUMNS, ISSUED, PAINT_FIRST_MS, InvoicesModel
+from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.pdf_preview import preview_pdf, save_pdf
 from creditdesk.ui.views import FollowsChanges
-from creditdesk.ui.loading import BackgroundLoad
-from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Change, Workspace
 
 STATUS_CHOICES: tuple[tuple[str, StatusFilter, str], ...] = (
@@ -74,6 +75,8 @@ class InvoicesTab(FollowsChanges, QWidget):
         self.model = InvoicesModel(workspace.formats, self)
         self._busy = 0
         self._select_after_load: int | None = None
+        # The load waits PAINT_FIRST_MS so the window repaints first (a dialog that just closed
+        # leaves the table to redraw): a worker busy with Python makes painting wait its turn.
         self._load = BackgroundLoad(
             self, self._start_load, self._on_loaded, busy=self._show_loading, delay_ms=PAINT_FIRST_MS
         )
@@ -255,8 +258,6 @@ class InvoicesTab(FollowsChanges, QWidget):
             table.order(key)  # sorted here, not on the GUI thread
             return table
 
-        # The load waits PAINT_FIRST_MS so the window repaints first (a dialog that just closed
-        # leaves the table to redraw): a worker busy with Python makes painting wait its turn.
         return work
 
     def _show_loading(self, loading: bool) -> None:
@@ -290,7 +291,7 @@ class InvoicesTab(FollowsChanges, QWidget):
 
         While a load is running the invoice is selected when it ends (and False is returned).
         """
-        if self._running or self.model.table is None:
+        if self._load.running or self.model.table is None:
             self._select_after_load = invoice_id
             return False
         table = self.model.table

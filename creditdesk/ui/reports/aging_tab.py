@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +39,7 @@ from creditdesk.domain.ranges import MAX_DATE, MIN_DATE
 from creditdesk.services.imports.exporting import export_aging
 from creditdesk.services.reports.aged_debtors_print import aged_debtors_pdf
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.reports.aging_drill import AgingDrillDialog
 from creditdesk.ui.reports.aging_model import AgingModel
@@ -60,8 +62,7 @@ class AgingTab(FollowsChanges, QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.model = AgingModel(workspace.formats)
-        self._pending = False
-        self._running = False
+        self._load = BackgroundLoad(self, self._start_load, self._on_loaded, busy=self._show_loading)
 
         self.as_of_edit = QDateEdit(to_qdate(workspace.today()))
         self.as_of_edit.setDateRange(to_qdate(MIN_DATE), to_qdate(MAX_DATE))
@@ -171,15 +172,16 @@ class AgingTab(FollowsChanges, QWidget):
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
         """Run the aging in the background; a request while one runs is queued, not lost."""
-        if self._running:
-            self._pending = True
-            return
-        self._running = True
-        self.busy.show()
+        self._load.request()
+
+    def _start_load(self) -> Callable[[], AgingReport]:
         workspace, as_of, basis = self.workspace, self.as_of, self.basis
         self._dashboard_as_of = None  # stale: the books or the date changed
-        run_in_background(self, lambda: workspace.aging(as_of, basis), self._on_loaded, self._on_failed)
         self.refresh_dashboard()
+        return lambda: workspace.aging(as_of, basis)
+
+    def _show_loading(self, loading: bool) -> None:
+        self.busy.setVisible(loading)
 
     def show_dashboard(self) -> None:
         self.pages.setCurrentWidget(self.dashboard)
@@ -195,7 +197,6 @@ class AgingTab(FollowsChanges, QWidget):
         self.refresh_dashboard()
 
     def _on_loaded(self, report: AgingReport) -> None:
-        self._finish()
         first_load = self.model.report is None
         header = self.table_view.horizontalHeader()
         self.model.set_report(report)
@@ -207,17 +208,6 @@ class AgingTab(FollowsChanges, QWidget):
         self._update_summary(report)
         self._update_chart(report)
         self.loaded.emit()
-        if self._pending:
-            self._pending = False
-            self.reload()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self._finish()
-        show_error(self, exc)
-
-    def _finish(self) -> None:
-        self._running = False
-        self.busy.hide()
 
     def _update_summary(self, report: AgingReport) -> None:
         fmt = self.workspace.formats

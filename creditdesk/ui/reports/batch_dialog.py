@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +53,7 @@ from creditdesk.services.reports.batch_statements import (
     write_statements,
 )
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.pdf_preview import documents_folder
 from creditdesk.ui.reports.statement_dialog import StatementOptions
 from creditdesk.ui.widgets import RIGHT, Index, secondary
@@ -185,8 +187,15 @@ class BatchStatementsDialog(QDialog):
         self.summary: BatchSummary | None = None
         self._folder: Path | None = None  # chosen by the user; until then it follows the date
         self._close_when_done = False
-        self._loading = False
-        self._load_again = False
+        # A list for a date changed since is dropped: the next one is already on its way.
+        self._load = BackgroundLoad(
+            self,
+            self._start_load,
+            self._on_loaded,
+            failed=self._on_load_failed,
+            busy=self._on_loading,
+            drop_superseded=True,
+        )
         self.setWindowTitle("Batch statements")
 
         # What the statements say.
@@ -313,35 +322,28 @@ class BatchStatementsDialog(QDialog):
     # -- who ------------------------------------------------------------------------------------
     def load_choices(self) -> None:
         """The clients with a balance on the statement date, found in the background."""
-        if self._loading:
-            self._load_again = True
-            return
-        self._loading = True
-        self.start_button.setEnabled(False)
+        self._load.request()
+
+    def _start_load(self) -> Callable[[], list[BalanceChoice]]:
         db, as_of = self.workspace.db, self.options.statement_date
-        run_in_background(
-            self, lambda: clients_with_balance(db, as_of), self._on_loaded, self._on_load_failed
-        )
+        return lambda: clients_with_balance(db, as_of)
+
+    def _on_loading(self, loading: bool) -> None:
+        if loading:
+            self.start_button.setEnabled(False)
 
     def _on_loaded(self, choices: list[BalanceChoice]) -> None:
-        self._loading = False
-        if self._load_again:
-            self._load_again = False
-            self.load_choices()
-            return
         self.model.set_choices(choices)
 
-    def _on_load_failed(self, exc: BaseException) -> None:
-        self._loading = False
+    def _on_load_failed(self, _: BaseException) -> None:
         self.count_label.setText("The clients could not be listed.")
-        show_error(self, exc)
 
     def _tick_shown(self, ticked: bool) -> None:
         rows = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(self.proxy.rowCount())]
         self.model.set_ticked(rows, ticked)
 
     def _update_count(self) -> None:
-        if self._loading:
+        if self._load.running:
             return
         chosen = self.model.chosen()
         total = len(self.model.choices)

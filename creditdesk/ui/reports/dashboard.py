@@ -7,6 +7,7 @@ window stays responsive on a large company file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -40,10 +41,9 @@ from creditdesk.domain.formats import Formats
 from creditdesk.services.company.company_file import Database
 from creditdesk.services.reports.dashboard import Dashboard, Debtor, dashboard
 from creditdesk.services.reports.forecast import forecast
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.rows_model import RowsModel
 from creditdesk.ui.widgets import LEFT, RIGHT, Index
-from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Workspace
 
 DSO_MONTHS = 12
@@ -168,8 +168,8 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.data: DashboardData | None = None
-        self._running = False
-        self._pending: date | None = None
+        self._as_of: date | None = None  # the day asked for last; a queued load reads it
+        self._load = BackgroundLoad(self, self._start_load, self._on_loaded)
 
         outstanding_card, self.outstanding_label, self.outstanding_detail = _headline("Total outstanding")
         overdue_card, self.overdue_label, self.overdue_detail = _headline("Overdue share")
@@ -226,32 +226,21 @@ class DashboardView(QWidget):
     # -- loading -------------------------------------------------------------------------------
     def load(self, as_of: date) -> None:
         """Work the figures out for ``as_of``; a request while one runs waits its turn."""
-        if self._running:
-            self._pending = as_of
-            return
-        self._running = True
-        db = self.workspace.db
-        run_in_background(self, lambda: load_dashboard(db, as_of), self._on_loaded, self._on_failed)
+        self._as_of = as_of
+        self._load.request()
+
+    def _start_load(self) -> Callable[[], DashboardData]:
+        db, as_of = self.workspace.db, self._as_of
+        assert as_of is not None  # set by load before any request
+        return lambda: load_dashboard(db, as_of)
 
     def _on_loaded(self, data: DashboardData) -> None:
-        self._running = False
         self.data = data
         self._show_headlines(data)
         self.debtors_model.set_rows(data.figures.top_debtors)
         self._show_dso(data.figures)
         self._show_forecast(data.forecast)
         self.loaded.emit()
-        self._next()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self._running = False
-        show_error(self, exc)
-        self._next()
-
-    def _next(self) -> None:
-        if self._pending is not None:
-            as_of, self._pending = self._pending, None
-            self.load(as_of)
 
     # -- drawing -------------------------------------------------------------------------------
     def _show_headlines(self, data: DashboardData) -> None:
