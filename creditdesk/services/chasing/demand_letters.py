@@ -171,16 +171,16 @@ def letter_document(
     formats = head.formats
     exponent = formats.exponent
     overdue = []
-    for _, number, issue, due, gross, _, applied in open_items:
-        days = age_in_days(as_of, issue, due, Basis.DUE)
+    for item in open_items:
+        days = age_in_days(as_of, item.issue_date, item.due_date, Basis.DUE)
         if bucket_index(days, Basis.DUE) > 0:
             overdue.append(
                 LetterInvoice(
-                    number,
-                    issue,
-                    due,
-                    from_minor(gross, exponent),
-                    from_minor(gross - applied, exponent),
+                    item.number,
+                    item.issue_date,
+                    item.due_date,
+                    from_minor(item.gross, exponent),
+                    from_minor(item.gross - item.applied, exponent),
                     days,
                 )
             )
@@ -191,7 +191,7 @@ def letter_document(
         )
     overdue.sort(key=lambda i: (i.due_date, i.issue_date, natural_key(i.number)))
     total = sum((i.open_amount for i in overdue), ZERO)
-    on_account = from_minor(sum(amount - applied for *_, amount, applied in unapplied), exponent)
+    on_account = from_minor(sum(r.amount - r.applied for r in unapplied), exponent)
     many = len(overdue) > 1
     fields = {
         "client": addressee.name,

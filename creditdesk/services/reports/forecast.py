@@ -17,7 +17,7 @@ from creditdesk.domain.money import from_minor
 from creditdesk.store.database import Database
 from creditdesk.store.queries.chasing import chase_open_invoices
 from creditdesk.store.queries.company import company_exponent
-from creditdesk.store.queries.reports import payment_delays
+from creditdesk.store.queries.reports import PaymentDelay, payment_delays
 from creditdesk.store.unit_of_work import UnitOfWork
 
 
@@ -28,10 +28,10 @@ def typical_delays(db: Database, as_of: date) -> tuple[dict[int, int], int]:
     return _delays(rows)
 
 
-def _delays(rows: list[tuple[int, int, int]]) -> tuple[dict[int, int], int]:
+def _delays(rows: list[PaymentDelay]) -> tuple[dict[int, int], int]:
     by_client: dict[int, list[int]] = defaultdict(list)
-    for client_id, days, count in rows:
-        by_client[client_id].extend([days] * count)
+    for row in rows:
+        by_client[row.client_id].extend([row.days_late] * row.payments)
     clients = {cid: delay for cid, days in by_client.items() if (delay := typical_delay(days)) is not None}
     everyone = [day for days in by_client.values() for day in days]
     return clients, typical_delay(everyone) or 0
@@ -46,7 +46,7 @@ def forecast(db: Database, as_of: date, weeks: int = DEFAULT_WEEKS) -> Forecast:
         open_rows = chase_open_invoices(conn, as_of, date.max)
     clients, company = _delays(delays)
     invoices = [
-        ForecastInvoice(iid, cid, due, from_minor(gross - paid, exponent))
-        for iid, cid, _, _, due, gross, paid, _, _ in open_rows
+        ForecastInvoice(row.id, row.client_id, row.due_date, from_minor(row.gross - row.paid, exponent))
+        for row in open_rows
     ]
     return cash_forecast(invoices, clients, company, as_of, weeks)
