@@ -67,7 +67,7 @@ def check_queries(conn: Connection, clients: list[int], as_of: date, expected: d
 
     listed: dict[int, D] = {}
     for chunk in invoice_list_chunks(conn, as_of, size=7):
-        for iid, _n, _c, _issue_day, _due_day, _status, _disp, gross, _ref, applied in chunk:
+        for iid, gross, applied in zip(chunk.ids, chunk.gross, chunk.applied, strict=True):
             if iid in expected:
                 listed[iid] = from_minor(gross - applied)
     assert listed == expected

@@ -5,8 +5,9 @@ Amounts come back as integer minor units; the services turn them into Decimals.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
@@ -47,11 +48,34 @@ INVOICE_LIST_SQL = f"""
 """  # noqa: S608 - a constant is formatted in, nothing else
 
 
-# (id, number, client id, issue day, due day, status, disputed, gross, reference, applied by as_of)
-InvoiceListRow = tuple[int, str, int, int, int, str, int, int, str, int]
+class InvoiceListColumns(NamedTuple):
+    """A run of invoices in the list, column by column: one tuple per field, one entry per invoice.
+
+    Named columns rather than a named tuple per row: the Invoices tab stores columns,
+    and building 200,000 row objects only to take them apart again measured about a
+    twentieth slower on the whole load.
+    """
+
+    ids: tuple[int, ...]
+    numbers: tuple[str, ...]
+    client_ids: tuple[int, ...]
+    issue_days: tuple[int, ...]  # ``date.toordinal()`` numbers
+    due_days: tuple[int, ...]
+    statuses: tuple[str, ...]
+    disputed: tuple[int, ...]
+    gross: tuple[int, ...]
+    references: tuple[str, ...]
+    applied: tuple[int, ...]  # money applied by ``as_of``
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[Sequence[Any]]) -> InvoiceListColumns:
+        """The columns of rows in ``INVOICE_LIST_SQL``'s order."""
+        if not rows:
+            return cls(*([()] * len(cls._fields)))
+        return cls._make(zip(*rows, strict=True))
 
 
-def invoice_list_chunks(conn: Connection, as_of: date, size: int = 2_000) -> Iterator[list[InvoiceListRow]]:
+def invoice_list_chunks(conn: Connection, as_of: date, size: int = 2_000) -> Iterator[InvoiceListColumns]:
     """Every invoice, drafts and void ones too, with the money applied to it by ``as_of``, in id order.
 
     Same scan-and-seek shape as ``aging_sql``. Dates come back as ``date.toordinal()``
@@ -64,7 +88,7 @@ def invoice_list_chunks(conn: Connection, as_of: date, size: int = 2_000) -> Ite
     try:
         cursor.execute(INVOICE_LIST_SQL, {"as_of": as_of.isoformat()})
         while chunk := cursor.fetchmany(size):
-            yield chunk
+            yield InvoiceListColumns.of_rows(chunk)
     finally:
         cursor.close()
 
