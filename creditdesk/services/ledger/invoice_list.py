@@ -640,7 +640,7 @@ def open_invoices_for(db: Database, client_id: int) -> list[OpenInvoice]:
         exponent = company_exponent(conn)
         rows = open_invoices_of(conn, client_id)
     return oldest_first(
-        OpenInvoice(i, n, iss, due, from_minor(amt, exponent)) for i, n, iss, due, amt in rows
+        OpenInvoice(r.id, r.number, r.issue_date, r.due_date, from_minor(r.open, exponent)) for r in rows
     )
 
 
@@ -659,7 +659,7 @@ def unapplied_receipts(db: Database, client_id: int) -> list[UnappliedReceipt]:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
         rows = unapplied_receipts_of(conn, client_id)
-    return [UnappliedReceipt(kind, rid, day, from_minor(left, exponent)) for kind, rid, day, left in rows]
+    return [UnappliedReceipt(r.kind, r.id, r.date, from_minor(r.left, exponent)) for r in rows]
 
 
 def money_on_account(db: Database, client_id: int, as_of: date) -> Decimal:

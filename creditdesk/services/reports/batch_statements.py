@@ -53,9 +53,7 @@ def clients_with_balance(db: Database, as_of: date) -> list[BalanceChoice]:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
         rows = client_balances(conn, as_of)
-    choices = [
-        BalanceChoice(cid, code, name, from_minor(balance, exponent)) for cid, code, name, balance in rows
-    ]
+    choices = [BalanceChoice(r.id, r.code, r.name, from_minor(r.balance, exponent)) for r in rows]
     choices.sort(key=lambda c: (sort_key(c.name), c.code))
     return choices
 
