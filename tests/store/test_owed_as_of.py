@@ -53,8 +53,8 @@ def check_queries(conn: Connection, clients: list[int], as_of: date, expected: d
 
     per_client: dict[int, D] = {}
     for client in clients:
-        for iid, _number, _issue, _due, gross, _ref, applied in client_open_items(conn, client, as_of):
-            per_client[iid] = from_minor(gross - applied)
+        for item in client_open_items(conn, client, as_of, 2):
+            per_client[item.id] = item.open
     assert per_client == owing
 
     chased = {

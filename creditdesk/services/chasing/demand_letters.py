@@ -18,7 +18,6 @@ from creditdesk.documents.model import Branding, LetterDocument, LetterInvoice
 from creditdesk.domain.aging import Basis, age_in_days, bucket_index
 from creditdesk.domain.allocation import natural_key
 from creditdesk.domain.errors import NotFoundError, ValidationError
-from creditdesk.domain.money import from_minor
 from creditdesk.services.ledger.interest import uncharged_interest_in
 from creditdesk.services.reports.invoice_print import addressee_of, letterhead_in
 from creditdesk.store.database import Database
@@ -164,12 +163,11 @@ def letter_document(
             raise NotFoundError("this client no longer exists; it may have been removed by an import")
         head = letterhead_in(session)
         conn = session.connection()
-        open_items = client_open_items(conn, client.id, as_of)
-        unapplied = client_unapplied_on(conn, client.id, as_of)
+        open_items = client_open_items(conn, client.id, as_of, head.formats.exponent)
+        unapplied = client_unapplied_on(conn, client.id, as_of, head.formats.exponent)
         addressee = addressee_of(client)
         interest = uncharged_interest_in(session, client, as_of)
     formats = head.formats
-    exponent = formats.exponent
     overdue = []
     for item in open_items:
         days = age_in_days(as_of, item.issue_date, item.due_date, Basis.DUE)
@@ -179,8 +177,8 @@ def letter_document(
                     item.number,
                     item.issue_date,
                     item.due_date,
-                    from_minor(item.gross, exponent),
-                    from_minor(item.gross - item.applied, exponent),
+                    item.gross,
+                    item.open,
                     days,
                 )
             )
@@ -191,7 +189,7 @@ def letter_document(
         )
     overdue.sort(key=lambda i: (i.due_date, i.issue_date, natural_key(i.number)))
     total = sum((i.open_amount for i in overdue), ZERO)
-    on_account = from_minor(sum(r.amount - r.applied for r in unapplied), exponent)
+    on_account = sum((r.left for r in unapplied), ZERO)
     many = len(overdue) > 1
     fields = {
         "client": addressee.name,

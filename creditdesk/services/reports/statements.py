@@ -86,8 +86,8 @@ def _activity_lines(
     session: Session, client_id: int, start: date, end: date, opening: Decimal, exponent: int
 ) -> tuple[StatementLine, ...]:
     keyed = []
-    for move in client_movements(session.connection(), client_id, start, end):
-        money = from_minor(move.amount, exponent)
+    for move in client_movements(session.connection(), client_id, start, end, exponent):
+        money = move.amount
         entry = EntryKind(move.kind)
         if entry is EntryKind.INVOICE:
             line = StatementLine(
@@ -127,8 +127,8 @@ def _open_position(session: Session, client: Client, as_of: date, exponent: int)
     conn = session.connection()
     keyed = []
     sums = []
-    for item in client_open_items(conn, client.id, as_of):
-        open_amount = from_minor(item.gross - item.applied, exponent)
+    for item in client_open_items(conn, client.id, as_of, exponent):
+        open_amount = item.open
         days = age_in_days(as_of, item.issue_date, item.due_date, Basis.DUE)
         sums.append((client.id, bucket_index(days, Basis.DUE), open_amount))
         line = StatementLine(
@@ -136,7 +136,7 @@ def _open_position(session: Session, client: Client, as_of: date, exponent: int)
             EntryKind.INVOICE,
             item.number,
             item.reference,
-            from_minor(item.gross, exponent),
+            item.gross,
             ZERO,  # what was paid shows as the difference between the amount and what is open
             ZERO,
             due_date=item.due_date,
@@ -145,8 +145,8 @@ def _open_position(session: Session, client: Client, as_of: date, exponent: int)
         )
         keyed.append((_sort_key(line), item.id, line))
     on_account = ZERO
-    for receipt in client_unapplied_on(conn, client.id, as_of):
-        left = from_minor(receipt.amount - receipt.applied, exponent)
+    for receipt in client_unapplied_on(conn, client.id, as_of, exponent):
+        left = receipt.left
         on_account += left
         line = StatementLine(
             receipt.day,
@@ -154,7 +154,7 @@ def _open_position(session: Session, client: Client, as_of: date, exponent: int)
             receipt.number,
             _receipt_details(receipt.kind, receipt.details, receipt.payer_reference),
             ZERO,
-            from_minor(receipt.amount, exponent),
+            receipt.amount,
             ZERO,
             open_amount=-left,
         )

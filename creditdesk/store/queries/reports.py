@@ -6,11 +6,13 @@ Amounts come back as integer minor units; the services turn them into Decimals.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
 from creditdesk.domain.aging import Basis, bucket_cutoffs
+from creditdesk.store.queries._money import money_reader
 from creditdesk.store.queries._sql import as_date, bucket_case
 from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
@@ -229,11 +231,13 @@ class Movement(NamedTuple):
     number: str  # '' for a payment
     details: str  # an invoice's reference, a credit note's reason, a payment's method
     payer_reference: str  # a payment's reference, else ''
-    amount: int
+    amount: Decimal
     due_date: date | None  # an invoice's, else None
 
 
-def client_movements(conn: Connection, client_id: int, start: date, end: date) -> list[Movement]:
+def client_movements(
+    conn: Connection, client_id: int, start: date, end: date, exponent: int
+) -> list[Movement]:
     """A client's issued invoices, credit notes and payments dated within [start, end], unsorted.
 
     Each arm is a seek on an index by client (invoices by client and status),
@@ -255,25 +259,39 @@ def client_movements(conn: Connection, client_id: int, start: date, end: date) -
         """),
         {"client": client_id, "start": start.isoformat(), "end": end.isoformat()},
     )
+    money = money_reader(exponent)
     return [
-        Movement(kind, rid, as_date(day), number, details, ref, amount, None if due is None else as_date(due))
+        Movement(
+            kind,
+            rid,
+            as_date(day),
+            number,
+            details,
+            ref,
+            money(amount),
+            None if due is None else as_date(due),
+        )
         for kind, rid, day, number, details, ref, amount, due in rows
     ]
 
 
 class OpenItem(NamedTuple):
-    """An invoice with money owed on ``as_of``: ``gross - applied``."""
+    """An invoice with money owed on ``as_of``."""
 
     id: int
     number: str
     issue_date: date
     due_date: date
-    gross: int
+    gross: Decimal
     reference: str
-    applied: int  # money applied by ``as_of``
+    applied: Decimal  # money applied by ``as_of``
+
+    @property
+    def open(self) -> Decimal:
+        return self.gross - self.applied
 
 
-def client_open_items(conn: Connection, client_id: int, as_of: date) -> list[OpenItem]:
+def client_open_items(conn: Connection, client_id: int, as_of: date, exponent: int) -> list[OpenItem]:
     """A client's invoices issued by ``as_of`` with money still owed on them that day.
 
     The aging's reading of the ledger for one client: allocations count when
@@ -288,15 +306,16 @@ def client_open_items(conn: Connection, client_id: int, as_of: date) -> list[Ope
         """),  # noqa: S608 - only the owed-as-of fragments are formatted in
         {"client": client_id, "as_of": as_of.isoformat()},
     )
+    money = money_reader(exponent)
     return [
-        OpenItem(iid, number, as_date(issue), as_date(due), gross, ref, applied)
+        OpenItem(iid, number, as_date(issue), as_date(due), money(gross), ref, money(applied))
         for iid, number, issue, due, gross, ref, applied in rows
         if gross != applied
     ]
 
 
 class UnappliedReceipt(NamedTuple):
-    """A payment or credit note with money on account on ``as_of``: ``amount - applied``."""
+    """A payment or credit note with money on account on ``as_of``."""
 
     kind: str  # 'payment' or 'credit-note'
     id: int
@@ -304,11 +323,17 @@ class UnappliedReceipt(NamedTuple):
     number: str  # a credit note's, else ''
     details: str  # a payment's method, a credit note's reason
     payer_reference: str  # a payment's reference, else ''
-    amount: int
-    applied: int  # applied by ``as_of``
+    amount: Decimal
+    applied: Decimal  # applied by ``as_of``
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.applied
 
 
-def client_unapplied_on(conn: Connection, client_id: int, as_of: date) -> list[UnappliedReceipt]:
+def client_unapplied_on(
+    conn: Connection, client_id: int, as_of: date, exponent: int
+) -> list[UnappliedReceipt]:
     """A client's payments and credit notes received by ``as_of`` with money not applied by then.
 
     Together they make the money on account the aging shows for that day: an
@@ -332,7 +357,8 @@ def client_unapplied_on(conn: Connection, client_id: int, as_of: date) -> list[U
         """),
         {"client": client_id, "as_of": as_of.isoformat()},
     )
+    money = money_reader(exponent)
     return [
-        UnappliedReceipt(kind, rid, as_date(day), number, details, ref, amount, applied)
+        UnappliedReceipt(kind, rid, as_date(day), number, details, ref, money(amount), money(applied))
         for kind, rid, day, number, details, ref, amount, applied in rows
     ]
