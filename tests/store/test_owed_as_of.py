@@ -57,12 +57,7 @@ def check_queries(conn: Connection, clients: list[int], as_of: date, expected: d
             per_client[item.id] = item.open
     assert per_client == owing
 
-    chased = {
-        iid: from_minor(gross - paid)
-        for iid, _cid, _n, _issue, _due, gross, paid, _disp, _start in chase_open_invoices(
-            conn, as_of, date(2100, 1, 1)
-        )
-    }
+    chased = {row.id: row.owed for row in chase_open_invoices(conn, as_of, date(2100, 1, 1), 2)}
     assert chased == {iid: owed for iid, owed in owing.items() if owed > ZERO}
 
     listed: dict[int, D] = {}

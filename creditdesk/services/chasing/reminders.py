@@ -42,7 +42,7 @@ from creditdesk.domain.chasing import (
 )
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.formats import Formats
-from creditdesk.domain.money import currency_exponent, from_minor, to_minor
+from creditdesk.domain.money import currency_exponent, to_minor
 from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE, PLAN_NUDGES
 from creditdesk.mail.templates import (
     ClientContext,
@@ -164,13 +164,13 @@ def planning_inputs_in(session: Session, as_of: date) -> PlanningInputs:
             row.number,
             row.issue_date,
             row.due_date,
-            from_minor(row.gross, exponent),
-            from_minor(row.gross - row.paid, exponent),
+            row.gross,
+            row.owed,
             row.disputed,
             row.id in paused,
             row.start_stage,
         )
-        for row in chase_open_invoices(conn, as_of, as_of - timedelta(days=earliest))
+        for row in chase_open_invoices(conn, as_of, as_of - timedelta(days=earliest), exponent)
     }
 
     covered: dict[int, tuple[ReminderHistoryRow, list[int]]] = {}  # per reminder: its first row, its invoices

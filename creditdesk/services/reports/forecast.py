@@ -13,7 +13,6 @@ from collections import defaultdict
 from datetime import date
 
 from creditdesk.domain.forecast import DEFAULT_WEEKS, Forecast, ForecastInvoice, cash_forecast, typical_delay
-from creditdesk.domain.money import from_minor
 from creditdesk.store.database import Database
 from creditdesk.store.queries.chasing import chase_open_invoices
 from creditdesk.store.queries.company import company_exponent
@@ -43,10 +42,7 @@ def forecast(db: Database, as_of: date, weeks: int = DEFAULT_WEEKS) -> Forecast:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
         delays = payment_delays(conn, as_of)
-        open_rows = chase_open_invoices(conn, as_of, date.max)
+        open_rows = chase_open_invoices(conn, as_of, date.max, exponent)
     clients, company = _delays(delays)
-    invoices = [
-        ForecastInvoice(row.id, row.client_id, row.due_date, from_minor(row.gross - row.paid, exponent))
-        for row in open_rows
-    ]
+    invoices = [ForecastInvoice(row.id, row.client_id, row.due_date, row.owed) for row in open_rows]
     return cash_forecast(invoices, clients, company, as_of, weeks)

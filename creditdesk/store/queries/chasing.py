@@ -1,34 +1,40 @@
 """What reminder planning reads: open invoices to chase, the clients chased, what was sent.
 
-Amounts come back as integer minor units; the services turn them into Decimals.
+Open invoices' money comes back as Decimal at the company's exponent.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
+from creditdesk.store.queries._money import money_reader
 from creditdesk.store.queries._sql import as_date
 from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
 
 class ChaseRow(NamedTuple):
-    """An open invoice as reminder planning reads it; owed is ``gross - paid``."""
+    """An open invoice as reminder planning reads it."""
 
     id: int
     client_id: int
     number: str
     issue_date: date
     due_date: date
-    gross: int
-    paid: int  # money applied by ``as_of``
+    gross: Decimal
+    paid: Decimal  # money applied by ``as_of``
     disputed: bool
     start_stage: int | None  # the stage chasing starts at, when set on the invoice
 
+    @property
+    def owed(self) -> Decimal:
+        return self.gross - self.paid
 
-def chase_open_invoices(conn: Connection, as_of: date, due_by: date) -> list[ChaseRow]:
+
+def chase_open_invoices(conn: Connection, as_of: date, due_by: date, exponent: int) -> list[ChaseRow]:
     """Issued invoices with money owed on ``as_of`` and due on or before ``due_by``.
 
     ``due_by`` is ``as_of`` less the earliest stage offset of any schedule: an
@@ -53,8 +59,11 @@ def chase_open_invoices(conn: Connection, as_of: date, due_by: date) -> list[Cha
         {"as_of": as_of.isoformat(), "due_by": due_by.isoformat()},
     )
     fromiso = date.fromisoformat
+    money = money_reader(exponent)
     return [
-        ChaseRow(iid, cid, number, fromiso(issue), fromiso(due), gross, paid, bool(disputed), start)
+        ChaseRow(
+            iid, cid, number, fromiso(issue), fromiso(due), money(gross), money(paid), bool(disputed), start
+        )
         for iid, cid, number, issue, due, gross, paid, disputed, start in rows
     ]
 
