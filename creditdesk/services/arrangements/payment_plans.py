@@ -126,12 +126,12 @@ def create_plan(db: Database, data: PlanInput) -> int:
                     "let it finish or break before agreeing another"
                 )
         conn = session.connection()
-        facts = invoice_amounts(conn, ids)
-        applied: dict[int, int] = defaultdict(int)
-        for alloc in money_applied_to(conn, ids):
+        facts = invoice_amounts(conn, ids, exponent)
+        applied: dict[int, Decimal] = defaultdict(Decimal)
+        for alloc in money_applied_to(conn, ids, exponent):
             if alloc.date <= data.made_on:
                 applied[alloc.invoice_id] += alloc.amount
-        owed = from_minor(sum(facts[i].gross - applied[i] for i in ids), exponent)
+        owed = sum((facts[i].gross - applied[i] for i in ids), ZERO)
         total = owed if data.total is None else data.total
         if total > owed:
             raise LedgerError(
@@ -210,9 +210,9 @@ def plan_views_in(session: Session, as_of: date, client_id: int | None = None) -
         return []
     ids = sorted({link.invoice_id for r in rows for link in r.invoices})
     conn = session.connection()
-    facts: dict[int, InvoiceFacts] = invoice_amounts(conn, ids)
-    payments: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for alloc in money_applied_to(conn, ids):
+    facts: dict[int, InvoiceFacts] = invoice_amounts(conn, ids, exponent)
+    payments: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for alloc in money_applied_to(conn, ids, exponent):
         if alloc.payment_id is not None:
             payments[alloc.invoice_id].append((alloc.date, alloc.amount))
     names = dict(session.execute(select(Client.id, Client.name)).all())
@@ -224,7 +224,7 @@ def plan_views_in(session: Session, as_of: date, client_id: int | None = None) -
             Instalment(i.number, i.due_date, from_minor(i.amount, exponent)) for i in row.instalments
         )
         money = [
-            (day, from_minor(amount, exponent))
+            (day, amount)
             for iid in sorted(plan.invoice_ids)
             for day, amount in payments[iid]
             if day >= row.made_on
@@ -337,9 +337,9 @@ def plan_schedule_document(db: Database, plan_id: int) -> PlanScheduleDocument:
         exponent = head.formats.exponent
         ids = sorted(link.invoice_id for link in row.invoices)
         conn = session.connection()
-        facts = invoice_amounts(conn, ids)
-        applied: dict[int, int] = defaultdict(int)
-        for alloc in money_applied_to(conn, ids):
+        facts = invoice_amounts(conn, ids, exponent)
+        applied: dict[int, Decimal] = defaultdict(Decimal)
+        for alloc in money_applied_to(conn, ids, exponent):
             if alloc.date <= row.made_on:
                 applied[alloc.invoice_id] += alloc.amount
         return PlanScheduleDocument(
@@ -355,7 +355,7 @@ def plan_schedule_document(db: Database, plan_id: int) -> PlanScheduleDocument:
                     facts[i].number,
                     facts[i].issue_date,
                     facts[i].due_date,
-                    from_minor(facts[i].gross - applied[i], exponent),
+                    facts[i].gross - applied[i],
                 )
                 for i in sorted(ids, key=lambda i: (facts[i].due_date, facts[i].number))
             ),
