@@ -33,14 +33,14 @@ def run_aging(db: Database, as_of: date, basis: Basis = Basis.DUE) -> AgingRepor
     with UnitOfWork(db) as uow:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
-        open_rows, on_account = aging_sums(conn, as_of, basis)
+        open_rows, on_account = aging_sums(conn, as_of, basis, exponent)
         clients = {c.id: ClientRef(c.id, c.code, c.name) for c in client_refs(conn)}
     return assemble_report(
         as_of,
         basis,
         clients,
-        ((row.client_id, row.bucket, from_minor(row.open, exponent)) for row in open_rows),
-        {cid: from_minor(amount, exponent) for cid, amount in on_account.items()},
+        ((row.client_id, row.bucket, row.open) for row in open_rows),
+        on_account,
     )
 
 
@@ -92,15 +92,10 @@ def client_aging(db: Database, client_id: int, as_of: date, basis: Basis = Basis
     with UnitOfWork(db) as uow:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
-        ledger = client_ledger(conn, client_id)
-    invoices = [
-        LedgerInvoice(i.id, client_id, i.issue_date, i.due_date, from_minor(i.gross, exponent))
-        for i in ledger.invoices
-    ]
+        ledger = client_ledger(conn, client_id, exponent)
+    invoices = [LedgerInvoice(i.id, client_id, i.issue_date, i.due_date, i.gross) for i in ledger.invoices]
     numbers = {i.id: i.number for i in ledger.invoices}
-    allocations = [
-        LedgerAllocation(a.invoice_id, a.date, from_minor(a.amount, exponent)) for a in ledger.allocations
-    ]
+    allocations = [LedgerAllocation(a.invoice_id, a.date, a.amount) for a in ledger.allocations]
     owed = open_amounts(invoices, allocations, as_of)
     rows = []
     for inv in invoices:
@@ -121,6 +116,6 @@ def client_aging(db: Database, client_id: int, as_of: date, basis: Basis = Basis
             )
         )
     rows.sort(key=lambda r: (r.due_date, r.issue_date, natural_key(r.number)))
-    received = sum((from_minor(r.amount, exponent) for r in ledger.receipts if r.date <= as_of), Decimal(0))
+    received = sum((r.amount for r in ledger.receipts if r.date <= as_of), Decimal(0))
     applied = sum((a.amount for a in allocations if a.date <= as_of), Decimal(0))
     return ClientAging(tuple(rows), received - applied)

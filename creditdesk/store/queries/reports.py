@@ -1,6 +1,7 @@
 """The reports' queries: the aging, the dashboard, the forecast and statements of account.
 
-Amounts come back as integer minor units; the services turn them into Decimals.
+Queries given the company's ``exponent`` hand money as Decimal (converted here once);
+the others return integer minor units.
 """
 
 from __future__ import annotations
@@ -61,26 +62,30 @@ class AgingSum(NamedTuple):
 
     client_id: int
     bucket: int
-    open: int
+    open: Decimal
 
 
 class AgingSums(NamedTuple):
     open_rows: list[AgingSum]
-    on_account: dict[int, int]  # per client: money received and not applied (may be negative)
+    on_account: dict[int, Decimal]  # per client: money received and not applied (may be negative)
 
 
-def aging_sums(conn: Connection, as_of: date, basis: Basis) -> AgingSums:
-    """Open money per (client, bucket) and money on account per client, in minor units."""
+def aging_sums(conn: Connection, as_of: date, basis: Basis, exponent: int) -> AgingSums:
+    """Open money per (client, bucket) and money on account per client.
+
+    Summed in minor units, handed over as Decimal at ``exponent``.
+    """
     sql, params = aging_sql(as_of, basis)
+    money = money_reader(exponent)
     open_rows: list[AgingSum] = []
     applied: dict[int, int] = {}
     for client_id, bucket, invoiced, applied_amount in conn.execute(text(sql), params):
         if invoiced != applied_amount:
-            open_rows.append(AgingSum(client_id, bucket, invoiced - applied_amount))
+            open_rows.append(AgingSum(client_id, bucket, money(invoiced - applied_amount)))
         applied[client_id] = applied.get(client_id, 0) + applied_amount
     received: dict[int, int] = dict(conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).all())
     on_account = {
-        client_id: received.get(client_id, 0) - applied.get(client_id, 0)
+        client_id: money(received.get(client_id, 0) - applied.get(client_id, 0))
         for client_id in received.keys() | applied.keys()
     }
     return AgingSums(open_rows, on_account)
@@ -119,19 +124,19 @@ class LedgerInvoiceRow(NamedTuple):
     number: str
     issue_date: date
     due_date: date
-    gross: int
+    gross: Decimal
 
 
 class LedgerAllocationRow(NamedTuple):
     invoice_id: int
     date: date
-    amount: int
+    amount: Decimal
 
 
 class LedgerReceiptRow(NamedTuple):
     kind: str  # 'payment' or 'credit note'
     date: date
-    amount: int
+    amount: Decimal
 
 
 class ClientLedger(NamedTuple):
@@ -140,10 +145,11 @@ class ClientLedger(NamedTuple):
     receipts: list[LedgerReceiptRow]
 
 
-def client_ledger(conn: Connection, client_id: int) -> ClientLedger:
+def client_ledger(conn: Connection, client_id: int, exponent: int) -> ClientLedger:
     """One client's issued invoices, every allocation to its invoices, and its payments and credit notes."""
+    money = money_reader(exponent)
     invoices = [
-        LedgerInvoiceRow(i, n, as_date(iss), as_date(due), g)
+        LedgerInvoiceRow(i, n, as_date(iss), as_date(due), money(g))
         for i, n, iss, due, g in conn.execute(
             text(
                 "SELECT id, number, issue_date, due_date, gross FROM invoice "
@@ -153,7 +159,7 @@ def client_ledger(conn: Connection, client_id: int) -> ClientLedger:
         )
     ]
     allocations = [
-        LedgerAllocationRow(inv, as_date(d), a)
+        LedgerAllocationRow(inv, as_date(d), money(a))
         for inv, d, a in conn.execute(
             text(
                 "SELECT a.invoice_id, a.date, a.amount FROM allocation a "
@@ -163,7 +169,7 @@ def client_ledger(conn: Connection, client_id: int) -> ClientLedger:
         )
     ]
     receipts = [
-        LedgerReceiptRow(k, as_date(d), a)
+        LedgerReceiptRow(k, as_date(d), money(a))
         for k, d, a in conn.execute(
             text(
                 "SELECT 'payment', date, amount FROM payment WHERE client_id = :c "
