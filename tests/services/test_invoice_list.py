@@ -43,6 +43,8 @@ from creditdesk.services.ledger.payments import (
 )
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import Client, Invoice
+from creditdesk.store.queries.ledger import InvoiceListColumns
+from creditdesk.store.queries.reports import ClientRefRow
 from creditdesk.store.unit_of_work import UnitOfWork
 
 AS_OF = date(2026, 6, 30)
@@ -182,8 +184,13 @@ def test_narrowing_a_search_finds_what_a_fresh_search_finds(texts: list[str]) ->
         (i, f"INV-{i:03d}", i % 3, 700_000 + i, 700_030 + i, "issued", 0, 1000 + i, ref, i % 4)
         for i, ref in enumerate(["", "abc", "Café", "a-1", "b 0"] * 8, start=1)
     ]
-    clients = [(0, "AC", "Acme"), (1, "BE", "Bé Ltd"), (2, "C-1", "Cee 10")]
-    table = build_table([rows[:17], rows[17:]], clients, date.fromordinal(700_020), 2)
+    clients = [
+        ClientRefRow(0, "AC", "Acme"),
+        ClientRefRow(1, "BE", "Bé Ltd"),
+        ClientRefRow(2, "C-1", "Cee 10"),
+    ]
+    chunks = [InvoiceListColumns.of_rows(rows[:17]), InvoiceListColumns.of_rows(rows[17:])]
+    table = build_table(chunks, clients, date.fromordinal(700_020), 2)
     typed = InvoiceView(table)
     for text in texts:
         typed.set_text(text)

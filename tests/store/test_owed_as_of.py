@@ -53,28 +53,23 @@ def check_queries(conn: Connection, clients: list[int], as_of: date, expected: d
 
     per_client: dict[int, D] = {}
     for client in clients:
-        for iid, _number, _issue, _due, gross, _ref, applied in client_open_items(conn, client, as_of):
-            per_client[iid] = from_minor(gross - applied)
+        for item in client_open_items(conn, client, as_of, 2):
+            per_client[item.id] = item.open
     assert per_client == owing
 
-    chased = {
-        iid: from_minor(gross - paid)
-        for iid, _cid, _n, _issue, _due, gross, paid, _disp, _start in chase_open_invoices(
-            conn, as_of, date(2100, 1, 1)
-        )
-    }
+    chased = {row.id: row.owed for row in chase_open_invoices(conn, as_of, date(2100, 1, 1), 2)}
     assert chased == {iid: owed for iid, owed in owing.items() if owed > ZERO}
 
     listed: dict[int, D] = {}
     for chunk in invoice_list_chunks(conn, as_of, size=7):
-        for iid, _n, _c, _issue_day, _due_day, _status, _disp, gross, _ref, applied in chunk:
+        for iid, gross, applied in zip(chunk.ids, chunk.gross, chunk.applied, strict=True):
             if iid in expected:
                 listed[iid] = from_minor(gross - applied)
     assert listed == expected
 
     for basis in Basis:
-        open_rows, _on_account = aging_sums(conn, as_of, basis)
-        assert sum((from_minor(units) for _c, _b, units in open_rows), ZERO) == sum(expected.values(), ZERO)
+        open_rows, _on_account = aging_sums(conn, as_of, basis, 2)
+        assert sum((row.open for row in open_rows), ZERO) == sum(expected.values(), ZERO)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

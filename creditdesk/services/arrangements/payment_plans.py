@@ -126,12 +126,12 @@ def create_plan(db: Database, data: PlanInput) -> int:
                     "let it finish or break before agreeing another"
                 )
         conn = session.connection()
-        facts = invoice_amounts(conn, ids)
-        applied: dict[int, int] = defaultdict(int)
-        for iid, day, amount, _ in money_applied_to(conn, ids):
-            if day <= data.made_on:
-                applied[iid] += amount
-        owed = from_minor(sum(facts[i][4] - applied[i] for i in ids), exponent)
+        facts = invoice_amounts(conn, ids, exponent)
+        applied: dict[int, Decimal] = defaultdict(Decimal)
+        for alloc in money_applied_to(conn, ids, exponent):
+            if alloc.date <= data.made_on:
+                applied[alloc.invoice_id] += alloc.amount
+        owed = sum((facts[i].gross - applied[i] for i in ids), ZERO)
         total = owed if data.total is None else data.total
         if total > owed:
             raise LedgerError(
@@ -173,7 +173,7 @@ def create_plan(db: Database, data: PlanInput) -> int:
             client.id,
             "payment_plan",
             f"Payment plan agreed: {format_plain(total, exponent)} in {len(schedule)} {data.frequency.value} "
-            f"instalments from {data.first_date.isoformat()} for {', '.join(facts[i][1] for i in ids)}",
+            f"instalments from {data.first_date.isoformat()} for {', '.join(facts[i].number for i in ids)}",
             at=on_day(data.made_on),
         )
         uow.commit()
@@ -210,11 +210,11 @@ def plan_views_in(session: Session, as_of: date, client_id: int | None = None) -
         return []
     ids = sorted({link.invoice_id for r in rows for link in r.invoices})
     conn = session.connection()
-    facts: dict[int, InvoiceFacts] = invoice_amounts(conn, ids)
-    payments: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for iid, day, amount, payment_id in money_applied_to(conn, ids):
-        if payment_id is not None:
-            payments[iid].append((day, amount))
+    facts: dict[int, InvoiceFacts] = invoice_amounts(conn, ids, exponent)
+    payments: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for alloc in money_applied_to(conn, ids, exponent):
+        if alloc.payment_id is not None:
+            payments[alloc.invoice_id].append((alloc.date, alloc.amount))
     names = dict(session.execute(select(Client.id, Client.name)).all())
     views = []
     for row in rows:
@@ -224,7 +224,7 @@ def plan_views_in(session: Session, as_of: date, client_id: int | None = None) -
             Instalment(i.number, i.due_date, from_minor(i.amount, exponent)) for i in row.instalments
         )
         money = [
-            (day, from_minor(amount, exponent))
+            (day, amount)
             for iid in sorted(plan.invoice_ids)
             for day, amount in payments[iid]
             if day >= row.made_on
@@ -237,7 +237,7 @@ def plan_views_in(session: Session, as_of: date, client_id: int | None = None) -
                 client_id=row.client_id,
                 client_name=names.get(row.client_id, ""),
                 invoice_ids=invoice_ids,
-                invoice_numbers=tuple(facts[i][1] for i in invoice_ids),
+                invoice_numbers=tuple(facts[i].number for i in invoice_ids),
                 made_on=row.made_on,
                 first_date=row.first_date,
                 frequency=plan.frequency,
@@ -337,11 +337,11 @@ def plan_schedule_document(db: Database, plan_id: int) -> PlanScheduleDocument:
         exponent = head.formats.exponent
         ids = sorted(link.invoice_id for link in row.invoices)
         conn = session.connection()
-        facts = invoice_amounts(conn, ids)
-        applied: dict[int, int] = defaultdict(int)
-        for iid, day, amount, _ in money_applied_to(conn, ids):
-            if day <= row.made_on:
-                applied[iid] += amount
+        facts = invoice_amounts(conn, ids, exponent)
+        applied: dict[int, Decimal] = defaultdict(Decimal)
+        for alloc in money_applied_to(conn, ids, exponent):
+            if alloc.date <= row.made_on:
+                applied[alloc.invoice_id] += alloc.amount
         return PlanScheduleDocument(
             branding=head.branding,
             formats=head.formats,
@@ -352,9 +352,12 @@ def plan_schedule_document(db: Database, plan_id: int) -> PlanScheduleDocument:
             grace_days=row.grace_days,
             invoices=tuple(
                 PlanScheduleInvoice(
-                    facts[i][1], facts[i][2], facts[i][3], from_minor(facts[i][4] - applied[i], exponent)
+                    facts[i].number,
+                    facts[i].issue_date,
+                    facts[i].due_date,
+                    facts[i].gross - applied[i],
                 )
-                for i in sorted(ids, key=lambda i: (facts[i][3], facts[i][1]))
+                for i in sorted(ids, key=lambda i: (facts[i].due_date, facts[i].number))
             ),
             instalments=tuple(
                 PlanScheduleLine(i.number, i.due_date, from_minor(i.amount, exponent))

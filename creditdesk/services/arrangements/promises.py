@@ -33,6 +33,7 @@ from creditdesk.store.activity import log_activity, on_day
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, PromiseInvoice, PromiseRow
 from creditdesk.store.queries.arrangements import InvoiceFacts, invoice_amounts, money_applied_to
+from creditdesk.store.queries.company import company_exponent
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)
@@ -72,14 +73,15 @@ def checked_invoices(session: Session, client_id: int, invoice_ids: Sequence[int
     ids = sorted(set(invoice_ids))
     if not ids:
         raise ValidationError(f"choose at least one invoice for the {what}")
-    found = invoice_amounts(session.connection(), ids)
+    conn = session.connection()
+    found = invoice_amounts(conn, ids, company_exponent(conn))
     for iid in ids:
         if iid not in found:
             raise NotFoundError("one of the invoices chosen no longer exists")
-        if found[iid][0] != client_id:
-            raise LedgerError(f"invoice {found[iid][1]} belongs to another client")
-        if found[iid][5] != "issued":
-            raise LedgerError(f"invoice {found[iid][1]} is {found[iid][5]}, not issued")
+        if found[iid].client_id != client_id:
+            raise LedgerError(f"invoice {found[iid].number} belongs to another client")
+        if found[iid].status != "issued":
+            raise LedgerError(f"invoice {found[iid].number} is {found[iid].status}, not issued")
     return ids
 
 
@@ -110,13 +112,13 @@ def record_promise(db: Database, data: PromiseInput) -> int:
         )
         session.add(row)
         session.flush()
-        numbers = invoice_amounts(session.connection(), ids)
+        numbers = invoice_amounts(session.connection(), ids, exponent)
         log_activity(
             session,
             client.id,
             "promise",
             f"Promised to pay {from_minor(row.amount, exponent):f} by {data.promised_date.isoformat()} "
-            f"for {', '.join(numbers[i][1] for i in ids)}" + (f". {row.notes}" if row.notes else ""),
+            f"for {', '.join(numbers[i].number for i in ids)}" + (f". {row.notes}" if row.notes else ""),
             at=on_day(data.made_on),
         )
         uow.commit()
@@ -162,14 +164,14 @@ def _load(session: Session, as_of: date, client_id: int | None = None) -> _Loade
     ]
     ids = sorted({i for p in promises for i in p.invoice_ids})
     conn = session.connection()
-    invoices = invoice_amounts(conn, ids)
+    invoices = invoice_amounts(conn, ids, exponent)
     receipts: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    applied: dict[int, int] = defaultdict(int)
-    for iid, day, amount, _ in money_applied_to(conn, ids):
-        receipts[iid].append((day, from_minor(amount, exponent)))
-        if day <= as_of:
-            applied[iid] += amount
-    open_by_invoice = {iid: from_minor(inv[4] - applied[iid], exponent) for iid, inv in invoices.items()}
+    applied: dict[int, Decimal] = defaultdict(Decimal)
+    for money in money_applied_to(conn, ids, exponent):
+        receipts[money.invoice_id].append((money.date, money.amount))
+        if money.date <= as_of:
+            applied[money.invoice_id] += money.amount
+    open_by_invoice = {iid: inv.gross - applied[iid] for iid, inv in invoices.items()}
     checks = check_promises(promises, receipts, open_by_invoice, as_of)
     return _Loaded(promises, {r.id: r.notes for r in rows}, checks, open_by_invoice, invoices)
 
@@ -198,7 +200,7 @@ def promise_views_in(session: Session, as_of: date, client_id: int | None = None
                 client_id=p.client_id,
                 client_name=names.get(p.client_id, ""),
                 invoice_ids=ids,
-                invoice_numbers=tuple(loaded.invoices[i][1] for i in ids),
+                invoice_numbers=tuple(loaded.invoices[i].number for i in ids),
                 amount=p.amount,
                 promised_date=p.promised_date,
                 made_on=p.made_on,

@@ -18,7 +18,6 @@ from creditdesk.documents.model import Branding, LetterDocument, LetterInvoice
 from creditdesk.domain.aging import Basis, age_in_days, bucket_index
 from creditdesk.domain.allocation import natural_key
 from creditdesk.domain.errors import NotFoundError, ValidationError
-from creditdesk.domain.money import from_minor
 from creditdesk.services.ledger.interest import uncharged_interest_in
 from creditdesk.services.reports.invoice_print import addressee_of, letterhead_in
 from creditdesk.store.database import Database
@@ -164,23 +163,22 @@ def letter_document(
             raise NotFoundError("this client no longer exists; it may have been removed by an import")
         head = letterhead_in(session)
         conn = session.connection()
-        open_items = client_open_items(conn, client.id, as_of)
-        unapplied = client_unapplied_on(conn, client.id, as_of)
+        open_items = client_open_items(conn, client.id, as_of, head.formats.exponent)
+        unapplied = client_unapplied_on(conn, client.id, as_of, head.formats.exponent)
         addressee = addressee_of(client)
         interest = uncharged_interest_in(session, client, as_of)
     formats = head.formats
-    exponent = formats.exponent
     overdue = []
-    for _, number, issue, due, gross, _, applied in open_items:
-        days = age_in_days(as_of, issue, due, Basis.DUE)
+    for item in open_items:
+        days = age_in_days(as_of, item.issue_date, item.due_date, Basis.DUE)
         if bucket_index(days, Basis.DUE) > 0:
             overdue.append(
                 LetterInvoice(
-                    number,
-                    issue,
-                    due,
-                    from_minor(gross, exponent),
-                    from_minor(gross - applied, exponent),
+                    item.number,
+                    item.issue_date,
+                    item.due_date,
+                    item.gross,
+                    item.open,
                     days,
                 )
             )
@@ -191,7 +189,7 @@ def letter_document(
         )
     overdue.sort(key=lambda i: (i.due_date, i.issue_date, natural_key(i.number)))
     total = sum((i.open_amount for i in overdue), ZERO)
-    on_account = from_minor(sum(amount - applied for *_, amount, applied in unapplied), exponent)
+    on_account = sum((r.left for r in unapplied), ZERO)
     many = len(overdue) > 1
     fields = {
         "client": addressee.name,

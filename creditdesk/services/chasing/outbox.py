@@ -212,19 +212,19 @@ def outbox_rows(db: Database, filters: OutboxFilters | None = None) -> list[Outb
         )
         rows = [
             OutboxRow(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                Channel(row[6]),
-                row[7],
-                row[8],
-                from_minor(row[9], exponent),
-                ReminderStatus(row[10]),
-                row[11],
-                row[12],
+                row.id,
+                row.planned_on,
+                row.client_id,
+                row.code,
+                row.name,
+                row.stage_name,
+                Channel(row.channel),
+                row.recipient,
+                row.subject,
+                from_minor(row.total, exponent),
+                ReminderStatus(row.status),
+                row.error,
+                row.sent_at,
             )
             for row in session.execute(query)
         ]

@@ -42,7 +42,7 @@ from creditdesk.domain.chasing import (
 )
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.formats import Formats
-from creditdesk.domain.money import currency_exponent, from_minor, to_minor
+from creditdesk.domain.money import currency_exponent, to_minor
 from creditdesk.mail.default_schedule import DEFAULT_SCHEDULE, PLAN_NUDGES
 from creditdesk.mail.templates import (
     ClientContext,
@@ -60,7 +60,12 @@ from creditdesk.services.ledger.interest import uncharged_interest_in
 from creditdesk.services.ledger.invoices import formats_of
 from creditdesk.store.database import Database
 from creditdesk.store.models import ChaseSchedule, Client, Company, Reminder, ReminderInvoice
-from creditdesk.store.queries.chasing import chase_clients, chase_open_invoices, reminder_history
+from creditdesk.store.queries.chasing import (
+    ReminderHistoryRow,
+    chase_clients,
+    chase_open_invoices,
+    reminder_history,
+)
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)
@@ -144,38 +149,39 @@ def planning_inputs_in(session: Session, as_of: date) -> PlanningInputs:
 
     clients: list[ChaseClient] = []
     details: dict[int, ClientDetails] = {}
-    for cid, code, name, contact, email, no_chase, schedule_id in chase_clients(conn):
-        own = None if schedule_id is None else schedules.get(schedule_id)
-        clients.append(ChaseClient(cid, name, email, no_chase, own))
-        details[cid] = ClientDetails(code, name, contact)
+    for client in chase_clients(conn):
+        own = None if client.schedule_id is None else schedules.get(client.schedule_id)
+        clients.append(ChaseClient(client.id, client.name, client.email, client.do_not_chase, own))
+        details[client.id] = ClientDetails(client.code, client.name, client.contact_name)
 
     # No invoice can be at any stage before the earliest first stage of any schedule.
     earliest = min((s.stages[0].offset_days for s in (default, *schedules.values()) if s.stages), default=0)
     paused = _paused_invoice_ids(session, as_of)
     invoices = {
-        iid: ChaseInvoice(
-            iid,
-            cid,
-            number,
-            issued,
-            due,
-            from_minor(gross, exponent),
-            from_minor(gross - paid, exponent),
-            disputed,
-            iid in paused,
-            start,
+        row.id: ChaseInvoice(
+            row.id,
+            row.client_id,
+            row.number,
+            row.issue_date,
+            row.due_date,
+            row.gross,
+            row.owed,
+            row.disputed,
+            row.id in paused,
+            row.start_stage,
         )
-        for iid, cid, number, issued, due, gross, paid, disputed, start in chase_open_invoices(
-            conn, as_of, as_of - timedelta(days=earliest)
-        )
+        for row in chase_open_invoices(conn, as_of, as_of - timedelta(days=earliest), exponent)
     }
 
-    covered: dict[int, tuple[int, str, date, list[int]]] = {}
-    for rid, cid, key, day, invoice_id in reminder_history(conn):
-        entry = covered.setdefault(rid, (cid, key, day, []))
-        if invoice_id is not None:
-            entry[3].append(invoice_id)
-    history = tuple(SentReminder(cid, key, frozenset(ids), day) for cid, key, day, ids in covered.values())
+    covered: dict[int, tuple[ReminderHistoryRow, list[int]]] = {}  # per reminder: its first row, its invoices
+    for sent in reminder_history(conn):
+        _, ids = covered.setdefault(sent.reminder_id, (sent, []))
+        if sent.invoice_id is not None:
+            ids.append(sent.invoice_id)
+    history = tuple(
+        SentReminder(first.client_id, first.stage_key, frozenset(ids), first.day)
+        for first, ids in covered.values()
+    )
     return PlanningInputs(as_of, exponent, default, tuple(clients), invoices, history, details)
 
 

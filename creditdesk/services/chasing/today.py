@@ -73,8 +73,8 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
         flags = client_flags(conn)
 
         def who(client_id: int) -> tuple[str, str]:
-            code, name, *_ = flags[client_id]
-            return code, name
+            found = flags[client_id]
+            return found.code, found.name
 
         promises = promise_views_in(session, as_of)
         newest_made: dict[int, date] = {}

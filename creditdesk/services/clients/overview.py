@@ -99,27 +99,28 @@ def client_rows(db: Database, as_of: date, aging: Callable[[], AgingReport] | No
     report = aging() if aging is not None else run_aging(db, as_of)
     figures = {row.client_id: (row.total, row.overdue) for row in report.rows}
     rows = []
-    for cid, code, name, email, limit_minor, on_hold, no_chase, archived, terms in clients:
+    for client in clients:
+        cid = client.id
         balance, overdue = figures.get(cid, (ZERO, ZERO))
-        limit = None if limit_minor is None else from_minor(limit_minor, exponent)
+        limit = None if client.credit_limit is None else from_minor(client.credit_limit, exponent)
         oldest_due = oldest.get(cid)
         contact = contacts.get(cid)
         rows.append(
             ClientRow(
                 id=cid,
-                code=code,
-                name=name,
-                email=email,
+                code=client.code,
+                name=client.name,
+                email=client.email,
                 balance=balance,
                 overdue=overdue,
                 oldest_overdue_days=None if oldest_due is None else (as_of - oldest_due).days,
                 credit_limit=limit,
                 credit_usage=credit_usage(balance, limit),
-                terms=terms,
+                terms=client.terms_name,
                 last_contact=None if contact is None else contact.date(),
-                on_hold=on_hold,
-                do_not_chase=no_chase,
-                archived=archived,
+                on_hold=client.on_hold,
+                do_not_chase=client.do_not_chase,
+                archived=client.archived,
             )
         )
     rows.sort(key=lambda r: (sort_key(r.name), sort_key(r.code)))
@@ -275,15 +276,15 @@ def client_detail(db: Database, client_id: int, as_of: date) -> ClientDetail:
             value = amounts[minor] = from_minor(minor, exponent)
         return value
 
-    issued = [inv for inv in invoices if inv[5] == InvoiceStatus.ISSUED.value]
-    number_of = {inv[0]: inv[1] for inv in invoices}
+    issued = [inv for inv in invoices if inv.status == InvoiceStatus.ISSUED.value]
+    number_of = {inv.id: inv.number for inv in invoices}
 
     # Balance and overdue: the reference aging over this client's ledger alone.
     report = aging_report(
-        (LedgerInvoice(i[0], client_id, i[2], i[3], money(i[4])) for i in issued),
-        (LedgerAllocation(inv, day, money(amount)) for inv, day, amount, _, _ in allocations),
-        [LedgerReceipt(client_id, p[1], money(p[2])) for p in payments]
-        + [LedgerReceipt(client_id, n[2], money(n[3])) for n in notes],
+        (LedgerInvoice(i.id, client_id, i.issue_date, i.due_date, money(i.gross)) for i in issued),
+        (LedgerAllocation(a.invoice_id, a.date, money(a.amount)) for a in allocations),
+        [LedgerReceipt(client_id, p.date, money(p.amount)) for p in payments]
+        + [LedgerReceipt(client_id, n.date, money(n.amount)) for n in notes],
         {client_id: ClientRef(client_id, who.code, who.name)},
         as_of,
     )
@@ -297,56 +298,58 @@ def client_detail(db: Database, client_id: int, as_of: date) -> ClientDetail:
     paid_by: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     settled_on: dict[int, date] = {}
     running: dict[int, int] = defaultdict(int)
-    gross_of = {i[0]: i[4] for i in issued}
+    gross_of = {i.id: i.gross for i in issued}
     applied_from: dict[tuple[str, int], list[str]] = defaultdict(list)
     applied_total: dict[tuple[str, int], int] = defaultdict(int)
-    for inv, day, amount, payment_id, note_id in allocations:  # oldest first
+    for alloc in allocations:  # oldest first
+        iid, day, amount = alloc.invoice_id, alloc.date, alloc.amount
         if day <= as_of:
-            applied_by_as_of[inv] += amount
-        if payment_id is not None:
-            paid_by[inv].append((day, money(amount)))
-            source = ("payment", payment_id)
+            applied_by_as_of[iid] += amount
+        if alloc.payment_id is not None:
+            paid_by[iid].append((day, money(amount)))
+            source = ("payment", alloc.payment_id)
         else:
-            assert note_id is not None
-            source = ("credit_note", note_id)
-        if number_of[inv] not in applied_from[source]:
-            applied_from[source].append(number_of[inv])
+            assert alloc.credit_note_id is not None
+            source = ("credit_note", alloc.credit_note_id)
+        if number_of[iid] not in applied_from[source]:
+            applied_from[source].append(number_of[iid])
         applied_total[source] += amount
-        running[inv] += amount
-        if inv not in settled_on and running[inv] >= gross_of[inv]:
-            settled_on[inv] = day
+        running[iid] += amount
+        if iid not in settled_on and running[iid] >= gross_of[iid]:
+            settled_on[iid] = day
 
     behaviour = payment_behaviour(
         (
             InvoiceHistory(
-                issue_date=issue,
-                due_date=due,
-                gross=money(gross),
-                payments=tuple(paid_by.get(iid, ())),
-                settled_on=issue if gross == 0 else settled_on.get(iid),
+                issue_date=i.issue_date,
+                due_date=i.due_date,
+                gross=money(i.gross),
+                payments=tuple(paid_by.get(i.id, ())),
+                settled_on=i.issue_date if i.gross == 0 else settled_on.get(i.id),
             )
-            for iid, _, issue, due, gross, *_ in issued
+            for i in issued
         ),
         as_of,
     )
 
     open_items = []
     states: dict[int, InvoiceState] = {}
-    for iid, number, issue, due, gross, status, disputed, reference, _ in invoices:
-        open_minor = gross - applied_by_as_of.get(iid, 0) if status == InvoiceStatus.ISSUED.value else 0
-        state = invoice_state(InvoiceStatus(status), money(open_minor), due, disputed, as_of)
-        states[iid] = state
-        if status == InvoiceStatus.ISSUED.value and issue <= as_of and open_minor > 0:
+    for inv in invoices:
+        is_issued = inv.status == InvoiceStatus.ISSUED.value
+        open_minor = inv.gross - applied_by_as_of.get(inv.id, 0) if is_issued else 0
+        state = invoice_state(InvoiceStatus(inv.status), money(open_minor), inv.due_date, inv.disputed, as_of)
+        states[inv.id] = state
+        if is_issued and inv.issue_date <= as_of and open_minor > 0:
             open_items.append(
                 OpenInvoiceItem(
-                    id=iid,
-                    number=number,
-                    issue_date=issue,
-                    due_date=due,
-                    reference=reference,
-                    gross=money(gross),
+                    id=inv.id,
+                    number=inv.number,
+                    issue_date=inv.issue_date,
+                    due_date=inv.due_date,
+                    reference=inv.reference,
+                    gross=money(inv.gross),
                     open=money(open_minor),
-                    days_overdue=max(0, (as_of - due).days),
+                    days_overdue=max(0, (as_of - inv.due_date).days),
                     state=state,
                 )
             )
@@ -354,63 +357,63 @@ def client_detail(db: Database, client_id: int, as_of: date) -> ClientDetail:
 
     # The timeline, newest first; within a day, in the order things were recorded.
     keyed: list[tuple[date, datetime, int, int, TimelineEntry]] = []
-    for iid, number, issue, due, gross, _, _, reference, created in invoices:
+    for inv in invoices:
         entry = TimelineEntry(
-            day=issue,
+            day=inv.issue_date,
             at=None,
             kind="invoice",
             label="Invoice",
-            number=number,
+            number=inv.number,
             text="",
-            reference=reference,
-            amount=money(gross),
-            invoice_id=iid,
-            due_date=due,
-            state=states[iid],
+            reference=inv.reference,
+            amount=money(inv.gross),
+            invoice_id=inv.id,
+            due_date=inv.due_date,
+            state=states[inv.id],
         )
-        keyed.append((issue, created, 0, iid, entry))
-    for pid, day, amount, method, reference, created in payments:
-        source = ("payment", pid)
+        keyed.append((inv.issue_date, inv.created_at, 0, inv.id, entry))
+    for pay in payments:
+        source = ("payment", pay.id)
         entry = TimelineEntry(
-            day=day,
+            day=pay.date,
             at=None,
             kind="payment",
             label="Payment",
             number="",
-            text=method,
-            reference=reference,
-            amount=money(amount),
+            text=pay.method,
+            reference=pay.reference,
+            amount=money(pay.amount),
             applied_to=tuple(applied_from.get(source, ())),
-            on_account=money(amount - applied_total.get(source, 0)),
+            on_account=money(pay.amount - applied_total.get(source, 0)),
         )
-        keyed.append((day, created, 2, pid, entry))
-    for nid, number, day, amount, reason, named, created in notes:
-        source = ("credit_note", nid)
+        keyed.append((pay.date, pay.created_at, 2, pay.id, entry))
+    for note in notes:
+        source = ("credit_note", note.id)
         entry = TimelineEntry(
-            day=day,
+            day=note.date,
             at=None,
             kind="credit_note",
             label="Credit note",
-            number=number,
-            text=reason,
-            amount=money(amount),
-            invoice_id=named,
+            number=note.number,
+            text=note.reason,
+            amount=money(note.amount),
+            invoice_id=note.invoice_id,
             applied_to=tuple(applied_from.get(source, ())),
-            on_account=money(amount - applied_total.get(source, 0)),
+            on_account=money(note.amount - applied_total.get(source, 0)),
         )
-        keyed.append((day, created, 1, nid, entry))
-    for aid, at, kind, body, invoice_id in activities:
+        keyed.append((note.date, note.created_at, 1, note.id, entry))
+    for act in activities:
         entry = TimelineEntry(
-            day=at.date(),
-            at=at,
-            kind=kind,
-            label=kind_label(kind),
-            number=number_of.get(invoice_id, "") if invoice_id is not None else "",
-            text=body,
+            day=act.at.date(),
+            at=act.at,
+            kind=act.kind,
+            label=kind_label(act.kind),
+            number=number_of.get(act.invoice_id, "") if act.invoice_id is not None else "",
+            text=act.text,
             amount=None,
-            invoice_id=invoice_id,
+            invoice_id=act.invoice_id,
         )
-        keyed.append((at.date(), at, 3, aid, entry))
+        keyed.append((act.at.date(), act.at, 3, act.id, entry))
     keyed.sort(key=lambda k: k[:4], reverse=True)
 
     limit = None if who.credit_limit is None else money(who.credit_limit)

@@ -27,6 +27,7 @@ from creditdesk.services.company.settings import company_in
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client
 from creditdesk.store.queries.clients import (
+    RiskSums,
     client_allocations,
     client_flags,
     client_invoices,
@@ -59,18 +60,20 @@ def risk_facts_in(session: Session, as_of: date) -> dict[int, RiskFacts]:
     exponent = currency_exponent(company_in(session).currency)
     conn = session.connection()
     flags = client_flags(conn)
-    sums = {row[0]: row for row in risk_sums(conn, as_of)}
+    sums = {row.client_id: row for row in risk_sums(conn, as_of)}
     recent_from, previous_from, _ = trend_windows(as_of)
     late: dict[int, list[int]] = defaultdict(lambda: [0] * 6)  # (weighted, paid) before, previous, recent
-    for cid, window, weighted, paid in lateness_sums(conn, as_of, recent_from, previous_from):
-        late[cid][2 * window] += weighted
-        late[cid][2 * window + 1] += paid
+    for row in lateness_sums(conn, as_of, recent_from, previous_from):
+        late[row.client_id][2 * row.window] += row.weighted
+        late[row.client_id][2 * row.window + 1] += row.paid
     received = received_by_client(conn, as_of)
     records = promise_records_in(session, as_of)
     disputes = open_disputes_by_client_in(session, as_of)
     facts: dict[int, RiskFacts] = {}
-    for cid, (_, _, limit, _, _) in flags.items():
-        _, judged, on_time, invoiced, _, overdue, oldest = sums.get(cid, (cid, 0, 0, 0, 0, 0, None))
+    for cid, flag in flags.items():
+        limit = flag.credit_limit
+        client_sums = sums.get(cid, RiskSums(cid, 0, 0, 0, 0, 0, None))
+        judged, on_time = client_sums.judged, client_sums.on_time
         w_old, p_old, w_prev, p_prev, w_recent, p_recent = late.get(cid, (0,) * 6)
         w_all, p_all = w_old + w_prev + w_recent, p_old + p_prev + p_recent
         record = records.get(cid, PromiseRecord(0, 0))
@@ -85,9 +88,9 @@ def risk_facts_in(session: Session, as_of: date) -> dict[int, RiskFacts]:
             promises_kept=record.kept,
             promises_broken=record.broken,
             open_disputes=disputes.get(cid, 0),
-            balance=from_minor(invoiced - received.get(cid, 0), exponent),
-            overdue_amount=from_minor(overdue, exponent),
-            oldest_overdue_due_date=oldest,
+            balance=from_minor(client_sums.invoiced - received.get(cid, 0), exponent),
+            overdue_amount=from_minor(client_sums.overdue, exponent),
+            oldest_overdue_due_date=client_sums.oldest_overdue_due_date,
             credit_limit=None if limit is None else from_minor(limit, exponent),
         )
     return facts
@@ -112,38 +115,43 @@ def client_risk_facts(db: Database, client_id: int, as_of: date) -> RiskFacts:
             raise NotFoundError("this client no longer exists")
         exponent = currency_exponent(company_in(session).currency)
         conn = session.connection()
-        invoices = [i for i in client_invoices(conn, client_id) if i[5] == "issued" and i[2] <= as_of]
+        invoices = [
+            i for i in client_invoices(conn, client_id) if i.status == "issued" and i.issue_date <= as_of
+        ]
         allocations = client_allocations(conn, client_id)
         balance = from_minor(client_exposure(conn, client_id, as_of), exponent)
         record = promise_records_in(session, as_of).get(client_id, PromiseRecord(0, 0))
         disputes = open_disputes_by_client_in(session, as_of).get(client_id, 0)
         limit = None if client.credit_limit is None else from_minor(client.credit_limit, exponent)
-    gross = {i[0]: i[4] for i in invoices}
+    gross = {i.id: i.gross for i in invoices}
     paid: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     running: dict[int, int] = defaultdict(int)
     settled: dict[int, date] = {}
-    for inv, day, amount, payment_id, _ in allocations:
+    for alloc in allocations:
+        inv, day = alloc.invoice_id, alloc.date
         if inv not in gross or day > as_of:
             continue
-        if payment_id is not None:
-            paid[inv].append((day, from_minor(amount, exponent)))
-        running[inv] += amount
+        if alloc.payment_id is not None:
+            paid[inv].append((day, from_minor(alloc.amount, exponent)))
+        running[inv] += alloc.amount
         if inv not in settled and running[inv] >= gross[inv]:
             settled[inv] = day
     history = [
         InvoiceHistory(
-            issue_date=issue,
-            due_date=due,
-            gross=from_minor(g, exponent),
-            payments=tuple(paid[iid]),
-            settled_on=issue if g == 0 else settled.get(iid),
+            issue_date=i.issue_date,
+            due_date=i.due_date,
+            gross=from_minor(i.gross, exponent),
+            payments=tuple(paid[i.id]),
+            settled_on=i.issue_date if i.gross == 0 else settled.get(i.id),
         )
-        for iid, _, issue, due, g, *_ in invoices
+        for i in invoices
     ]
     behaviour = payment_behaviour(history, as_of)
     late = lateness(history, as_of)
     overdue_rows = [
-        (due, g - running[iid]) for iid, _, _, due, g, *_ in invoices if due < as_of and g > running[iid]
+        (i.due_date, i.gross - running[i.id])
+        for i in invoices
+        if i.due_date < as_of and i.gross > running[i.id]
     ]
     return RiskFacts(
         invoices_judged=behaviour.invoices_considered,

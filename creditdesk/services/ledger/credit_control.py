@@ -249,13 +249,19 @@ def over_limit_clients(db: Database, as_of: date) -> list[CreditStatus]:
         conn = session.connection()
         flags = client_flags(conn)
         found = []
-        for cid, _, _, balance in client_balances(conn, as_of):
-            code, name, limit, on_hold, _ = flags[cid]
-            if limit is None or on_hold or balance <= limit:
+        for row in client_balances(conn, as_of):
+            flag = flags[row.id]
+            limit = flag.credit_limit
+            if limit is None or flag.on_hold or row.balance <= limit:
                 continue
             found.append(
                 CreditStatus(
-                    cid, code, name, from_minor(limit, exponent), from_minor(balance, exponent), False
+                    row.id,
+                    flag.code,
+                    flag.name,
+                    from_minor(limit, exponent),
+                    from_minor(row.balance, exponent),
+                    False,
                 )
             )
     found.sort(key=lambda s: (-(s.used - (s.credit_limit or ZERO)), s.name))

@@ -51,12 +51,12 @@ from creditdesk.store.models import (
 )
 from creditdesk.store.queries.company import company_exponent
 from creditdesk.store.queries.ledger import (
-    InvoiceListRow,
+    InvoiceListColumns,
     invoice_list_chunks,
     open_invoices_of,
     unapplied_receipts_of,
 )
-from creditdesk.store.queries.reports import client_refs
+from creditdesk.store.queries.reports import ClientRefRow, client_refs
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)
@@ -373,16 +373,16 @@ def invoice_table(db: Database, as_of: date) -> InvoiceTable:
 
 
 def build_table(
-    chunks: Iterable[Sequence[InvoiceListRow]],
-    clients: Sequence[tuple[int, str, str]],
+    chunks: Iterable[InvoiceListColumns],
+    clients: Sequence[ClientRefRow],
     as_of: date,
     exponent: int,
     decimal_mark: str = ".",
 ) -> InvoiceTable:
-    """Turn the query's rows into columns, a chunk at a time, column by column (C loops mostly)."""
-    client_ids = tuple(c[0] for c in clients)
+    """Turn the query's columns into the table's, a chunk at a time, column by column (C loops mostly)."""
+    client_ids = tuple(c.id for c in clients)
     position = {cid: i for i, cid in enumerate(client_ids)}
-    client_texts = [f"{fold(code)}{_SEPARATOR}{fold(name)}" for _, code, name in clients]
+    client_texts = [f"{fold(c.code)}{_SEPARATOR}{fold(c.name)}" for c in clients]
     as_of_day = as_of.toordinal()
     issued = InvoiceStatus.ISSUED.value
     ids, client_index, issue_days, due_days = array("q"), array("l"), array("l"), array("l")
@@ -395,26 +395,35 @@ def build_table(
     breathe = let_others_run()
     for chunk in chunks:
         breathe()
-        if not chunk:
+        if not chunk.ids:
             continue
-        c_ids, c_numbers, owners, c_issue, c_due, status, disputed, c_gross, c_refs, applied = zip(
-            *chunk, strict=True
-        )
-        owed = [g - a if s == issued else 0 for s, g, a in zip(status, c_gross, applied, strict=True)]
-        c_index = array("l", map(position.__getitem__, owners))
-        ids.extend(c_ids)
-        numbers.extend(c_numbers)
-        references.extend(c_refs)
+        owed = [
+            g - a if s == issued else 0
+            for s, g, a in zip(chunk.statuses, chunk.gross, chunk.applied, strict=True)
+        ]
+        c_index = array("l", map(position.__getitem__, chunk.client_ids))
+        ids.extend(chunk.ids)
+        numbers.extend(chunk.numbers)
+        references.extend(chunk.references)
         client_index.extend(c_index)
-        issue_days.extend(c_issue)
-        due_days.extend(c_due)
-        gross.extend(c_gross)
+        issue_days.extend(chunk.issue_days)
+        due_days.extend(chunk.due_days)
+        gross.extend(chunk.gross)
         open_.extend(owed)
         overdue.extend(
-            [as_of_day - d if o > 0 and d < as_of_day else 0 for o, d in zip(owed, c_due, strict=True)]
+            [
+                as_of_day - d if o > 0 and d < as_of_day else 0
+                for o, d in zip(owed, chunk.due_days, strict=True)
+            ]
         )
-        states.extend(_state_codes(status, owed, c_due, disputed, as_of, exponent, memo))
-        texts.extend(_search_texts(c_numbers, c_refs, c_gross, c_index, client_texts, exponent, decimal_mark))
+        states.extend(
+            _state_codes(chunk.statuses, owed, chunk.due_days, chunk.disputed, as_of, exponent, memo)
+        )
+        texts.extend(
+            _search_texts(
+                chunk.numbers, chunk.references, chunk.gross, c_index, client_texts, exponent, decimal_mark
+            )
+        )
     return InvoiceTable(
         as_of=as_of,
         exponent=exponent,
@@ -423,8 +432,8 @@ def build_table(
         references=references,
         client_index=client_index,
         client_ids=client_ids,
-        client_codes=tuple(c[1] for c in clients),
-        client_names=tuple(c[2] for c in clients),
+        client_codes=tuple(c.code for c in clients),
+        client_names=tuple(c.name for c in clients),
         issue_days=issue_days,
         due_days=due_days,
         gross=gross,
@@ -631,7 +640,7 @@ def open_invoices_for(db: Database, client_id: int) -> list[OpenInvoice]:
         exponent = company_exponent(conn)
         rows = open_invoices_of(conn, client_id)
     return oldest_first(
-        OpenInvoice(i, n, iss, due, from_minor(amt, exponent)) for i, n, iss, due, amt in rows
+        OpenInvoice(r.id, r.number, r.issue_date, r.due_date, from_minor(r.open, exponent)) for r in rows
     )
 
 
@@ -650,7 +659,7 @@ def unapplied_receipts(db: Database, client_id: int) -> list[UnappliedReceipt]:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
         rows = unapplied_receipts_of(conn, client_id)
-    return [UnappliedReceipt(kind, rid, day, from_minor(left, exponent)) for kind, rid, day, left in rows]
+    return [UnappliedReceipt(r.kind, r.id, r.date, from_minor(r.left, exponent)) for r in rows]
 
 
 def money_on_account(db: Database, client_id: int, as_of: date) -> Decimal:

@@ -63,7 +63,7 @@ class Receipt:
 
 def open_invoices(session: Session, client_id: int, exponent: int) -> list[OpenInvoice]:
     rows = open_invoices_of(session.connection(), client_id)
-    return [OpenInvoice(i, n, iss, due, from_minor(amt, exponent)) for i, n, iss, due, amt in rows]
+    return [OpenInvoice(r.id, r.number, r.issue_date, r.due_date, from_minor(r.open, exponent)) for r in rows]
 
 
 def _named_invoice(session: Session, client: Client, invoice_id: int | None) -> Invoice | None:
@@ -237,9 +237,9 @@ def allocate_on_account(
         if not allocations:
             raise ValidationError("enter an amount against at least one invoice")
         sources = [
-            _Source(kind, rid, left)
-            for kind, rid, day, left in unapplied_receipts_of(session.connection(), client_id)
-            if day <= on
+            _Source(r.kind, r.id, r.left)
+            for r in unapplied_receipts_of(session.connection(), client_id)
+            if r.date <= on
         ]
         available = from_minor(sum(s.left for s in sources), exponent)
         if available <= ZERO:

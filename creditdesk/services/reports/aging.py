@@ -33,14 +33,14 @@ def run_aging(db: Database, as_of: date, basis: Basis = Basis.DUE) -> AgingRepor
     with UnitOfWork(db) as uow:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
-        open_rows, on_account = aging_sums(conn, as_of, basis)
-        clients = {cid: ClientRef(cid, code, name) for cid, code, name in client_refs(conn)}
+        open_rows, on_account = aging_sums(conn, as_of, basis, exponent)
+        clients = {c.id: ClientRef(c.id, c.code, c.name) for c in client_refs(conn)}
     return assemble_report(
         as_of,
         basis,
         clients,
-        ((cid, bucket, from_minor(amount, exponent)) for cid, bucket, amount in open_rows),
-        {cid: from_minor(amount, exponent) for cid, amount in on_account.items()},
+        ((row.client_id, row.bucket, row.open) for row in open_rows),
+        on_account,
     )
 
 
@@ -92,15 +92,10 @@ def client_aging(db: Database, client_id: int, as_of: date, basis: Basis = Basis
     with UnitOfWork(db) as uow:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
-        raw_invoices, raw_allocations, raw_receipts = client_ledger(conn, client_id)
-    invoices = [
-        LedgerInvoice(i, client_id, date.fromisoformat(iss), date.fromisoformat(due), from_minor(g, exponent))
-        for i, _, iss, due, g in raw_invoices
-    ]
-    numbers = {i: n for i, n, *_ in raw_invoices}
-    allocations = [
-        LedgerAllocation(i, date.fromisoformat(d), from_minor(a, exponent)) for i, d, a in raw_allocations
-    ]
+        ledger = client_ledger(conn, client_id, exponent)
+    invoices = [LedgerInvoice(i.id, client_id, i.issue_date, i.due_date, i.gross) for i in ledger.invoices]
+    numbers = {i.id: i.number for i in ledger.invoices}
+    allocations = [LedgerAllocation(a.invoice_id, a.date, a.amount) for a in ledger.allocations]
     owed = open_amounts(invoices, allocations, as_of)
     rows = []
     for inv in invoices:
@@ -121,8 +116,6 @@ def client_aging(db: Database, client_id: int, as_of: date, basis: Basis = Basis
             )
         )
     rows.sort(key=lambda r: (r.due_date, r.issue_date, natural_key(r.number)))
-    received = sum(
-        (from_minor(a, exponent) for _, d, a in raw_receipts if date.fromisoformat(d) <= as_of), Decimal(0)
-    )
+    received = sum((r.amount for r in ledger.receipts if r.date <= as_of), Decimal(0))
     applied = sum((a.amount for a in allocations if a.date <= as_of), Decimal(0))
     return ClientAging(tuple(rows), received - applied)

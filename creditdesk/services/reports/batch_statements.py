@@ -53,9 +53,7 @@ def clients_with_balance(db: Database, as_of: date) -> list[BalanceChoice]:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
         rows = client_balances(conn, as_of)
-    choices = [
-        BalanceChoice(cid, code, name, from_minor(balance, exponent)) for cid, code, name, balance in rows
-    ]
+    choices = [BalanceChoice(r.id, r.code, r.name, from_minor(r.balance, exponent)) for r in rows]
     choices.sort(key=lambda c: (sort_key(c.name), c.code))
     return choices
 
@@ -151,7 +149,7 @@ def _jobs(db_path: Path, client_ids: Sequence[int], statement_date: date) -> lis
     db = open_database(db_path)
     try:
         with UnitOfWork(db) as uow:
-            refs = {cid: (code, name) for cid, code, name in client_refs(uow.session.connection())}
+            refs = {c.id: c for c in client_refs(uow.session.connection())}
     finally:
         db.close()
     unique = list(dict.fromkeys(client_ids))
@@ -160,16 +158,16 @@ def _jobs(db_path: Path, client_ids: Sequence[int], statement_date: date) -> lis
         raise NotFoundError(
             f"{len(missing)} of the clients chosen no longer exist; refresh the list and try again"
         )
-    unique.sort(key=lambda cid: (sort_key(refs[cid][1]), refs[cid][0]))
+    unique.sort(key=lambda cid: (sort_key(refs[cid].name), refs[cid].code))
     jobs = []
     taken: set[str] = set()
     for cid in unique:
-        code, name = refs[cid]
-        file_name = statement_file_name(code, statement_date)
+        ref = refs[cid]
+        file_name = statement_file_name(ref.code, statement_date)
         if file_name.casefold() in taken:  # codes that differ only in characters a file name cannot hold
             file_name = f"{file_name.removesuffix('.pdf')} ({cid}).pdf"
         taken.add(file_name.casefold())
-        jobs.append((cid, code, name, file_name))
+        jobs.append((cid, ref.code, ref.name, file_name))
     return jobs
 
 

@@ -13,11 +13,10 @@ from collections import defaultdict
 from datetime import date
 
 from creditdesk.domain.forecast import DEFAULT_WEEKS, Forecast, ForecastInvoice, cash_forecast, typical_delay
-from creditdesk.domain.money import from_minor
 from creditdesk.store.database import Database
 from creditdesk.store.queries.chasing import chase_open_invoices
 from creditdesk.store.queries.company import company_exponent
-from creditdesk.store.queries.reports import payment_delays
+from creditdesk.store.queries.reports import PaymentDelay, payment_delays
 from creditdesk.store.unit_of_work import UnitOfWork
 
 
@@ -28,10 +27,10 @@ def typical_delays(db: Database, as_of: date) -> tuple[dict[int, int], int]:
     return _delays(rows)
 
 
-def _delays(rows: list[tuple[int, int, int]]) -> tuple[dict[int, int], int]:
+def _delays(rows: list[PaymentDelay]) -> tuple[dict[int, int], int]:
     by_client: dict[int, list[int]] = defaultdict(list)
-    for client_id, days, count in rows:
-        by_client[client_id].extend([days] * count)
+    for row in rows:
+        by_client[row.client_id].extend([row.days_late] * row.payments)
     clients = {cid: delay for cid, days in by_client.items() if (delay := typical_delay(days)) is not None}
     everyone = [day for days in by_client.values() for day in days]
     return clients, typical_delay(everyone) or 0
@@ -43,10 +42,7 @@ def forecast(db: Database, as_of: date, weeks: int = DEFAULT_WEEKS) -> Forecast:
         conn = uow.session.connection()
         exponent = company_exponent(conn)
         delays = payment_delays(conn, as_of)
-        open_rows = chase_open_invoices(conn, as_of, date.max)
+        open_rows = chase_open_invoices(conn, as_of, date.max, exponent)
     clients, company = _delays(delays)
-    invoices = [
-        ForecastInvoice(iid, cid, due, from_minor(gross - paid, exponent))
-        for iid, cid, _, _, due, gross, paid, _, _ in open_rows
-    ]
+    invoices = [ForecastInvoice(row.id, row.client_id, row.due_date, row.owed) for row in open_rows]
     return cash_forecast(invoices, clients, company, as_of, weeks)

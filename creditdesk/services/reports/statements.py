@@ -86,16 +86,17 @@ def _activity_lines(
     session: Session, client_id: int, start: date, end: date, opening: Decimal, exponent: int
 ) -> tuple[StatementLine, ...]:
     keyed = []
-    for kind, rid, day, number, details, ref, amount, due in client_movements(
-        session.connection(), client_id, start, end
-    ):
-        money = from_minor(amount, exponent)
-        entry = EntryKind(kind)
+    for move in client_movements(session.connection(), client_id, start, end, exponent):
+        money = move.amount
+        entry = EntryKind(move.kind)
         if entry is EntryKind.INVOICE:
-            line = StatementLine(day, entry, number, details, money, ZERO, ZERO, due_date=due)
+            line = StatementLine(
+                move.day, entry, move.number, move.details, money, ZERO, ZERO, due_date=move.due_date
+            )
         else:  # a payment has no number of its own: its method and the payer's reference say which
-            line = StatementLine(day, entry, number, _receipt_details(kind, details, ref), ZERO, money, ZERO)
-        keyed.append((_sort_key(line), rid, line))
+            details = _receipt_details(move.kind, move.details, move.payer_reference)
+            line = StatementLine(move.day, entry, move.number, details, ZERO, money, ZERO)
+        keyed.append((_sort_key(line), move.id, line))
     keyed.sort(key=lambda k: (k[0], k[1]))
     lines = []
     balance = opening
@@ -126,38 +127,38 @@ def _open_position(session: Session, client: Client, as_of: date, exponent: int)
     conn = session.connection()
     keyed = []
     sums = []
-    for iid, number, issue, due, gross, ref, applied in client_open_items(conn, client.id, as_of):
-        open_amount = from_minor(gross - applied, exponent)
-        days = age_in_days(as_of, issue, due, Basis.DUE)
+    for item in client_open_items(conn, client.id, as_of, exponent):
+        open_amount = item.open
+        days = age_in_days(as_of, item.issue_date, item.due_date, Basis.DUE)
         sums.append((client.id, bucket_index(days, Basis.DUE), open_amount))
         line = StatementLine(
-            issue,
+            item.issue_date,
             EntryKind.INVOICE,
-            number,
-            ref,
-            from_minor(gross, exponent),
+            item.number,
+            item.reference,
+            item.gross,
             ZERO,  # what was paid shows as the difference between the amount and what is open
             ZERO,
-            due_date=due,
+            due_date=item.due_date,
             open_amount=open_amount,
             days_overdue=max(days, 0),
         )
-        keyed.append((_sort_key(line), iid, line))
+        keyed.append((_sort_key(line), item.id, line))
     on_account = ZERO
-    for kind, rid, day, number, details, ref, amount, applied in client_unapplied_on(conn, client.id, as_of):
-        left = from_minor(amount - applied, exponent)
+    for receipt in client_unapplied_on(conn, client.id, as_of, exponent):
+        left = receipt.left
         on_account += left
         line = StatementLine(
-            day,
-            EntryKind(kind),
-            number,
-            _receipt_details(kind, details, ref),
+            receipt.day,
+            EntryKind(receipt.kind),
+            receipt.number,
+            _receipt_details(receipt.kind, receipt.details, receipt.payer_reference),
             ZERO,
-            from_minor(amount, exponent),
+            receipt.amount,
             ZERO,
             open_amount=-left,
         )
-        keyed.append((_sort_key(line), rid, line))
+        keyed.append((_sort_key(line), receipt.id, line))
     keyed.sort(key=lambda k: (k[0], k[1]))
     lines = []
     balance = ZERO

@@ -1,22 +1,32 @@
 """What promises and payment plans read: invoice facts and the money applied to them.
 
-Amounts come back as integer minor units; the services turn them into Decimals.
+Money comes back as Decimal at the company's exponent, converted here once.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
+from creditdesk.store.queries._money import money_reader
 from creditdesk.store.queries._sql import as_date, in_marks
 
-# (invoice id, date, amount, payment id or None)
-MoneyApplied = tuple[int, date, int, int | None]
+
+class MoneyApplied(NamedTuple):
+    """One allocation to an invoice, from a payment or (``payment_id`` None) a credit note."""
+
+    invoice_id: int
+    date: date
+    amount: Decimal
+    payment_id: int | None
 
 
-def money_applied_to(conn: Connection, invoice_ids: list[int]) -> list[MoneyApplied]:
+def money_applied_to(conn: Connection, invoice_ids: list[int], exponent: int) -> list[MoneyApplied]:
     """Every allocation to these invoices, payments and credit notes alike, oldest first."""
+    money = money_reader(exponent)
     result: list[MoneyApplied] = []
     for start in range(0, len(invoice_ids), 500):  # SQLite limits the number of parameters
         marks, params = in_marks("i", invoice_ids[start : start + 500])
@@ -27,17 +37,25 @@ def money_applied_to(conn: Connection, invoice_ids: list[int]) -> list[MoneyAppl
             """),  # noqa: S608 - placeholders only
             params,
         )
-        result.extend((inv, as_date(day), amount, pay) for inv, day, amount, pay in rows)
-    result.sort(key=lambda r: r[1])
+        result.extend(MoneyApplied(inv, as_date(day), money(amount), pay) for inv, day, amount, pay in rows)
+    result.sort(key=lambda r: r.date)
     return result
 
 
-# (client id, number, issue date, due date, gross, status)
-InvoiceFacts = tuple[int, str, date, date, int, str]
+class InvoiceFacts(NamedTuple):
+    """An invoice as promises and plans read it, whatever its status."""
+
+    client_id: int
+    number: str
+    issue_date: date
+    due_date: date
+    gross: Decimal
+    status: str
 
 
-def invoice_amounts(conn: Connection, invoice_ids: list[int]) -> dict[int, InvoiceFacts]:
-    """Per invoice, whatever its status: (client id, number, issue date, due date, gross, status)."""
+def invoice_amounts(conn: Connection, invoice_ids: list[int], exponent: int) -> dict[int, InvoiceFacts]:
+    """Per invoice id, the invoice's facts, whatever its status."""
+    money = money_reader(exponent)
     found: dict[int, InvoiceFacts] = {}
     for start in range(0, len(invoice_ids), 500):
         marks, params = in_marks("i", invoice_ids[start : start + 500])
@@ -49,5 +67,5 @@ def invoice_amounts(conn: Connection, invoice_ids: list[int]) -> dict[int, Invoi
             params,
         )
         for iid, cid, number, issue, due, gross, status in rows:
-            found[iid] = (cid, number, as_date(issue), as_date(due), gross, status)
+            found[iid] = InvoiceFacts(cid, number, as_date(issue), as_date(due), money(gross), status)
     return found

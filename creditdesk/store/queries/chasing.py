@@ -1,22 +1,40 @@
 """What reminder planning reads: open invoices to chase, the clients chased, what was sent.
 
-Amounts come back as integer minor units; the services turn them into Decimals.
+Open invoices' money comes back as Decimal at the company's exponent.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
+from creditdesk.store.queries._money import money_reader
 from creditdesk.store.queries._sql import as_date
 from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
-# (id, client id, number, issue date, due date, gross, applied by as_of, disputed, start stage)
-ChaseRow = tuple[int, int, str, date, date, int, int, bool, int | None]
+
+class ChaseRow(NamedTuple):
+    """An open invoice as reminder planning reads it."""
+
+    id: int
+    client_id: int
+    number: str
+    issue_date: date
+    due_date: date
+    gross: Decimal
+    paid: Decimal  # money applied by ``as_of``
+    disputed: bool
+    start_stage: int | None  # the stage chasing starts at, when set on the invoice
+
+    @property
+    def owed(self) -> Decimal:
+        return self.gross - self.paid
 
 
-def chase_open_invoices(conn: Connection, as_of: date, due_by: date) -> list[ChaseRow]:
+def chase_open_invoices(conn: Connection, as_of: date, due_by: date, exponent: int) -> list[ChaseRow]:
     """Issued invoices with money owed on ``as_of`` and due on or before ``due_by``.
 
     ``due_by`` is ``as_of`` less the earliest stage offset of any schedule: an
@@ -41,14 +59,25 @@ def chase_open_invoices(conn: Connection, as_of: date, due_by: date) -> list[Cha
         {"as_of": as_of.isoformat(), "due_by": due_by.isoformat()},
     )
     fromiso = date.fromisoformat
+    money = money_reader(exponent)
     return [
-        (iid, cid, number, fromiso(issue), fromiso(due), gross, paid, bool(disputed), start)
+        ChaseRow(
+            iid, cid, number, fromiso(issue), fromiso(due), money(gross), money(paid), bool(disputed), start
+        )
         for iid, cid, number, issue, due, gross, paid, disputed, start in rows
     ]
 
 
-# (id, code, name, contact name, email, do not chase, own schedule id or None)
-ChaseClientRow = tuple[int, str, str, str, str, bool, int | None]
+class ChaseClientRow(NamedTuple):
+    """A client as reminder planning reads it."""
+
+    id: int
+    code: str
+    name: str
+    contact_name: str
+    email: str
+    do_not_chase: bool
+    schedule_id: int | None  # its own chasing schedule, else the company's
 
 
 def chase_clients(conn: Connection) -> list[ChaseClientRow]:
@@ -60,13 +89,19 @@ def chase_clients(conn: Connection) -> list[ChaseClientRow]:
         """)
     )
     return [
-        (cid, code, name, contact, email, bool(no_chase), schedule_id)
+        ChaseClientRow(cid, code, name, contact, email, bool(no_chase), schedule_id)
         for cid, code, name, contact, email, no_chase, schedule_id in rows
     ]
 
 
-# (reminder id, client id, stage key, day, invoice id or None)
-ReminderHistoryRow = tuple[int, int, str, date, int | None]
+class ReminderHistoryRow(NamedTuple):
+    """One invoice a reminder covers (``invoice_id`` None for a reminder that covers none)."""
+
+    reminder_id: int
+    client_id: int
+    stage_key: str
+    day: date  # sent on, else planned for
+    invoice_id: int | None
 
 
 def reminder_history(conn: Connection) -> list[ReminderHistoryRow]:
@@ -81,7 +116,9 @@ def reminder_history(conn: Connection) -> list[ReminderHistoryRow]:
             FROM reminder AS r LEFT JOIN reminder_invoice AS ri ON ri.reminder_id = r.id
         """)
     )
-    return [(rid, cid, key, as_date(day), invoice_id) for rid, cid, key, day, invoice_id in rows]
+    return [
+        ReminderHistoryRow(rid, cid, key, as_date(day), invoice_id) for rid, cid, key, day, invoice_id in rows
+    ]
 
 
 def open_invoice_ids_of_handed_over(conn: Connection, as_of: date) -> list[int]:

@@ -6,6 +6,7 @@ Amounts come back as integer minor units; the services turn them into Decimals.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
@@ -18,9 +19,20 @@ LEDGER_ACTIVITY_KINDS = ("invoice", "payment", "credit_note")  # already shown f
 CONTACT_ACTIVITY_KINDS = ("note", "call", "email", "meeting")  # what counts as "last contact"
 
 
-def client_list(conn: Connection) -> list[tuple[int, str, str, str, int | None, bool, bool, bool, str]]:
-    """Every client with the columns of the list:
-    (id, code, name, email, credit limit, on hold, do not chase, archived, terms name)."""
+class ClientListRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    email: str
+    credit_limit: int | None
+    on_hold: bool
+    do_not_chase: bool
+    archived: bool
+    terms_name: str
+
+
+def client_list(conn: Connection) -> list[ClientListRow]:
+    """Every client with the columns of the list."""
     rows = conn.execute(
         text("""
             SELECT c.id, c.code, c.name, c.email, c.credit_limit,
@@ -29,7 +41,7 @@ def client_list(conn: Connection) -> list[tuple[int, str, str, str, int | None, 
         """)
     )
     return [
-        (cid, code, name, email, limit, bool(hold), bool(no_chase), bool(archived), terms)
+        ClientListRow(cid, code, name, email, limit, bool(hold), bool(no_chase), bool(archived), terms)
         for cid, code, name, email, limit, hold, no_chase, archived, terms in rows
     ]
 
@@ -74,11 +86,20 @@ def last_contact_of(
     return None if at is None else as_moment(at)
 
 
-def client_invoices(
-    conn: Connection, client_id: int
-) -> list[tuple[int, str, date, date, int, str, bool, str, datetime]]:
-    """A client's invoices other than drafts:
-    (id, number, issue, due, gross, status, disputed, reference, created at)."""
+class ClientInvoiceRow(NamedTuple):
+    id: int
+    number: str
+    issue_date: date
+    due_date: date
+    gross: int
+    status: str
+    disputed: bool
+    reference: str
+    created_at: datetime
+
+
+def client_invoices(conn: Connection, client_id: int) -> list[ClientInvoiceRow]:
+    """A client's invoices other than drafts."""
     rows = conn.execute(
         text("""
             SELECT id, number, issue_date, due_date, gross, status, disputed, reference, created_at
@@ -88,16 +109,25 @@ def client_invoices(
         {"client": client_id},
     )
     return [
-        (iid, number, as_date(issue), as_date(due), gross, status, bool(disputed), ref, as_moment(created))
+        ClientInvoiceRow(
+            iid, number, as_date(issue), as_date(due), gross, status, bool(disputed), ref, as_moment(created)
+        )
         for iid, number, issue, due, gross, status, disputed, ref, created in rows
     ]
 
 
-def client_allocations(
-    conn: Connection, client_id: int
-) -> list[tuple[int, date, int, int | None, int | None]]:
-    """Money applied to a client's issued invoices:
-    (invoice id, date, amount, payment id, credit note id), oldest first."""
+class ClientAllocationRow(NamedTuple):
+    """Money applied to an invoice from a payment or (``payment_id`` None) a credit note."""
+
+    invoice_id: int
+    date: date
+    amount: int
+    payment_id: int | None
+    credit_note_id: int | None
+
+
+def client_allocations(conn: Connection, client_id: int) -> list[ClientAllocationRow]:
+    """Money applied to a client's issued invoices, oldest first."""
     rows = conn.execute(
         text("""
             SELECT a.invoice_id, a.date, a.amount, a.payment_id, a.credit_note_id
@@ -107,11 +137,20 @@ def client_allocations(
         """),
         {"client": client_id},
     )
-    return [(inv, as_date(day), amount, pay, note) for inv, day, amount, pay, note in rows]
+    return [ClientAllocationRow(inv, as_date(day), amount, pay, note) for inv, day, amount, pay, note in rows]
 
 
-def client_payments(conn: Connection, client_id: int) -> list[tuple[int, date, int, str, str, datetime]]:
-    """A client's payments: (id, date, amount, method, reference, created at)."""
+class ClientPaymentRow(NamedTuple):
+    id: int
+    date: date
+    amount: int
+    method: str
+    reference: str
+    created_at: datetime
+
+
+def client_payments(conn: Connection, client_id: int) -> list[ClientPaymentRow]:
+    """A client's payments."""
     rows = conn.execute(
         text("""
             SELECT id, date, amount, method, reference, created_at
@@ -120,15 +159,23 @@ def client_payments(conn: Connection, client_id: int) -> list[tuple[int, date, i
         {"client": client_id},
     )
     return [
-        (pid, as_date(day), amount, method, ref, as_moment(created))
+        ClientPaymentRow(pid, as_date(day), amount, method, ref, as_moment(created))
         for pid, day, amount, method, ref, created in rows
     ]
 
 
-def client_credit_notes(
-    conn: Connection, client_id: int
-) -> list[tuple[int, str, date, int, str, int | None, datetime]]:
-    """A client's credit notes: (id, number, date, amount, reason, invoice id named, created at)."""
+class ClientCreditNoteRow(NamedTuple):
+    id: int
+    number: str
+    date: date
+    amount: int
+    reason: str
+    invoice_id: int | None  # the invoice the note names, if any
+    created_at: datetime
+
+
+def client_credit_notes(conn: Connection, client_id: int) -> list[ClientCreditNoteRow]:
+    """A client's credit notes."""
     rows = conn.execute(
         text("""
             SELECT id, number, date, amount, reason, invoice_id, created_at
@@ -137,15 +184,23 @@ def client_credit_notes(
         {"client": client_id},
     )
     return [
-        (nid, number, as_date(day), amount, reason, invoice_id, as_moment(created))
+        ClientCreditNoteRow(nid, number, as_date(day), amount, reason, invoice_id, as_moment(created))
         for nid, number, day, amount, reason, invoice_id, created in rows
     ]
 
 
+class ClientActivityRow(NamedTuple):
+    id: int
+    at: datetime
+    kind: str
+    text: str
+    invoice_id: int | None
+
+
 def client_activities(
     conn: Connection, client_id: int, exclude_kinds: tuple[str, ...] = LEDGER_ACTIVITY_KINDS
-) -> list[tuple[int, datetime, str, str, int | None]]:
-    """A client's logged activity other than ``exclude_kinds``: (id, at, kind, text, invoice id)."""
+) -> list[ClientActivityRow]:
+    """A client's logged activity other than ``exclude_kinds``."""
     marks = ", ".join(f":k{i}" for i in range(len(exclude_kinds)))
     rows = conn.execute(
         text(f"""
@@ -154,7 +209,10 @@ def client_activities(
         """),  # noqa: S608 - placeholders only
         {"client": client_id, **{f"k{i}": kind for i, kind in enumerate(exclude_kinds)}},
     )
-    return [(aid, as_moment(at), kind, body, invoice_id) for aid, at, kind, body, invoice_id in rows]
+    return [
+        ClientActivityRow(aid, as_moment(at), kind, body, invoice_id)
+        for aid, at, kind, body, invoice_id in rows
+    ]
 
 
 def client_ledger_balance(conn: Connection, client_id: int) -> int:
@@ -171,17 +229,33 @@ def client_ledger_balance(conn: Connection, client_id: int) -> int:
     return int(value)
 
 
-def client_flags(conn: Connection) -> dict[int, tuple[str, str, int | None, bool, date | None]]:
-    """Per client: (code, name, credit limit, on hold, handed over on)."""
+class ClientFlags(NamedTuple):
+    code: str
+    name: str
+    credit_limit: int | None
+    on_hold: bool
+    handed_over_on: date | None
+
+
+def client_flags(conn: Connection) -> dict[int, ClientFlags]:
+    """Per client id: its code, name, credit limit and holds."""
     rows = conn.execute(text("SELECT id, code, name, credit_limit, on_hold, handed_over_on FROM client"))
     return {
-        cid: (code, name, limit, bool(hold), None if handed is None else as_date(handed))
+        cid: ClientFlags(code, name, limit, bool(hold), None if handed is None else as_date(handed))
         for cid, code, name, limit, hold, handed in rows
     }
 
 
-# (client id, invoices judged, judged on time, invoiced, open, overdue open, oldest overdue due date or None)
-RiskSums = tuple[int, int, int, int, int, int, date | None]
+class RiskSums(NamedTuple):
+    """One client's invoice figures as the risk rating reads them (minor units)."""
+
+    client_id: int
+    judged: int  # invoices settled or past due
+    on_time: int  # of those, settled by their due date
+    invoiced: int
+    open: int
+    overdue: int  # open money past due
+    oldest_overdue_due_date: date | None
 
 
 def risk_sums(conn: Connection, as_of: date) -> list[RiskSums]:
@@ -218,14 +292,18 @@ def risk_sums(conn: Connection, as_of: date) -> list[RiskSums]:
         {"as_of": as_of.isoformat()},
     )
     return [
-        (cid, judged, on_time, invoiced, open_, overdue, None if oldest is None else as_date(oldest))
+        RiskSums(cid, judged, on_time, invoiced, open_, overdue, None if oldest is None else as_date(oldest))
         for cid, judged, on_time, invoiced, open_, overdue, oldest in rows
     ]
 
 
-# (client id, window, money x days late, money paid); window 0: before the previous half-year,
-# 1: the previous half-year, 2: the recent half-year
-LatenessSums = tuple[int, int, int, int]
+class LatenessSums(NamedTuple):
+    """One client's payments in one window (minor units)."""
+
+    client_id: int
+    window: int  # 0: before the previous half-year, 1: the previous half-year, 2: the recent half-year
+    weighted: int  # money x days late
+    paid: int
 
 
 def lateness_sums(
@@ -254,4 +332,4 @@ def lateness_sums(
             "previous_from": previous_from.isoformat(),
         },
     )
-    return [(cid, window, int(weighted), int(paid)) for cid, window, weighted, paid in rows]
+    return [LatenessSums(cid, window, int(weighted), int(paid)) for cid, window, weighted, paid in rows]

@@ -1,15 +1,19 @@
 """The reports' queries: the aging, the dashboard, the forecast and statements of account.
 
-Amounts come back as integer minor units; the services turn them into Decimals.
+Queries given the company's ``exponent`` hand money as Decimal (converted here once);
+the others return integer minor units.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
 from creditdesk.domain.aging import Basis, bucket_cutoffs
+from creditdesk.store.queries._money import money_reader
 from creditdesk.store.queries._sql import as_date, bucket_case
 from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
@@ -53,23 +57,38 @@ RECEIVED_SQL = """
 """
 
 
-def aging_sums(
-    conn: Connection, as_of: date, basis: Basis
-) -> tuple[list[tuple[int, int, int]], dict[int, int]]:
-    """``(client_id, bucket, open)`` rows and money on account per client, in minor units."""
+class AgingSum(NamedTuple):
+    """Money owed by one client in one aging bucket (never nil)."""
+
+    client_id: int
+    bucket: int
+    open: Decimal
+
+
+class AgingSums(NamedTuple):
+    open_rows: list[AgingSum]
+    on_account: dict[int, Decimal]  # per client: money received and not applied (may be negative)
+
+
+def aging_sums(conn: Connection, as_of: date, basis: Basis, exponent: int) -> AgingSums:
+    """Open money per (client, bucket) and money on account per client.
+
+    Summed in minor units, handed over as Decimal at ``exponent``.
+    """
     sql, params = aging_sql(as_of, basis)
-    open_rows: list[tuple[int, int, int]] = []
+    money = money_reader(exponent)
+    open_rows: list[AgingSum] = []
     applied: dict[int, int] = {}
     for client_id, bucket, invoiced, applied_amount in conn.execute(text(sql), params):
         if invoiced != applied_amount:
-            open_rows.append((client_id, bucket, invoiced - applied_amount))
+            open_rows.append(AgingSum(client_id, bucket, money(invoiced - applied_amount)))
         applied[client_id] = applied.get(client_id, 0) + applied_amount
     received: dict[int, int] = dict(conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).all())
     on_account = {
-        client_id: received.get(client_id, 0) - applied.get(client_id, 0)
+        client_id: money(received.get(client_id, 0) - applied.get(client_id, 0))
         for client_id in received.keys() | applied.keys()
     }
-    return open_rows, on_account
+    return AgingSums(open_rows, on_account)
 
 
 def received_by_client(conn: Connection, as_of: date) -> dict[int, int]:
@@ -77,8 +96,15 @@ def received_by_client(conn: Connection, as_of: date) -> dict[int, int]:
     return dict(conn.execute(text(RECEIVED_SQL), {"as_of": as_of.isoformat()}).all())
 
 
-def client_refs(conn: Connection) -> list[tuple[int, str, str]]:
-    return list(conn.execute(text("SELECT id, code, name FROM client")))
+class ClientRefRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+
+
+def client_refs(conn: Connection) -> list[ClientRefRow]:
+    """Every client's id, code and name."""
+    return list(map(ClientRefRow._make, conn.execute(text("SELECT id, code, name FROM client"))))
 
 
 def credit_sales(conn: Connection, start: date, end: date) -> int:
@@ -93,16 +119,37 @@ def credit_sales(conn: Connection, start: date, end: date) -> int:
     return int(value)
 
 
-def client_ledger(
-    conn: Connection, client_id: int
-) -> tuple[list[tuple[int, str, str, str, int]], list[tuple[int, str, int]], list[tuple[str, str, int]]]:
-    """One client's issued invoices, allocations and receipts, for per-client reports.
+class LedgerInvoiceRow(NamedTuple):
+    id: int
+    number: str
+    issue_date: date
+    due_date: date
+    gross: Decimal
 
-    Invoices: (id, number, issue, due, gross); allocations: (invoice_id, date, amount);
-    receipts: (kind, date, amount) for payments and credit notes. Dates are ISO text.
-    """
+
+class LedgerAllocationRow(NamedTuple):
+    invoice_id: int
+    date: date
+    amount: Decimal
+
+
+class LedgerReceiptRow(NamedTuple):
+    kind: str  # 'payment' or 'credit note'
+    date: date
+    amount: Decimal
+
+
+class ClientLedger(NamedTuple):
+    invoices: list[LedgerInvoiceRow]
+    allocations: list[LedgerAllocationRow]
+    receipts: list[LedgerReceiptRow]
+
+
+def client_ledger(conn: Connection, client_id: int, exponent: int) -> ClientLedger:
+    """One client's issued invoices, every allocation to its invoices, and its payments and credit notes."""
+    money = money_reader(exponent)
     invoices = [
-        (i, n, iss, due, g)
+        LedgerInvoiceRow(i, n, as_date(iss), as_date(due), money(g))
         for i, n, iss, due, g in conn.execute(
             text(
                 "SELECT id, number, issue_date, due_date, gross FROM invoice "
@@ -112,7 +159,7 @@ def client_ledger(
         )
     ]
     allocations = [
-        (inv, d, a)
+        LedgerAllocationRow(inv, as_date(d), money(a))
         for inv, d, a in conn.execute(
             text(
                 "SELECT a.invoice_id, a.date, a.amount FROM allocation a "
@@ -122,7 +169,7 @@ def client_ledger(
         )
     ]
     receipts = [
-        (k, d, a)
+        LedgerReceiptRow(k, as_date(d), money(a))
         for k, d, a in conn.execute(
             text(
                 "SELECT 'payment', date, amount FROM payment WHERE client_id = :c "
@@ -131,7 +178,7 @@ def client_ledger(
             {"c": client_id},
         )
     ]
-    return invoices, allocations, receipts
+    return ClientLedger(invoices, allocations, receipts)
 
 
 def receivables_at(conn: Connection, day: date) -> int:
@@ -151,8 +198,16 @@ def receivables_at(conn: Connection, day: date) -> int:
     return int(value)
 
 
-def payment_delays(conn: Connection, as_of: date) -> list[tuple[int, int, int]]:
-    """(client id, days after the due date, how many payments) for the payments applied by ``as_of``.
+class PaymentDelay(NamedTuple):
+    """How many of a client's payments came ``days_late`` days after the due date (negative: early)."""
+
+    client_id: int
+    days_late: int
+    payments: int
+
+
+def payment_delays(conn: Connection, as_of: date) -> list[PaymentDelay]:
+    """How late the payments applied by ``as_of`` came, counted per client and number of days.
 
     Days are negative for early money. Counted in SQL: half as many rows reach Python.
     """
@@ -165,7 +220,7 @@ def payment_delays(conn: Connection, as_of: date) -> list[tuple[int, int, int]]:
         """),
         {"as_of": as_of.isoformat()},
     )
-    return [(cid, days, count) for cid, days, count in rows]
+    return list(map(PaymentDelay._make, rows))
 
 
 def invoice_id_of_number(conn: Connection, number: str) -> int | None:
@@ -173,12 +228,22 @@ def invoice_id_of_number(conn: Connection, number: str) -> int | None:
     return None if value is None else int(value)
 
 
-# (kind 'invoice' / 'credit-note' / 'payment', id, day, number, details, payer's reference, amount,
-#  due date of an invoice or None)
-Movement = tuple[str, int, date, str, str, str, int, date | None]
+class Movement(NamedTuple):
+    """An issued invoice, a credit note or a payment, as a statement lists it."""
+
+    kind: str  # 'invoice', 'credit-note' or 'payment'
+    id: int
+    day: date
+    number: str  # '' for a payment
+    details: str  # an invoice's reference, a credit note's reason, a payment's method
+    payer_reference: str  # a payment's reference, else ''
+    amount: Decimal
+    due_date: date | None  # an invoice's, else None
 
 
-def client_movements(conn: Connection, client_id: int, start: date, end: date) -> list[Movement]:
+def client_movements(
+    conn: Connection, client_id: int, start: date, end: date, exponent: int
+) -> list[Movement]:
     """A client's issued invoices, credit notes and payments dated within [start, end], unsorted.
 
     Each arm is a seek on an index by client (invoices by client and status),
@@ -200,17 +265,39 @@ def client_movements(conn: Connection, client_id: int, start: date, end: date) -
         """),
         {"client": client_id, "start": start.isoformat(), "end": end.isoformat()},
     )
+    money = money_reader(exponent)
     return [
-        (kind, rid, as_date(day), number, details, ref, amount, None if due is None else as_date(due))
+        Movement(
+            kind,
+            rid,
+            as_date(day),
+            number,
+            details,
+            ref,
+            money(amount),
+            None if due is None else as_date(due),
+        )
         for kind, rid, day, number, details, ref, amount, due in rows
     ]
 
 
-# (id, number, issue date, due date, gross, reference, applied by as_of)
-OpenItem = tuple[int, str, date, date, int, str, int]
+class OpenItem(NamedTuple):
+    """An invoice with money owed on ``as_of``."""
+
+    id: int
+    number: str
+    issue_date: date
+    due_date: date
+    gross: Decimal
+    reference: str
+    applied: Decimal  # money applied by ``as_of``
+
+    @property
+    def open(self) -> Decimal:
+        return self.gross - self.applied
 
 
-def client_open_items(conn: Connection, client_id: int, as_of: date) -> list[OpenItem]:
+def client_open_items(conn: Connection, client_id: int, as_of: date, exponent: int) -> list[OpenItem]:
     """A client's invoices issued by ``as_of`` with money still owed on them that day.
 
     The aging's reading of the ledger for one client: allocations count when
@@ -225,18 +312,34 @@ def client_open_items(conn: Connection, client_id: int, as_of: date) -> list[Ope
         """),  # noqa: S608 - only the owed-as-of fragments are formatted in
         {"client": client_id, "as_of": as_of.isoformat()},
     )
+    money = money_reader(exponent)
     return [
-        (iid, number, as_date(issue), as_date(due), gross, ref, applied)
+        OpenItem(iid, number, as_date(issue), as_date(due), money(gross), ref, money(applied))
         for iid, number, issue, due, gross, ref, applied in rows
         if gross != applied
     ]
 
 
-# (kind 'payment' / 'credit-note', id, day, number, details, payer's reference, amount, applied by as_of)
-UnappliedReceipt = tuple[str, int, date, str, str, str, int, int]
+class UnappliedReceipt(NamedTuple):
+    """A payment or credit note with money on account on ``as_of``."""
+
+    kind: str  # 'payment' or 'credit-note'
+    id: int
+    day: date
+    number: str  # a credit note's, else ''
+    details: str  # a payment's method, a credit note's reason
+    payer_reference: str  # a payment's reference, else ''
+    amount: Decimal
+    applied: Decimal  # applied by ``as_of``
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.applied
 
 
-def client_unapplied_on(conn: Connection, client_id: int, as_of: date) -> list[UnappliedReceipt]:
+def client_unapplied_on(
+    conn: Connection, client_id: int, as_of: date, exponent: int
+) -> list[UnappliedReceipt]:
     """A client's payments and credit notes received by ``as_of`` with money not applied by then.
 
     Together they make the money on account the aging shows for that day: an
@@ -260,7 +363,8 @@ def client_unapplied_on(conn: Connection, client_id: int, as_of: date) -> list[U
         """),
         {"client": client_id, "as_of": as_of.isoformat()},
     )
+    money = money_reader(exponent)
     return [
-        (kind, rid, as_date(day), number, details, ref, amount, applied)
+        UnappliedReceipt(kind, rid, as_date(day), number, details, ref, money(amount), money(applied))
         for kind, rid, day, number, details, ref, amount, applied in rows
     ]
