@@ -15,7 +15,7 @@ from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import create_company
-from creditdesk.services.imports import exporting, importing
+from creditdesk.services.imports import exporting, importing, invoice_import
 
 
 def add_init(sub: Subcommands) -> None:
@@ -45,7 +45,7 @@ def add_import(sub: Subcommands) -> None:
 def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
     run = {
         "clients": importing.import_clients,
-        "invoices": importing.import_invoices,
+        "invoices": invoice_import.import_invoices,
         "payments": importing.import_payments,
     }[args.kind]
 

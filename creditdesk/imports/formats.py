@@ -7,23 +7,35 @@ back an override. A refusal names the line, the field and what was expected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from creditdesk.imports.dates import DateColumn, DateOrder, DateStyle, read_date, resolve_date_column
+from creditdesk.domain.ranges import MAX_DATE, MIN_DATE
+from creditdesk.imports.dates import (
+    DateColumn,
+    DateOrder,
+    DateStyle,
+    read_date,
+    resolve_date_column,
+    style_of,
+)
 from creditdesk.imports.numbers import (
     NumberColumn,
     NumberFormat,
+    currency_fits,
     read_number,
     resolve_number_column,
     to_minor_unit,
+    written_currency,
 )
 from creditdesk.imports.problems import Problem
 from creditdesk.imports.tables import Cell
 
 _UNSEEN = object()
+_YEAR = re.compile(r"\b\d{4}\b")
 
 
 @dataclass(frozen=True)
@@ -80,10 +92,20 @@ class DateField:
     def read(self, cell: Cell, line: int) -> date | Problem:
         value = self._seen.get(cell, _UNSEEN)
         if value is _UNSEEN:
-            value = self._seen[cell] = read_date(cell, self.column.order)
+            value = self._seen[cell] = read_date(cell, self.column.order) if self._fits(cell) else None
         if not isinstance(value, date):
+            year = _YEAR.search(cell) if isinstance(cell, str) else None
+            if year is not None and not MIN_DATE.year <= int(year.group()) <= MAX_DATE.year:
+                return Problem(line, f"{cell} is outside {MIN_DATE} to {MAX_DATE}", self.name)
             return Problem(line, f"expected a date like {self.column.example}, got '{cell}'", self.name)
         return value
+
+    def _fits(self, cell: Cell) -> bool:
+        """A numeric date that could be either order, in a column not written that way, is not guessed."""
+        if not isinstance(cell, str) or self.column.style.kind == "numeric":
+            return True
+        style = style_of(cell)
+        return style is None or style.kind != "numeric" or style.order is not None or style.same_either_way
 
 
 class AmountField:
@@ -99,11 +121,13 @@ class AmountField:
             texts = [value for value in values if isinstance(value, str)]
             self.column = resolve_number_column(texts, preferred)
 
-    def read(self, cell: Cell, line: int, exponent: int) -> Decimal | Problem:
+    def read(self, cell: Cell, line: int, exponent: int, currency: str = "") -> Decimal | Problem:
         if isinstance(cell, Decimal):
             value: Decimal | None = cell
         elif isinstance(cell, str) and self.column.format is not None:
             value = read_number(cell, self.column.format)
+            if value is not None and currency and not currency_fits(written_currency(cell), currency):
+                return Problem(line, f"'{cell}' is not an amount in {currency}", self.name)
         else:
             value = None
         if value is None:

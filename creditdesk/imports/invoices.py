@@ -27,7 +27,7 @@ from creditdesk.imports.dates import DateOrder
 from creditdesk.imports.formats import AmountField, DateField, DetectedFormats, FormatChoices
 from creditdesk.imports.layout import DataRow, Report, check_totals, read_report
 from creditdesk.imports.mapping import AMOUNT_FIELDS, DATE_FIELDS, ColumnMapping, Field, column_key
-from creditdesk.imports.presets import PRESETS, SOURCE_KEYS, Preset, detect, from_mapping
+from creditdesk.imports.presets import PRESETS, SOURCE_KEYS, Preset, closest, detect, from_mapping
 from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.imports.records import ClientRef, InvoiceRecord, LineItem, SourceStatus
 from creditdesk.imports.tables import Cell, TableFile, open_table
@@ -143,6 +143,10 @@ def _unrecognised(table: TableFile, source: str | ColumnMapping, order: DateOrde
             line,
             f"the file has no column {missing} of the mapping '{source.name}'; its columns are {columns}",
         )
+    near = closest(plain.header, source)
+    if near is not None:
+        preset, lacking = near
+        return Problem(line, f"the columns are those of {preset.label}, but it lacks {' and '.join(lacking)}")
     if source != "auto":
         labels = " or ".join(preset.label for preset in PRESETS if preset.key == source)
         return Problem(
@@ -282,7 +286,7 @@ class _Reader:
             if cell == "":
                 values[target] = None
                 continue
-            amount = amount_field.read(cell, row.line, exponent)
+            amount = amount_field.read(cell, row.line, exponent, currency)
             if isinstance(amount, Problem):
                 self.problems.append(amount)
             values[target] = amount
@@ -298,6 +302,11 @@ class _Reader:
             record = self._record(row, number, client, currency, values, terms, status)
             if record is not None:
                 drafts[number] = _Draft(record, values, [row.line], [item] if item else [])
+            return
+        if self.preset.one_row_per_invoice:
+            self._problem(
+                row, Field.NUMBER, f"invoice {number} is repeated (first on line {existing.lines[0]})"
+            )
             return
         for target in _COMPARED:
             if target in self.where or target is Field.CURRENCY:

@@ -126,6 +126,41 @@ def _is_currency(text: str) -> bool:
     )
 
 
+# What a sign may stand for; a sign not listed here (or a local abbreviation) is not questioned.
+_SIGN_CURRENCIES = {
+    "€": frozenset({"EUR"}),
+    "£": frozenset({"GBP", "GIP", "FKP", "SHP", "EGP"}),
+    "$": frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "ARS", "CLP", "COP", "TWD"}),
+    "US$": frozenset({"USD"}),
+    "A$": frozenset({"AUD"}),
+    "C$": frozenset({"CAD"}),
+    "NZ$": frozenset({"NZD"}),
+    "HK$": frozenset({"HKD"}),
+    "¥": frozenset({"JPY", "CNY"}),
+    "₹": frozenset({"INR"}),
+    "zł": frozenset({"PLN"}),
+    "Kč": frozenset({"CZK"}),
+}
+
+
+def written_currency(text: str) -> str:
+    """The currency sign or code written with an amount ("€", "US$", "EUR"), "" when there is none."""
+    if _ONLY_DIGITS.fullmatch(text):
+        return ""
+    parts = _split(text)
+    return parts.currency if parts is not None else ""
+
+
+def currency_fits(written: str, currency: str) -> bool:
+    """Whether an amount written with ``written`` can be in ``currency``."""
+    if not written:
+        return True
+    if _CURRENCY_CODE.fullmatch(written):
+        return written == currency
+    meanings = _SIGN_CURRENCIES.get(written)
+    return meanings is None or currency in meanings
+
+
 def decimal_evidence(text: str) -> str | None:
     """The decimal mark a value shows beyond doubt, "" if it shows none, None if it could be either."""
     parts = _split(text)

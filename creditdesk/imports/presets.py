@@ -29,6 +29,7 @@ class Preset:
     invoice_types: frozenset[str] = frozenset()  # TRANSACTION_TYPE values that are invoices; others set aside
     groups_are_clients: bool = False  # a report grouped by customer: the group row names the client
     unguard: bool = False  # CreditDesk's own export: undo its guard against spreadsheet formulas
+    one_row_per_invoice: bool = False  # a number repeated is a mistake, not another line item
 
     def resolve(self, header: Sequence[str]) -> dict[Field, int] | None:
         """Where each field is in this header, or None when the header is not this system's."""
@@ -71,6 +72,7 @@ CREDITDESK = Preset(
     frozenset({Field.NUMBER, Field.CLIENT_CODE, Field.ISSUE_DATE, Field.TOTAL}),
     statuses=_words(draft=DRAFT, void=VOID, paid=PAID, open=OPEN, overdue=OPEN, disputed=OPEN),
     unguard=True,
+    one_row_per_invoice=True,
 )
 
 QUICKBOOKS_AGING = Preset(
@@ -284,6 +286,24 @@ def detect(header: Sequence[str], source: str = "auto") -> tuple[Preset, dict[Fi
         if found is not None and (best is None or len(found) > len(best[1])):
             best = preset, found
     return best
+
+
+def closest(header: Sequence[str], source: str = "auto") -> tuple[Preset, list[str]] | None:
+    """The preset this header nearly is (two or more of its required columns), and what it lacks."""
+    keys = positions(header)
+    best: tuple[Preset, list[str], int] | None = None
+    for preset in PRESETS:
+        if source != "auto" and preset.key != source:
+            continue
+        missing = [
+            "a column " + " or ".join(f"'{name}'" for name in preset.columns[target])
+            for target in preset.required
+            if not any(column_key(name) in keys for name in preset.columns[target])
+        ]
+        found = len(preset.required) - len(missing)
+        if missing and found >= 2 and (best is None or found > best[2]):
+            best = preset, sorted(missing), found
+    return None if best is None else (best[0], best[1])
 
 
 def from_mapping(mapping: ColumnMapping) -> Preset:

@@ -13,7 +13,7 @@ all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -56,22 +56,44 @@ class BulkWriter:
         return int(self.conn.scalar(select(func.max(table.c.id))) or 0) + 1
 
     def insert(self, entity: type[DeclarativeBase], columns: Sequence[str], rows: Iterable[Row]) -> int:
-        """Insert ``rows``; returns how many went in."""
+        """Insert ``rows``; returns how many went in.
+
+        Columns left out that have a plain Python default (``default=""``) are
+        filled with it, as the ORM would; columns with a server default are left
+        to the database.
+        """
         compiled = insert(entity).compile(dialect=self.conn.dialect, column_keys=list(columns))
-        order = compiled.positiontup
-        if order is not None and list(order) != list(columns):
-            raise AssertionError(f"unexpected parameter order for {entity.__name__}: {order}")
+        order = list(compiled.positiontup) if compiled.positiontup is not None else list(columns)
+        if order != list(columns):
+            rows = self._with_defaults(entity, columns, order, rows)
         sql = str(compiled)
         count = 0
         chunk: list[Row] = []
         for row in rows:
             chunk.append(row)
             if len(chunk) >= CHUNK:
-                count += self._send(sql, chunk, columns, order is not None)
+                count += self._send(sql, chunk, order, compiled.positiontup is not None)
                 chunk = []
         if chunk:
-            count += self._send(sql, chunk, columns, order is not None)
+            count += self._send(sql, chunk, order, compiled.positiontup is not None)
         return count
+
+    def _with_defaults(
+        self, entity: type[DeclarativeBase], columns: Sequence[str], order: list[str], rows: Iterable[Row]
+    ) -> Iterator[Row]:
+        table = entity.__table__
+        given = {name: index for index, name in enumerate(columns)}
+        picks: list[tuple[bool, Any]] = []
+        for name in order:
+            if name in given:
+                picks.append((True, given[name]))
+                continue
+            default = table.c[name].default
+            if default is None or not default.is_scalar:
+                raise AssertionError(f"{entity.__name__}.{name} needs a value: it has no plain default")
+            picks.append((False, default.arg))
+        for row in rows:
+            yield tuple(row[value] if is_given else value for is_given, value in picks)
 
     def _send(self, sql: str, chunk: list[Row], columns: Sequence[str], positional: bool) -> int:
         if positional:

@@ -45,7 +45,9 @@ def test_import_of_a_too_large_amount_is_refused_and_aging_still_works(
     code, out, err = run(capsys, "--db", str(company), "import", "invoices", str(invoices))
     assert code == 1
     assert "big.csv: nothing was imported; 1 problem found" in err
-    assert f"line 2: amount {amount} is larger than the largest amount CreditDesk accepts" in err
+    assert (
+        f"line 2, field 'amount': amount {amount} is larger than the largest amount CreditDesk accepts" in err
+    )
     assert "unexpected error" not in err
     code, out, err = run(capsys, "--db", str(company), "aging")
     assert code == 0, err
@@ -61,7 +63,7 @@ def test_import_with_a_far_future_date_is_refused(
     )
     code, _, err = run(capsys, "--db", str(company), "import", "invoices", str(invoices))
     assert code == 1
-    assert f"line 2: issue_date 9999-12-31 {RANGE}" in err
+    assert f"line 2, field 'issue_date': 9999-12-31 {RANGE}" in err
 
 
 @pytest.mark.parametrize(

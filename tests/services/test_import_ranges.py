@@ -14,12 +14,12 @@ from creditdesk.domain.errors import ImportRefused, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.services.company.maintenance import check_database
+from creditdesk.services.imports.common import ImportSummary
 from creditdesk.services.imports.importing import (
-    ImportSummary,
     import_clients,
-    import_invoices,
     import_payments,
 )
+from creditdesk.services.imports.invoice_import import import_invoices
 from creditdesk.services.ledger.invoices import InvoiceInput, LineText, create_invoice, read_invoice_form
 from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.services.reports.aging import run_aging
@@ -65,7 +65,8 @@ def test_an_invoice_amount_beyond_the_maximum_is_refused_with_line_and_column(
     )
     problems = refusal(lambda: import_invoices(acme, csv_file(tmp_path, content, "invoices.csv")))
     assert problems == (
-        f"line 3: amount {amount} is larger than the largest amount CreditDesk accepts {LIMIT}",
+        f"line 3, field 'amount': amount {amount} is larger than the largest amount CreditDesk accepts "
+        f"{LIMIT}",
     )
     assert count(acme, Invoice) == 0
     assert run_aging(acme, date(2026, 6, 30)).rows == ()  # the books still add up
@@ -91,7 +92,7 @@ def test_an_invoice_date_outside_the_range_is_refused(
 ) -> None:
     content = f"number,client_code,issue_date,due_date,amount\nINV-1,ACME,{cells},100.00\n"
     problems = refusal(lambda: import_invoices(acme, csv_file(tmp_path, content, "invoices.csv")))
-    assert problems == (f"line 2: {column} {value} is outside 1900-01-01 to 2199-12-31",)
+    assert problems == (f"line 2, field '{column}': {value} is outside 1900-01-01 to 2199-12-31",)
     assert count(acme, Invoice) == 0
 
 

@@ -18,12 +18,12 @@ from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.services.clients.records import ClientInput, add_client
 from creditdesk.services.company.settings import has_company
 from creditdesk.services.imports import importing
+from creditdesk.services.imports.common import ImportSummary
 from creditdesk.services.imports.importing import (
-    ImportSummary,
     import_clients,
-    import_invoices,
     import_payments,
 )
+from creditdesk.services.imports.invoice_import import import_invoices
 from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
 from creditdesk.services.ledger.payments import PaymentInput, Receipt, record_payment_in
 from creditdesk.services.reports.aging import run_aging
@@ -272,7 +272,10 @@ def test_empty_and_header_only_files_are_refused_clearly(db: Database, tmp_path:
 
 def test_missing_columns_are_named_on_line_one(db: Database, tmp_path: Path) -> None:
     problems = refusal(lambda: import_invoices(db, csv_file(tmp_path, "number,client_code,due_date\nX,Y,\n")))
-    assert problems == ("line 1: missing column 'issue_date'", "line 1: missing column 'amount'")
+    assert problems == (
+        "line 1: the columns are those of CreditDesk (export invoices), "
+        "but it lacks a column 'gross' or 'amount' and a column 'issue_date'",
+    )
     problems = refusal(lambda: import_payments(db, csv_file(tmp_path, "client_code,date,Amount,amount\n")))
     assert problems == ("line 1: column 'amount' appears more than once",)
 
@@ -321,23 +324,45 @@ def test_every_bad_client_row_is_reported(db: Database, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("row", "problem"),
     [
-        ("I-9,ZZ9,2026-01-01,,10.00", "client_code 'ZZ9' is not a known client"),
-        ("I-9,ACME,2026-13-01,,10.00", "issue_date '2026-13-01' is not a date"),
-        ("I-9,ACME,01/02/2026,,10.00", "issue_date '01/02/2026' is not a date"),
-        ("I-9,ACME,20260101,,10.00", "issue_date '20260101' is not a date"),
-        ("I-9,ACME,2026-01-01,2026-02-30,10.00", "due_date '2026-02-30' is not a date"),
-        ("I-9,ACME,2026-01-10,2026-01-09,10.00", "due_date 2026-01-09 is before issue_date 2026-01-10"),
-        ("I-9,ACME,2026-01-01,,0.00", "amount '0.00' must be more than zero"),
-        ("I-9,ACME,2026-01-01,,-5", "amount '-5' must be more than zero"),
-        ('I-9,ACME,2026-01-01,,"12,50"', "amount '12,50' is not a plain number such as 1234.50"),
-        ("I-9,ACME,2026-01-01,,€10", "amount '€10' is not a plain number such as 1234.50"),
-        ("I-9,ACME,2026-01-01,,1.005", "amount '1.005' has more than 2 decimal places"),
-        ("I-9,ACME,2026-01-01,,", "amount is required"),
-        ("I-9,ACME,,,10.00", "issue_date is required"),
-        (",ACME,2026-01-01,,10.00", "number is required"),
-        ("I-9,,2026-01-01,,10.00", "client_code is required"),
-        ("OLD-1,ACME,2026-01-01,,10.00", "invoice number 'OLD-1' already exists"),
-        ("I-1,ACME,2026-01-01,,10.00", "invoice number 'I-1' is repeated (first on line 2)"),
+        (
+            "I-9,ZZ9,2026-01-01,,10.00",
+            "field 'client_code': 'ZZ9' is not a known client code; add the client first, "
+            "or give the client's name in the file so it can be added",
+        ),
+        (
+            "I-9,ACME,2026-13-01,,10.00",
+            "field 'issue_date': expected a date like 2026-12-31, got '2026-13-01'",
+        ),
+        (
+            "I-9,ACME,01/02/2026,,10.00",
+            "field 'issue_date': expected a date like 2026-12-31, got '01/02/2026'",
+        ),
+        ("I-9,ACME,20260101,,10.00", "field 'issue_date': expected a date like 2026-12-31, got '20260101'"),
+        (
+            "I-9,ACME,2026-01-01,2026-02-30,10.00",
+            "field 'due_date': expected a date like 2026-12-31, got '2026-02-30'",
+        ),
+        (
+            "I-9,ACME,2026-01-10,2026-01-09,10.00",
+            "field 'due_date': the due date 2026-01-09 is before the issue date 2026-01-10",
+        ),
+        ("I-9,ACME,2026-01-01,,0.00", "field 'amount': the invoice's total must be more than zero, got 0.00"),
+        ("I-9,ACME,2026-01-01,,-5", "field 'amount': the invoice's total must be more than zero, got -5.00"),
+        ('I-9,ACME,2026-01-01,,"12,50"', "field 'amount': expected an amount like 1,234.50, got '12,50'"),
+        ("I-9,ACME,2026-01-01,,£10", "field 'amount': '£10' is not an amount in EUR"),
+        ("I-9,ACME,2026-01-01,,1.005", "field 'amount': 1.005 has more than 2 decimal places"),
+        (
+            "I-9,ACME,2026-01-01,,",
+            "field 'amount': is empty; every invoice needs its total or the amount due",
+        ),
+        ("I-9,ACME,,,10.00", "field 'issue_date': is empty; every invoice needs the date it was issued"),
+        (",ACME,2026-01-01,,10.00", "field 'number': is empty; every invoice needs its number"),
+        ("I-9,,2026-01-01,,10.00", "field 'client_code': is empty; every invoice needs its client"),
+        (
+            "OLD-1,ACME,2026-01-01,,10.00",
+            "field 'number': invoice number OLD-1 is already used by an invoice made in CreditDesk",
+        ),
+        ("I-1,ACME,2026-01-01,,10.00", "field 'number': invoice I-1 is repeated (first on line 2)"),
     ],
 )
 def test_bad_invoice_rows(db: Database, tmp_path: Path, row: str, problem: str) -> None:
@@ -347,7 +372,7 @@ def test_bad_invoice_rows(db: Database, tmp_path: Path, row: str, problem: str) 
     before = ledger_counts(db)
     text = f"number,client_code,issue_date,due_date,amount\nI-1,ACME,2026-01-01,,10.00\n{row}\n"
     problems = refusal(lambda: import_invoices(db, csv_file(tmp_path, text)))
-    assert problems == (f"line 3: {problem}",)
+    assert problems == (f"line 3, {problem}",)
     assert ledger_counts(db) == before
 
 
@@ -441,12 +466,12 @@ def test_nothing_is_written_when_one_row_of_many_is_bad(db: Database, tmp_path: 
     before = ledger_counts(db)
     rows = [f"I-{n},ACME,2026-01-01,,10.00" for n in range(1, 500)]
     rows[250] = "I-251,ACME,2026-01-01,,ten"
-    rows[400] = "I-401,ACME,2026-1-1,,10.00"
+    rows[400] = "I-401,ACME,2026-01-32,,10.00"
     text = "number,client_code,issue_date,due_date,amount\n" + "\n".join(rows) + "\n"
     problems = refusal(lambda: import_invoices(db, csv_file(tmp_path, text)))
     assert problems == (
-        "line 252: amount 'ten' is not a plain number such as 1234.50",
-        "line 402: issue_date '2026-1-1' is not a date",
+        "line 252, field 'amount': expected an amount like 1234.50, got 'ten'",
+        "line 402, field 'issue_date': expected a date like 2026-12-31, got '2026-01-32'",
     )
     assert ledger_counts(db) == before
 

@@ -19,7 +19,7 @@ from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.money import from_minor
 from creditdesk.services.chasing import reminders
 from creditdesk.services.company.backups import backup_now
-from creditdesk.services.imports import importing
+from creditdesk.services.imports import invoice_import
 from creditdesk.services.ledger.invoices import InvoiceInput, save_invoice
 from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.store.database import Database, open_database
@@ -40,7 +40,7 @@ def import_batch(db: Database, folder: Path, key: str) -> None:
             out.writerow(
                 [f"{key}-{i:05d}", f"C{i % CLIENTS:02d}", day, f"{10 + i % 490}.{i % 100:02d}", "Goods"]
             )
-    importing.import_invoices(db, source)
+    invoice_import.import_invoices(db, source)
     source.unlink()
 
 

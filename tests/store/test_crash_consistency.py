@@ -55,21 +55,37 @@ class Outcome:
     import_rows: int | None  # for an import: rows of the interrupted batch found afterwards
 
 
-def plan(count: int, rng: random.Random) -> list[Kill]:
+def plan(count: int, rng: random.Random, import_seconds: float) -> list[Kill]:
     """Two kills inside imports (one of them just after its commit) and the rest among the quick actions.
 
-    An import takes several seconds and the quick actions milliseconds, so the
-    quick ones are repeated back to back and killed after a random delay.
+    Kills into an import land at a fraction of the time an import was measured
+    to take on this machine, so they fall inside it however fast it is; the
+    quick actions take milliseconds, so they are repeated back to back and
+    killed after a random delay.
     """
-    kills = [Kill("import", rng.uniform(0.5, 5.0)), Kill("import", rng.uniform(0.0, 0.01), after_done=True)]
+    kills = [
+        Kill("import", rng.uniform(0.1, 0.8) * import_seconds),
+        Kill("import", rng.uniform(0.0, 0.01), after_done=True),
+    ]
     if count > 10:
-        # Up to twice an import's length (about ten seconds), so some land on or after its commit.
-        kills += [Kill("import", rng.uniform(0.0, 20.0)) for _ in range(count // 6)]
+        # Up to twice an import's length, so some land on or after its commit.
+        kills += [Kill("import", rng.uniform(0.0, 2.0) * import_seconds) for _ in range(count // 6)]
     quick = ("invoice", "payment", "queue", "backup")
     while len(kills) < count:
         kills.append(Kill(rng.choice(quick), rng.uniform(0.0, 0.6)))
     rng.shuffle(kills)
     return kills
+
+
+def import_seconds(path: Path) -> float:
+    """How long one import takes here, from its start marker to its done marker."""
+    child = Child(path, "import", "timing")
+    child.wait_for("start import")
+    began = time.monotonic()
+    child.wait_for("done import")
+    took = time.monotonic() - began
+    child.kill()
+    return took
 
 
 def make_company_file(path: Path) -> None:
@@ -205,15 +221,14 @@ def kill_loop(path: Path, kills: list[Kill]) -> list[Outcome]:
 def run_kills(tmp_path: Path, count: int) -> list[Outcome]:
     """The imports on one company file and the quick actions on another, side by side.
 
-    An import of 10,000 rows takes seconds; running the two loops at once keeps
-    the fast variant near half a minute.
+    The two loops run at once, so the whole is as long as the longer of them.
     """
-    kills = plan(count, random.Random(SEED))
-    imports = [k for k in kills if k.action == "import"]
-    quick = [k for k in kills if k.action != "import"]
     files = tmp_path / "imports.sqlite", tmp_path / "actions.sqlite"
     for path in files:  # one at a time: Alembic's context is global to the process
         make_company_file(path)
+    kills = plan(count, random.Random(SEED), import_seconds(files[0]))
+    imports = [k for k in kills if k.action == "import"]
+    quick = [k for k in kills if k.action != "import"]
     with ThreadPoolExecutor(2) as pool:
         slow_part = pool.submit(kill_loop, files[0], imports)
         quick_part = pool.submit(kill_loop, files[1], quick)

@@ -24,15 +24,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import CreditDeskError, ImportRefused, ValidationError
-from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
-from creditdesk.domain.money import currency_exponent, format_plain, parse_amount
+from creditdesk.domain.invoice import InvoiceStatus
+from creditdesk.domain.money import currency_exponent, parse_amount
 from creditdesk.domain.ranges import check_date
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.domain.validation import check_code, check_email, check_text
 from creditdesk.services.clients.records import ClientInput, add_client_in
-from creditdesk.services.company.settings import create_company_in, currency_for_locale, system_locale
+from creditdesk.services.imports.common import ImportSummary, ensure_import_company
 from creditdesk.services.imports.csv_io import Record, read_table
-from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice_in
 from creditdesk.services.ledger.payments import PaymentInput, record_payment_in
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, Company, Invoice, PaymentTermsRow
@@ -43,51 +42,14 @@ T = TypeVar("T")
 Plan = TypeVar("Plan")
 
 ZERO = Decimal(0)
-NEW_COMPANY_NAME = "My Company"  # what ``ensure_company`` calls a brand-new file's company
 DEFAULT_TERMS_DAYS = 30
 MAX_TERMS_DAYS = 3650
 
 CLIENT_COLUMNS = (("code", "name"), ("email", "terms_days", "credit_limit"))
-INVOICE_COLUMNS = (("number", "client_code", "issue_date", "amount"), ("due_date", "description"))
 PAYMENT_COLUMNS = (("client_code", "date", "amount"), ("reference", "invoice_number"))
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WHOLE_NUMBER = re.compile(r"\d+")
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    """What an import did (or, in a dry run, would do)."""
-
-    kind: str  # "clients", "invoices" or "payments"
-    source: str  # the file's name
-    count: int  # rows imported
-    dry_run: bool
-    currency: str
-    exponent: int
-    total: Decimal | None = None  # invoices: gross invoiced; payments: money received
-    allocated: Decimal | None = None  # payments: applied to invoices
-    on_account: Decimal | None = None  # payments: left on the clients' accounts
-    company_created: bool = False  # the file had no company; one was made for it
-
-    def describe(self) -> str:
-        """What was imported, for "Imported ..." or "Dry run: would import ..." in front of it."""
-        noun = self.kind if self.count != 1 else self.kind[:-1]
-        text = f"{self.count} {noun} from {self.source}"
-        if self.total is not None:
-            text += f" totalling {self._money(self.total)}"
-        if self.allocated is not None and self.on_account is not None:
-            text += (
-                f" ({self._money(self.allocated)} allocated to invoices, "
-                f"{self._money(self.on_account)} left on account)"
-            )
-        if self.company_created:
-            verb = "would be" if self.dry_run else "was"
-            text += f"; the file had no company, so '{NEW_COMPANY_NAME}' ({self.currency}) {verb} created"
-        return text
-
-    def _money(self, amount: Decimal) -> str:
-        return f"{format_plain(amount, self.exponent)} {self.currency}"
 
 
 @dataclass(frozen=True)
@@ -191,8 +153,7 @@ def _company(session: Session) -> tuple[Company, bool]:
     company = session.get(Company, 1)
     if company is not None:
         return company, False
-    locale = system_locale()
-    return create_company_in(session, NEW_COMPANY_NAME, currency_for_locale(locale), locale), True
+    return ensure_import_company(session), True
 
 
 def _run(
@@ -308,59 +269,6 @@ def _check_clients(
 def _write_clients(session: Session, plan: list[tuple[int, ClientInput]], problems: _Problems) -> _Outcome:
     _write_each(plan, problems, lambda data: add_client_in(session, data))
     return _Outcome(len(plan))
-
-
-# --- invoices --------------------------------------------------------------------------
-
-
-def import_invoices(db: Database, path: Path | str, *, dry_run: bool = False) -> ImportSummary:
-    """Issued invoices from ``number,client_code,issue_date,due_date,amount,description``.
-
-    ``amount`` is the gross total, written as one line (quantity 1, no tax); a
-    blank ``due_date`` is given by the client's payment terms.
-    """
-    return _run(db, path, "invoices", INVOICE_COLUMNS, _check_invoices, _write_invoices, dry_run)
-
-
-def _check_invoices(
-    session: Session, records: Sequence[Record], exponent: int, problems: _Problems
-) -> list[tuple[int, InvoiceInput]]:
-    clients = dict(session.execute(select(Client.code, Client.id)).all())
-    stored = set(session.scalars(select(Invoice.number)))
-    first_seen: dict[str, int] = {}
-    plan = []
-    for record in records:
-        row = _Row(record, problems)
-        number = row.take("", check_code, row.cell("number"), field="number", max_length=40)
-        client_code = row.take("", check_text, row.cell("client_code"), field="client_code", required=True)
-        issued = row.take(None, _parse_date, row.cell("issue_date"), field="issue_date")
-        due = row.take(None, _optional_date, row.cell("due_date"), field="due_date")
-        amount = row.take(ZERO, _positive_amount, row.cell("amount"), exponent)
-        description = row.take("", check_text, row.cell("description"), field="description", max_length=1000)
-        client_id = clients.get(client_code)
-        if client_code and client_id is None:
-            row.problem(f"client_code '{client_code}' is not a known client")
-        if issued is not None and due is not None and due < issued:
-            row.problem(f"due_date {due.isoformat()} is before issue_date {issued.isoformat()}")
-        if number in stored:
-            row.problem(f"invoice number '{number}' already exists")
-        elif number in first_seen:
-            row.problem(f"invoice number '{number}' is repeated (first on line {first_seen[number]})")
-        elif number:
-            first_seen[number] = record.line
-        if row.ok and client_id is not None and issued is not None:
-            line = InvoiceLine(description, Decimal(1), amount, ZERO)
-            data = InvoiceInput(client_id, issued, (line,), due, number, status=InvoiceStatus.ISSUED)
-            plan.append((record.line, data))
-    return plan
-
-
-def _write_invoices(session: Session, plan: list[tuple[int, InvoiceInput]], problems: _Problems) -> _Outcome:
-    held = _hold(session, {data.client_id for _, data in plan})
-    _write_each(plan, problems, lambda data: create_invoice_in(session, data))
-    del held
-    total = sum((data.lines[0].unit_price for _, data in plan), ZERO)
-    return _Outcome(len(plan), total=total)
 
 
 # --- payments --------------------------------------------------------------------------

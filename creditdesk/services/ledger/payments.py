@@ -140,6 +140,15 @@ def _check_chosen(
     return check_allocations(available, {i: inv.open_amount for i, inv in open_by_id.items()}, chosen)
 
 
+def take_credit_note_number(company: Company) -> str:
+    """The next credit note number, counted on (the caller's transaction keeps it if it commits)."""
+    number = (
+        f"{company.credit_note_prefix}{company.credit_note_next_number:0{company.invoice_number_digits}d}"
+    )
+    company.credit_note_next_number += 1
+    return number
+
+
 def record_payment_in(
     session: Session, data: PaymentInput, allocations: Sequence[Allocation] | None = None
 ) -> Receipt:
@@ -361,10 +370,7 @@ def issue_credit_note_in(session: Session, data: CreditNoteInput) -> Receipt:
     named = _named_invoice(session, client, data.invoice_id)
     number = data.number
     if number is None:
-        number = (
-            f"{company.credit_note_prefix}{company.credit_note_next_number:0{company.invoice_number_digits}d}"
-        )
-        company.credit_note_next_number += 1
+        number = take_credit_note_number(company)
     note = CreditNote(
         number=number,
         client_id=client.id,

@@ -1,0 +1,61 @@
+"""What the imports share: the summary of what an import did, and the company a brand-new file gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from creditdesk.domain.money import format_plain
+from creditdesk.services.company.settings import create_company_in, currency_for_locale, system_locale
+from creditdesk.store.models import Company
+
+NEW_COMPANY_NAME = "My Company"  # what ``ensure_company`` calls a brand-new file's company
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, in a dry run, would do)."""
+
+    kind: str  # "clients", "invoices" or "payments"
+    source: str  # the file's name
+    count: int  # rows imported
+    dry_run: bool
+    currency: str
+    exponent: int
+    total: Decimal | None = None  # invoices: gross invoiced; payments: money received
+    allocated: Decimal | None = None  # payments: applied to invoices
+    on_account: Decimal | None = None  # payments: left on the clients' accounts
+    company_created: bool = False  # the file had no company; one was made for it
+    detail: str = ""  # keeping in step: what was updated, settled and left to look at
+
+    def describe(self) -> str:
+        """What was imported, for "Imported ..." or "Dry run: would import ..." in front of it."""
+        noun = self.kind if self.count != 1 else self.kind[:-1]
+        text = f"{self.count} {noun} from {self.source}"
+        if self.total is not None:
+            text += f" totalling {self._money(self.total)}"
+        if self.allocated is not None and self.on_account is not None:
+            text += (
+                f" ({self._money(self.allocated)} allocated to invoices, "
+                f"{self._money(self.on_account)} left on account)"
+            )
+        if self.detail:
+            text += f" ({self.detail})"
+        if self.company_created:
+            verb = "would be" if self.dry_run else "was"
+            text += f"; the file had no company, so '{NEW_COMPANY_NAME}' ({self.currency}) {verb} created"
+        return text
+
+    def _money(self, amount: Decimal) -> str:
+        return f"{format_plain(amount, self.exponent)} {self.currency}"
+
+
+def ensure_import_company(session: Session, currency: str | None = None) -> Company:
+    """The file's company; a new file gets one in the system's locale (and the file's currency, if given)."""
+    company = session.get(Company, 1)
+    if company is not None:
+        return company
+    locale = system_locale()
+    return create_company_in(session, NEW_COMPANY_NAME, currency or currency_for_locale(locale), locale)
