@@ -411,7 +411,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         batch_dialog.batch_statements(self.workspace, self)
 
     def on_refresh(self) -> None:
-        self.workspace.changed()
+        self.workspace.refresh()
 
     def on_backup(self) -> None:
         backup_dialog.back_up_now(self.workspace, self)

@@ -83,3 +83,7 @@ class Workspace:
             with self._aging_lock:
                 self._aging.clear()
         self.events.changed.emit(what)
+
+    def refresh(self) -> None:
+        """Reread everything: the company file may have been changed from outside this window."""
+        self.changed(Change.EVERYTHING)

@@ -16,7 +16,7 @@ from creditdesk.ui.arrangements.disputes_dialog import DisputesDialog
 from creditdesk.ui.workspace import Workspace
 from tests.services.workflow_ledger import client, invoice
 from tests.ui.conftest import TODAY
-from tests.ui.helpers import when_modal
+from tests.ui.helpers import wait_for_op, when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -45,6 +45,7 @@ def test_open_disputes_are_listed_with_their_age_and_can_be_resolved(
         assert isinstance(widget, ResolveDisputeDialog)
         widget.outcome_combo.setCurrentIndex(1)
         widget.save_button.click()
+        wait_for_op(qtbot, widget)  # the save runs off the GUI thread
         if widget.isVisible():  # a refusal keeps it open: close it so the test fails, not hangs
             widget.reject()
 

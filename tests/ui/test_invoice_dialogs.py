@@ -36,7 +36,7 @@ from creditdesk.ui.ledger.invoice_dialog import (
 from creditdesk.ui.ledger.payment_dialog import APPLY, AllocateDialog, PaymentDialog
 from creditdesk.ui.ledger.payment_dialog import record_payment as record_payment_ui
 from creditdesk.ui.workspace import Workspace
-from tests.ui.helpers import editor_of, pick_client, type_cell, when_modal
+from tests.ui.helpers import editor_of, pick_client, type_cell, wait_for_op, when_modal
 
 TODAY = date(2026, 11, 22)
 # What the offscreen platform cannot do (size hints, raising windows, grabbing the keyboard for popups).
@@ -490,6 +490,7 @@ def test_credit_notes_against_an_invoice_and_on_account(
     assert dialog.effect.text() == "Reduces what is owed on INV-00002 from €200.00 to €170.00."
     qtbot.keyClicks(dialog.reason_edit, "Damaged in transit")
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # the credit note is issued off the GUI thread
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert [i.open_amount for i in open_invoices_for(workspace.db, acme)] == [D(100), D(170), D(300)]
 

@@ -116,3 +116,9 @@ def test_a_read_hands_its_result_back_and_announces_nothing(qtbot: QtBot, worksp
     assert run_read(form, lambda: "rows", results.append)
     qtbot.waitUntil(lambda: results == ["rows"])
     assert seen == []
+
+
+def test_refresh_asks_every_view_to_reread(workspace: Workspace) -> None:
+    seen = announced(workspace)
+    workspace.refresh()
+    assert seen == [Change.EVERYTHING]

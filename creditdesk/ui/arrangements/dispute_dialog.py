@@ -10,12 +10,9 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +21,8 @@ from creditdesk.domain.disputes import DisputeOutcome, DisputeReason
 from creditdesk.domain.errors import CreditDeskError, NotFoundError
 from creditdesk.services.arrangements.disputes import DisputeView, disputes, open_dispute, resolve_dispute
 from creditdesk.services.ledger.invoice_list import invoice_detail
-from creditdesk.ui.errors import show_error
-from creditdesk.ui.widgets import HINT_COLOUR, AmountEdit, MessageLine, mark_invalid, sentence
+from creditdesk.ui.forms import FormDialog, Write, open_form
+from creditdesk.ui.widgets import HINT_COLOUR, AmountEdit, mark_invalid, sentence
 from creditdesk.ui.workspace import Change, Workspace
 
 
@@ -37,20 +34,11 @@ def _notes_edit(placeholder: str) -> QPlainTextEdit:
     return edit
 
 
-def _buttons(dialog: QDialog, text: str) -> tuple[QDialogButtonBox, QPushButton]:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-    save = box.button(QDialogButtonBox.StandardButton.Save)
-    assert save is not None
-    save.setText(text)
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box, save
+class DisputeDialog(FormDialog):
+    changes = Change.ARRANGEMENTS | Change.TIMELINE
 
-
-class DisputeDialog(QDialog):
     def __init__(self, workspace: Workspace, invoice_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.invoice_id = invoice_id
         self.saved_id: int | None = None
         detail = invoice_detail(workspace.db, invoice_id, workspace.today())
@@ -65,8 +53,8 @@ class DisputeDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setStyleSheet(f"color: {HINT_COLOUR};")
-        self.message = MessageLine()
-        self.buttons, self.save_button = _buttons(self, "Mark disputed")
+        self.save_button = self.ok_button
+        self.save_button.setText("Mark disputed")
         form = QFormLayout()
         for text, widget in (("&Reason", self.reason_combo), ("&Notes", self.notes_edit)):
             label = QLabel(text)
@@ -79,20 +67,15 @@ class DisputeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
 
-    def accept(self) -> None:
-        try:
-            self.saved_id = open_dispute(
-                self.workspace.db,
-                self.invoice_id,
-                DisputeReason(self.reason_combo.currentData()),
-                self.notes_edit.toPlainText().strip(),
-                self.workspace.today(),
-            )
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.workspace.changed(Change.ARRANGEMENTS | Change.TIMELINE)
-        super().accept()
+    def write(self) -> Write | None:
+        db, invoice_id = self.workspace.db, self.invoice_id
+        reason = DisputeReason(self.reason_combo.currentData())
+        notes, today = self.notes_edit.toPlainText().strip(), self.workspace.today()
+        return lambda: open_dispute(db, invoice_id, reason, notes, today)
+
+    def saved_with(self, result: object) -> None:
+        assert isinstance(result, int)
+        self.saved_id = result
 
 
 def open_dispute_for(workspace: Workspace, invoice_id: int) -> DisputeView | None:
@@ -103,10 +86,11 @@ def open_dispute_for(workspace: Workspace, invoice_id: int) -> DisputeView | Non
     return None
 
 
-class ResolveDisputeDialog(QDialog):
+class ResolveDisputeDialog(FormDialog):
+    changes = Change.ARRANGEMENTS | Change.TIMELINE
+
     def __init__(self, workspace: Workspace, dispute: DisputeView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.dispute = dispute
         fmt = workspace.formats
         self.setWindowTitle(f"Resolve the dispute on {dispute.invoice_number} — {dispute.client_name}")
@@ -122,8 +106,8 @@ class ResolveDisputeDialog(QDialog):
         self.amount_edit = AmountEdit(fmt)
         self.amount_edit.setToolTip("The part of the invoice credited; the rest is chased again")
         self.notes_edit = _notes_edit("Optional: how it was settled")
-        self.message = MessageLine()
-        self.buttons, self.save_button = _buttons(self, "Resolve")
+        self.save_button = self.ok_button
+        self.save_button.setText("Resolve")
         form = QFormLayout()
         self.amount_label = QLabel("&Credit amount")
         self.amount_label.setBuddy(self.amount_edit)
@@ -154,7 +138,7 @@ class ResolveDisputeDialog(QDialog):
         self.amount_label.setEnabled(partial)
         self.message.show_problem(None)
 
-    def accept(self) -> None:
+    def write(self) -> Write | None:
         amount: Decimal | None = None
         if self.outcome is DisputeOutcome.PARTIAL_CREDIT:
             try:
@@ -165,44 +149,22 @@ class ResolveDisputeDialog(QDialog):
                 mark_invalid(self.amount_edit, True)
                 self.message.show_problem(sentence(exc.message))
                 self.amount_edit.setFocus()
-                return
-        try:
-            resolve_dispute(
-                self.workspace.db,
-                self.dispute.id,
-                self.outcome,
-                self.workspace.today(),
-                self.notes_edit.toPlainText().strip(),
-                amount,
-            )
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.workspace.changed(Change.ARRANGEMENTS | Change.TIMELINE)
-        super().accept()
-
-
-def _run(dialog: QDialog) -> bool:
-    try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
-    finally:
-        dialog.deleteLater()
+                return None
+        db, dispute_id, outcome = self.workspace.db, self.dispute.id, self.outcome
+        today, notes = self.workspace.today(), self.notes_edit.toPlainText().strip()
+        return lambda: resolve_dispute(db, dispute_id, outcome, today, notes, amount)
 
 
 def dispute_invoice(workspace: Workspace, parent: QWidget | None, invoice_id: int) -> bool:
-    try:
-        return _run(DisputeDialog(workspace, invoice_id, parent))
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
+    return open_form(parent, lambda: DisputeDialog(workspace, invoice_id, parent))
+
+
+def _resolve_dialog(workspace: Workspace, parent: QWidget | None, invoice_id: int) -> ResolveDisputeDialog:
+    view = open_dispute_for(workspace, invoice_id)
+    if view is None:
+        raise NotFoundError("this invoice has no open dispute to resolve")
+    return ResolveDisputeDialog(workspace, view, parent)
 
 
 def resolve_invoice_dispute(workspace: Workspace, parent: QWidget | None, invoice_id: int) -> bool:
-    try:
-        view = open_dispute_for(workspace, invoice_id)
-        if view is None:
-            raise NotFoundError("this invoice has no open dispute to resolve")
-        return _run(ResolveDisputeDialog(workspace, view, parent))
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
+    return open_form(parent, lambda: _resolve_dialog(workspace, parent, invoice_id))

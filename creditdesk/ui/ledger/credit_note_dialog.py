@@ -8,8 +8,6 @@ from itertools import pairwise
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,10 +21,10 @@ from creditdesk.domain.invoice import InvoiceStatus
 from creditdesk.services.ledger.invoice_list import client_choices, invoice_detail, open_invoices_for
 from creditdesk.services.ledger.payments import CreditNoteInput, Receipt, issue_credit_note, read_amount
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import FormDialog, Write, open_form
 from creditdesk.ui.widgets import (
     AmountEdit,
     ClientPicker,
-    MessageLine,
     date_edit,
     from_qdate,
     mark_invalid,
@@ -37,7 +35,9 @@ from creditdesk.ui.workspace import Change, Workspace
 ON_ACCOUNT = "On account (no invoice)"
 
 
-class CreditNoteDialog(QDialog):
+class CreditNoteDialog(FormDialog):
+    changes = Change.LEDGER
+
     def __init__(
         self,
         workspace: Workspace,
@@ -45,9 +45,8 @@ class CreditNoteDialog(QDialog):
         client_id: int | None = None,
         invoice_id: int | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(workspace, parent)
         self.setWindowTitle("Credit note")
-        self.workspace = workspace
         self.formats = workspace.formats
         self.receipt: Receipt | None = None
         self.named: OpenInvoice | None = None  # the invoice asked for, even if nothing is open on it
@@ -73,11 +72,9 @@ class CreditNoteDialog(QDialog):
         self.reason_edit.setPlaceholderText("Why: damaged goods, agreed discount, overcharge…")
         self.effect = QLabel()
         self.effect.setWordWrap(True)
-        self.message = MessageLine()
-        buttons = QDialogButtonBox()
-        self.issue_button = buttons.addButton("&Issue credit note", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.issue_button = self.ok_button
+        self.issue_button.setText("&Issue credit note")
         self.issue_button.setDefault(True)
-        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
 
         form = QFormLayout()
         for text, widget in (
@@ -95,7 +92,7 @@ class CreditNoteDialog(QDialog):
         layout.addWidget(self.effect)
         layout.addWidget(self.message)
         layout.addStretch(1)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         order = [self.client_picker, self.against_combo, self.date_edit, self.amount_edit, self.reason_edit]
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
@@ -105,8 +102,6 @@ class CreditNoteDialog(QDialog):
         self.against_combo.currentIndexChanged.connect(self.on_against_combo_current_index_changed)
         self.date_edit.dateChanged.connect(self.on_date_edit_date_changed)
         self.amount_edit.textChanged.connect(self.on_amount_edit_text_changed)
-        self.issue_button.clicked.connect(self.on_issue_clicked)
-        self.cancel_button.clicked.connect(self.reject)
         if client_id is not None:
             self.client_picker.set_client(client_id)
         self.on_client_picker_client_changed(self.client_picker.client_id())
@@ -187,11 +182,11 @@ class CreditNoteDialog(QDialog):
     def on_amount_edit_text_changed(self, _: str) -> None:
         self.revalidate()
 
-    def on_issue_clicked(self) -> None:
+    def write(self) -> Write | None:
         amount = self.revalidate()
         client_id = self.client_picker.client_id()
         if not self.issue_button.isEnabled() or client_id is None or amount is None:
-            return
+            return None
         invoice = self.invoice()
         data = CreditNoteInput(
             client_id=client_id,
@@ -200,12 +195,12 @@ class CreditNoteDialog(QDialog):
             invoice_id=None if invoice is None else invoice.id,
             reason=self.reason_edit.text().strip(),
         )
-        try:
-            self.receipt = issue_credit_note(self.workspace.db, data)
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.accept()
+        db = self.workspace.db
+        return lambda: issue_credit_note(db, data)
+
+    def saved_with(self, result: object) -> None:
+        assert isinstance(result, Receipt)
+        self.receipt = result
 
 
 def new_credit_note(
@@ -215,13 +210,4 @@ def new_credit_note(
     invoice_id: int | None = None,
 ) -> bool:
     """Credit a client, against ``invoice_id`` or on account; True when a credit note was issued."""
-    try:
-        dialog = CreditNoteDialog(workspace, parent, client_id, invoice_id)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    saved = dialog.exec() == QDialog.DialogCode.Accepted
-    dialog.deleteLater()
-    if saved:
-        workspace.changed(Change.LEDGER)
-    return saved
+    return open_form(parent, lambda: CreditNoteDialog(workspace, parent, client_id, invoice_id))
