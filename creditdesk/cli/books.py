@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from creditdesk.cli.parsing import Subcommands, add_as_of, add_basis, positive_int
+from creditdesk.cli.parsing import Subcommands, add_as_of, add_basis, iso_date, positive_int
 from creditdesk.cli.running import EXIT_OK, EXIT_USER_ERROR, fail, print_problems, with_db
 from creditdesk.domain.aging import Basis
 from creditdesk.services.clients.records import count_clients
@@ -16,6 +16,7 @@ from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import create_company
 from creditdesk.services.imports import exporting, importing, invoice_import
+from creditdesk.services.imports.invoice_import import COMMA, POINT, SOURCE_KEYS, DateOrder, NumberFormat
 
 
 def add_init(sub: Subcommands) -> None:
@@ -34,28 +35,86 @@ def cmd_init(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return EXIT_OK
 
 
+DATE_FORMATS = {"DD/MM/YYYY": DateOrder.DAY_FIRST, "MM/DD/YYYY": DateOrder.MONTH_FIRST}
+NUMBER_FORMATS = {
+    "1,234.50": NumberFormat(POINT, ","),
+    "1.234,50": NumberFormat(COMMA, "."),
+    "1 234,50": NumberFormat(COMMA, " "),
+    "1234.50": NumberFormat(POINT),
+    "1234,50": NumberFormat(COMMA),
+}
+
+
 def add_import(sub: Subcommands) -> None:
-    imp = sub.add_parser("import", help="import clients, invoices or payments from a CSV file")
+    imp = sub.add_parser(
+        "import",
+        help="import clients, invoices or payments from a CSV or Excel file",
+        description="Invoices come from CreditDesk's own export, from QuickBooks Online, Xero, Sage, "
+        "Zoho Books, FreeAgent or Wave exports, or from any spreadsheet with the usual columns.",
+    )
     imp.add_argument("kind", choices=["clients", "invoices", "payments"])
-    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
+    imp.add_argument(
+        "--source",
+        default="auto",
+        choices=["auto", *SOURCE_KEYS],
+        help="invoices: the system the file comes from (default: recognised from its columns)",
+    )
+    imp.add_argument(
+        "--sync",
+        action="store_true",
+        help="invoices: keep in step with an earlier import from the same system (records what was paid)",
+    )
+    imp.add_argument(
+        "--complete",
+        action="store_true",
+        help="invoices, with --sync: the file lists every open invoice, so one missing from it is settled",
+    )
+    imp.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="invoices: the date the file describes (default: the date it states, else today)",
+    )
+    imp.add_argument(
+        "--date-format", choices=list(DATE_FORMATS), help="invoices: how the file writes its dates"
+    )
+    imp.add_argument("--number-format", choices=list(NUMBER_FORMATS), help="invoices: how it writes amounts")
+    imp.add_argument("--drafts", action="store_true", help="invoices: import the file's drafts as drafts")
     imp.set_defaults(run=cmd_import)
 
 
 def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    run = {
-        "clients": importing.import_clients,
-        "invoices": invoice_import.import_invoices,
-        "payments": importing.import_payments,
-    }[args.kind]
-
     def action(db: Database) -> int:
-        summary = run(db, args.file, dry_run=args.dry_run)
+        if args.kind == "invoices":
+            summary = invoice_import.import_invoices(
+                db, args.file, options=invoice_options(args), today=as_of, dry_run=args.dry_run
+            )
+        elif args.kind == "clients":
+            summary = importing.import_clients(db, args.file, dry_run=args.dry_run)
+        else:
+            summary = importing.import_payments(db, args.file, dry_run=args.dry_run)
         prefix = "Dry run, nothing written: would import" if args.dry_run else "Imported"
         print(f"{prefix} {summary.describe()}")
         return EXIT_OK
 
     return with_db(path, action, create=True)
+
+
+def invoice_options(args: argparse.Namespace) -> invoice_import.InvoiceImportOptions:
+    choices = invoice_import.FormatChoices(
+        every_date=DATE_FORMATS.get(args.date_format or ""),
+        every_amount=NUMBER_FORMATS.get(args.number_format or ""),
+    )
+    return invoice_import.InvoiceImportOptions(
+        source=args.source,
+        choices=choices,
+        sync=args.sync,
+        complete=args.complete,
+        as_of=args.as_of,
+        drafts=args.drafts,
+    )
 
 
 def add_export(sub: Subcommands) -> None:

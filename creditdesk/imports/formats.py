@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -49,6 +49,11 @@ class FormatChoices:
     locale: str | None = None
     date_orders: Mapping[str, DateOrder] = field(default_factory=dict)
     number_formats: Mapping[str, NumberFormat] = field(default_factory=dict)
+    every_date: DateOrder | None = None  # for every date column not chosen one by one (``--date-format``)
+    every_amount: NumberFormat | None = None  # likewise for amounts (``--number-format``)
+
+    def with_locale(self, locale: str) -> FormatChoices:
+        return replace(self, locale=locale)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class DateField:
 
     def __init__(self, name: str, values: Iterable[Cell], choices: FormatChoices) -> None:
         self.name = name
-        chosen = choices.date_orders.get(name)
+        chosen = choices.date_orders.get(name) or choices.every_date
         preferred = DateOrder.for_locale(choices.locale) if choices.locale else None
         column = resolve_date_column(values, chosen or preferred)
         if chosen is not None and column.order is not chosen:  # the user's answer outvotes the file
@@ -113,7 +118,7 @@ class AmountField:
 
     def __init__(self, name: str, values: Iterable[Cell], choices: FormatChoices) -> None:
         self.name = name
-        chosen = choices.number_formats.get(name)
+        chosen = choices.number_formats.get(name) or choices.every_amount
         if chosen is not None:
             self.column = NumberColumn(chosen)
         else:

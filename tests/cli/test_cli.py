@@ -205,3 +205,26 @@ def test_export_writes_a_file(demo_db: Path, tmp_path: Path, capsys: pytest.Capt
     with target.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 300
+
+
+def test_import_invoices_of_an_accounting_report_then_keep_in_step(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    books = str(tmp_path / "books.sqlite")
+    report = Path(__file__).parents[1] / "imports" / "fixtures" / "quickbooks_ar_aging_detail.csv"
+    assert (
+        main(["--db", books, "init", "--name", "Acme Design", "--currency", "USD", "--locale", "en_US"]) == 0
+    )
+    assert main(["--db", books, "import", "invoices", str(report), "--source", "quickbooks"]) == 0
+    assert (
+        "Imported 6 invoices from quickbooks_ar_aging_detail.csv totalling 7870.49 USD"
+        in capsys.readouterr().out
+    )
+    assert main(["--db", books, "import", "invoices", str(report)]) == 1
+    assert "import with keeping in step (--sync)" in capsys.readouterr().err
+    assert main(["--db", books, "import", "invoices", str(report), "--sync"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "invoices from quickbooks_ar_aging_detail.csv: 0 new invoices, 0 updated, 0 settled, 6 unchanged"
+        in out
+    )

@@ -32,6 +32,8 @@ class ImportSummary:
 
     def describe(self) -> str:
         """What was imported, for "Imported ..." or "Dry run: would import ..." in front of it."""
+        if self.detail:  # keeping in step: the counts say it all
+            return f"{self.kind} from {self.source}: {self.detail}"
         noun = self.kind if self.count != 1 else self.kind[:-1]
         text = f"{self.count} {noun} from {self.source}"
         if self.total is not None:
@@ -41,8 +43,6 @@ class ImportSummary:
                 f" ({self._money(self.allocated)} allocated to invoices, "
                 f"{self._money(self.on_account)} left on account)"
             )
-        if self.detail:
-            text += f" ({self.detail})"
         if self.company_created:
             verb = "would be" if self.dry_run else "was"
             text += f"; the file had no company, so '{NEW_COMPANY_NAME}' ({self.currency}) {verb} created"

@@ -34,9 +34,14 @@ from creditdesk.domain.money import currency_exponent, format_plain, from_minor,
 from creditdesk.domain.ranges import check_date
 from creditdesk.domain.terms import PaymentTerms, resolve_due_date
 from creditdesk.imports.clients import ClientIndex, KnownClient, client_key
-from creditdesk.imports.formats import FormatChoices
+from creditdesk.imports.dates import DateOrder as DateOrder
+from creditdesk.imports.formats import FormatChoices as FormatChoices
 from creditdesk.imports.invoices import InvoiceRead, read_invoices
 from creditdesk.imports.mapping import ColumnMapping, Field
+from creditdesk.imports.numbers import COMMA as COMMA
+from creditdesk.imports.numbers import POINT as POINT
+from creditdesk.imports.numbers import NumberFormat as NumberFormat
+from creditdesk.imports.presets import SOURCE_KEYS as SOURCE_KEYS
 from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.imports.records import InvoiceRecord, SourceStatus
 from creditdesk.services.company.settings import terms_of
@@ -158,7 +163,7 @@ def plan_invoice_import(
         locale = company.locale if company is not None else None
         choices = options.choices
         if choices.locale is None and locale:
-            choices = FormatChoices(locale, choices.date_orders, choices.number_formats)
+            choices = choices.with_locale(locale)
         read = read_invoices(path, source=options.source, choices=choices, currency=currency or "EUR")
         if isinstance(read, Problem):
             raise ImportRefused(path.name, [str(read)])
@@ -359,17 +364,21 @@ class _Planner:
         if record.status is SourceStatus.VOID:
             self.left_out.append((record.line, f"invoice {record.number} is void"))
             return None
+        if self.currency and record.currency != self.currency:
+            # A multi-currency export: other currencies' invoices are listed, not a reason to refuse the file.
+            self.left_out.append(
+                (
+                    record.line,
+                    f"invoice {record.number} is in {record.currency}; the books are kept in {self.currency}",
+                )
+            )
+            return None
         before = len(self.problems)
         taken = self.by_number.get(record.number.casefold())
         if taken is not None:
             where = f"imported from {taken.source}" if taken.source else "made in CreditDesk"
             self._problem(
                 record, f"invoice number {record.number} is already used by an invoice {where}", Field.NUMBER
-            )
-        if self.currency and record.currency != self.currency:
-            self._problem(
-                record,
-                f"the invoice is in {record.currency}; this company keeps its books in {self.currency}",
             )
         gross = record.total if record.total is not None else record.amount_due
         if gross is None or gross <= 0:
