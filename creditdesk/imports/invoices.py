@@ -11,7 +11,6 @@ reads again with the user's answer in ``FormatChoices``.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from creditdesk.imports.dates import DateOrder
 from creditdesk.imports.formats import AmountField, DateField, DetectedFormats, FormatChoices
 from creditdesk.imports.layout import DataRow, Report, check_totals, read_report
 from creditdesk.imports.mapping import AMOUNT_FIELDS, DATE_FIELDS, ColumnMapping, Field, column_key
+from creditdesk.imports.memory import collection_paused
 from creditdesk.imports.presets import PRESETS, SOURCE_KEYS, Preset, closest, detect, from_mapping
 from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.imports.records import ClientRef, InvoiceRecord, LineItem, SourceStatus
@@ -84,13 +84,8 @@ def read_invoices(
     ``currency`` is the company's, for rows that name none. A file that cannot
     be used at all (unreadable, no header, no source recognised) is a Problem.
     """
-    collecting = gc.isenabled()
-    gc.disable()  # many thousands of rows and records, none of them cyclic: collecting would only rescan them
-    try:
+    with collection_paused():
         return _read(path, source, choices or FormatChoices(), currency, sheet)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _read(

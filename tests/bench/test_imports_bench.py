@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import random
+import sqlite3
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,6 +21,9 @@ from pathlib import Path
 from creditdesk.imports.invoices import InvoiceRead, read_invoices
 from creditdesk.imports.mapping import ColumnMapping, Field
 from creditdesk.imports.tables import Row, TableFile, open_table
+from creditdesk.services.company.settings import create_company
+from creditdesk.services.imports.invoice_import import InvoiceImportOptions, import_invoice_file
+from creditdesk.store.database import open_database
 
 ROWS = 200_000
 MAPPING = ColumnMapping(
@@ -109,3 +113,43 @@ def test_reading_200000_rows(tmp_path: Path) -> None:
     print(f"  table reader:                  {table:6.2f} s  ({table / floor:4.1f}x the floor)")
     print(f"  checked invoice records:       {records:6.2f} s  ({records / floor:4.1f}x the floor)")
     print(f"  {len(result.clients):,} clients; {'; '.join(result.formats.describe())}")
+
+
+def floor_import(path: Path, target: Path) -> float:
+    """The same rows read with the csv module and inserted with executemany into a bare table: the floor."""
+    start = time.perf_counter()
+    conn = sqlite3.connect(target)
+    conn.execute(
+        "CREATE TABLE invoice (id INTEGER PRIMARY KEY, number TEXT, client TEXT, code TEXT, issue_date TEXT,"
+        " due_date TEXT, gross INTEGER, open INTEGER)"
+    )
+    with path.open(encoding="cp1252", newline="") as stream:
+        rows = csv.reader(stream, delimiter=";")
+        next(rows)
+        conn.executemany("INSERT INTO invoice VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    return time.perf_counter() - start
+
+
+def test_importing_200000_invoices(tmp_path: Path) -> None:
+    path = tmp_path / "rechnungen.csv"
+    invoiced = write_file(path)
+    floor = floor_import(path, tmp_path / "floor.sqlite")
+    db = open_database(tmp_path / "books.sqlite", create=True)
+    create_company(db, "Müller Werkzeuge GmbH", "EUR", "de_DE")
+    start = time.perf_counter()
+    plan = import_invoice_file(db, path, InvoiceImportOptions(source=MAPPING), date(2026, 12, 3))
+    took = time.perf_counter() - start
+    assert len(plan.create) == ROWS
+    assert sum(new.gross for new in plan.create) == invoiced
+    again_start = time.perf_counter()
+    again = import_invoice_file(db, path, InvoiceImportOptions(source=MAPPING, sync=True), date(2026, 12, 3))
+    again_took = time.perf_counter() - again_start
+    assert again.unchanged == ROWS
+    print(
+        f"\n\nImporting {ROWS:,} invoices ({len(plan.new_clients):,} new clients, the paid part as payments)"
+    )
+    print(f"  csv module + executemany (floor): {floor:6.2f} s")
+    print(f"  CreditDesk import:                {took:6.2f} s  ({took / floor:4.1f}x the floor)")
+    print(f"  the same file again, kept in step: {again_took:5.2f} s  ({again_took / floor:4.1f}x the floor)")

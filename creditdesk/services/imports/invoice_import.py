@@ -19,7 +19,7 @@ own allocations) is changed: an import only adds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -38,12 +38,13 @@ from creditdesk.imports.dates import DateOrder as DateOrder
 from creditdesk.imports.formats import FormatChoices as FormatChoices
 from creditdesk.imports.invoices import InvoiceRead, read_invoices
 from creditdesk.imports.mapping import ColumnMapping, Field
+from creditdesk.imports.memory import collection_paused
 from creditdesk.imports.numbers import COMMA as COMMA
 from creditdesk.imports.numbers import POINT as POINT
 from creditdesk.imports.numbers import NumberFormat as NumberFormat
 from creditdesk.imports.presets import SOURCE_KEYS as SOURCE_KEYS
 from creditdesk.imports.problems import Problem, sorted_problems
-from creditdesk.imports.records import InvoiceRecord, SourceStatus
+from creditdesk.imports.records import ClientRef, InvoiceRecord, SourceStatus
 from creditdesk.services.company.settings import terms_of
 from creditdesk.services.imports.common import ImportSummary, ensure_import_company
 from creditdesk.services.ledger.payments import take_credit_note_number
@@ -66,7 +67,7 @@ from creditdesk.store.unit_of_work import UnitOfWork
 
 _CODE_CHARS = re.compile(r"[^A-Z0-9]+")
 CODE_STEM = 8  # a new client's code from its name: the first letters, then -2, -3 … if taken
-Progress = Callable[[int, int], bool]  # (done, of) → False to cancel
+_UNMATCHED = object()
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,11 @@ def import_invoice_file(
     dry_run: bool = False,
 ) -> InvoicePlan:
     """Plan and, if nothing is wrong, write it; every problem refuses the whole file."""
-    plan = plan_invoice_import(db, path, options, today)
-    refuse_unless_ready(plan)
-    if not dry_run:
-        apply_invoice_plan(db, plan, today)
+    with collection_paused():
+        plan = plan_invoice_import(db, path, options, today)
+        refuse_unless_ready(plan)
+        if not dry_run:
+            apply_invoice_plan(db, plan, today)
     return plan
 
 
@@ -260,6 +262,7 @@ class _Planner:
             inv.external_key: inv for inv in invoices if inv.source == read.source and inv.external_key
         }
         self.new_clients: dict[str, NewClient] = {}
+        self.matched: dict[ClientRef, object] = {}  # a file names each client many times: match each once
 
     def plan(self) -> InvoicePlan:
         create: list[NewInvoice] = []
@@ -427,6 +430,12 @@ class _Planner:
         )
 
     def _client(self, record: InvoiceRecord) -> int | str | None:
+        found = self.matched.get(record.client, _UNMATCHED)
+        if found is _UNMATCHED:
+            found = self.matched[record.client] = self._match(record)
+        return found  # type: ignore[return-value]
+
+    def _match(self, record: InvoiceRecord) -> int | str | None:
         known = self.index.match(record.client)
         if known is not None:
             return known.id
@@ -492,6 +501,13 @@ PAYMENT_COLUMNS = ("id", "client_id", "date", "amount", "method", "reference")
 CREDIT_NOTE_COLUMNS = ("id", "number", "client_id", "invoice_id", "date", "amount", "reason")
 ALLOCATION_COLUMNS = ("id", "invoice_id", "payment_id", "credit_note_id", "date", "amount")
 ACTIVITY_COLUMNS = ("id", "client_id", "invoice_id", "at", "kind", "text")
+_TALLIES = (
+    ("added", "client added"),
+    ("invoices", "new invoices"),
+    ("paid", "payments recorded"),
+    ("settled", "settled (no longer listed)"),
+    ("voided", "voided with a credit note"),
+)
 
 
 def apply_invoice_plan(db: Database, plan: InvoicePlan, today: date) -> None:
@@ -511,7 +527,8 @@ class _Writer:
         self.out = BulkWriter(session.connection())
         self.at = self.out.moment(at)
         self.source_label = plan.read.source_label
-        self.activity: list[tuple[object, ...]] = []
+        # One timeline entry per client says what the import did (the ledger's own rows show each invoice).
+        self.tally: dict[int, Counter[str]] = defaultdict(Counter)
 
     def write(self) -> None:
         out = self.out
@@ -545,26 +562,23 @@ class _Writer:
                 description = record.items[0].description if record.items else ""
                 lines.append((line_id, invoice_id, 1, description[:1000], one, gross, nothing))
                 line_id += 1
-            self.activity.append(
-                (
-                    client_id,
-                    invoice_id,
-                    "invoice",
-                    f"Invoice {record.number} imported from {self.source_label}",
-                )
-            )
+            self.tally[client_id]["invoices"] += 1
             if new.paid > 0:
                 received.append(MoneyIn(record.line, invoice_id, client_id, record.number, new.paid))
             invoice_id += 1
         out.insert(Invoice, INVOICE_COLUMNS, invoices)
         out.insert(InvoiceLineRow, LINE_COLUMNS, lines)
         self._money(received)
-        activity_id = out.next_id(Activity)
-        out.insert(
-            Activity,
-            ACTIVITY_COLUMNS,
-            ((activity_id + n, *row[:2], self.at, *row[2:]) for n, row in enumerate(self.activity)),
-        )
+        self._timeline()
+
+    def _timeline(self) -> None:
+        first = self.out.next_id(Activity)
+        heading = f"Imported from {self.source_label} as of {self.plan.as_of.isoformat()}"
+        rows = []
+        for n, (client_id, tally) in enumerate(self.tally.items()):
+            done = [f"{label}: {tally[key]}" for key, label in _TALLIES if tally[key]]
+            rows.append((first + n, client_id, None, self.at, "note", f"{heading}; {'; '.join(done)}"))
+        self.out.insert(Activity, ACTIVITY_COLUMNS, rows)
 
     def _clients(self) -> dict[str, int]:
         first = self.out.next_id(Client)
@@ -578,9 +592,7 @@ class _Writer:
             ),
         )
         for client in self.plan.new_clients:
-            self.activity.append(
-                (ids[client.key], None, "note", f"Client added by importing from {self.source_label}")
-            )
+            self.tally[ids[client.key]]["added"] += 1
         return ids
 
     def _money(self, received: list[MoneyIn]) -> None:
@@ -613,15 +625,13 @@ class _Writer:
                 )
                 allocations.append((allocation_id, item.invoice_id, None, note_id, day, amount))
                 note_id += 1
-                text = f"Invoice {item.number} void in {self.source_label}: credit note {number}"
+                self.tally[item.client_id]["voided"] += 1
             else:
                 payments.append((payment_id, item.client_id, day, amount, "import", reference))
                 allocations.append((allocation_id, item.invoice_id, payment_id, None, day, amount))
                 payment_id += 1
-                money = format_plain(item.amount, self.exponent)
-                text = f"Payment of {money} received (from {self.source_label})"
+                self.tally[item.client_id]["paid" if item.line else "settled"] += 1
             allocation_id += 1
-            self.activity.append((item.client_id, item.invoice_id, "payment", text))
         out.insert(Payment, PAYMENT_COLUMNS, payments)
         out.insert(CreditNote, CREDIT_NOTE_COLUMNS, notes)
         out.insert(AllocationRow, ALLOCATION_COLUMNS, allocations)
