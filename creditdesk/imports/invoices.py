@@ -60,6 +60,7 @@ class InvoiceRead:
     clients: tuple[ClientRef, ...]  # each client of the file once, in order of first appearance
     set_aside: tuple[tuple[int, str], ...]  # report rows and other transactions, with what they were
     problems: tuple[Problem, ...]
+    negative_is_credit: bool = False  # a spreadsheet's negative row is a credit note, not a mistake
 
     @property
     def questions(self) -> tuple[str, ...]:
@@ -240,6 +241,7 @@ class _Reader:
             tuple(clients.values()),
             tuple(sorted(self.set_aside)),
             sorted_problems(self.problems),
+            self.preset.negative_is_credit,
         )
 
     def _problem(self, row: DataRow, target: Field | None, message: str) -> None:

@@ -30,6 +30,8 @@ class Preset:
     groups_are_clients: bool = False  # a report grouped by customer: the group row names the client
     unguard: bool = False  # CreditDesk's own export: undo its guard against spreadsheet formulas
     one_row_per_invoice: bool = False  # a number repeated is a mistake, not another line item
+    negative_is_credit: bool = False  # a row with a negative total is a credit note (spreadsheets)
+    generic: bool = False  # tried only when no system's own preset recognises the header
 
     def resolve(self, header: Sequence[str]) -> dict[Field, int] | None:
         """Where each field is in this header, or None when the header is not this system's."""
@@ -262,6 +264,68 @@ WAVE = Preset(
 )
 
 # Most particular first: a report's columns are a superset of another's only with its marks.
+# Status words a user's own file may use, in the languages of the usual locales.
+COMMON_STATUSES = {
+    **_words(draft=DRAFT, entwurf=DRAFT, brouillon=DRAFT, concept=DRAFT),
+    **_words(
+        void=VOID,
+        voided=VOID,
+        cancelled=VOID,
+        canceled=VOID,
+        storniert=VOID,
+        annulé=VOID,
+        annulee=VOID,
+        geannuleerd=VOID,
+    ),
+    **_words(paid=PAID, bezahlt=PAID, payé=PAID, payée=PAID, betaald=PAID, closed=PAID),
+    **_words(
+        open=OPEN,
+        sent=OPEN,
+        overdue=OPEN,
+        unpaid=OPEN,
+        partial=OPEN,
+        offen=OPEN,
+        überfällig=OPEN,
+        impayée=OPEN,
+        openstaand=OPEN,
+    ),
+}
+
+
+# A spreadsheet of the user's own, with the column names people usually give in English, German,
+# French and Dutch; tried after every system's preset, so it never takes a known export.
+SPREADSHEET = Preset(
+    "spreadsheet",
+    "A spreadsheet (the usual column names)",
+    _fields(
+        number=(
+            "Invoice Number", "Invoice No", "Invoice #", "Invoice", "Number", "Rechnungsnummer",
+            "Rechnungs-Nr.", "Rechnung", "N° facture", "Numéro de facture", "Facture", "Factuurnummer",
+            "Factuur",
+        ),
+        client_name=("Customer", "Customer Name", "Client", "Client Name", "Kunde", "Kundenname", "Klant"),
+        client_code=(
+            "Customer ID", "Customer Code", "Client Code", "Kundennummer", "Code client", "Klantnummer",
+        ),
+        client_email=("Email", "E-mail", "E-Mail-Adresse", "Courriel"),
+        issue_date=("Invoice Date", "Date", "Rechnungsdatum", "Datum", "Date de facture", "Factuurdatum"),
+        due_date=("Due Date", "Due", "Fällig am", "Fälligkeit", "Échéance", "Date d'échéance", "Vervaldatum"),
+        total=(
+            "Amount", "Total", "Invoice Amount", "Betrag", "Rechnungsbetrag", "Montant TTC", "Montant",
+            "Total TTC", "Bedrag", "Totaal",
+        ),
+        amount_due=(
+            "Balance", "Amount Due", "Open", "Offen", "Offener Betrag", "Reste dû", "Solde", "Openstaand",
+        ),
+        reference=("Memo", "Reference", "Bemerkung", "Référence", "Referentie", "Omschrijving"),
+        status=("Status", "Statut"),
+    ),
+    frozenset({Field.NUMBER, Field.CLIENT_NAME, Field.ISSUE_DATE, Field.TOTAL}),
+    statuses=COMMON_STATUSES,
+    negative_is_credit=True,
+    generic=True,
+)  # fmt: skip
+
 PRESETS = (
     CREDITDESK,
     QUICKBOOKS_AGING,
@@ -272,6 +336,7 @@ PRESETS = (
     ZOHO,
     FREEAGENT,
     WAVE,
+    SPREADSHEET,
 )
 SOURCE_KEYS = tuple(dict.fromkeys(preset.key for preset in PRESETS))
 
@@ -279,12 +344,15 @@ SOURCE_KEYS = tuple(dict.fromkeys(preset.key for preset in PRESETS))
 def detect(header: Sequence[str], source: str = "auto") -> tuple[Preset, dict[Field, int]] | None:
     """The preset whose columns this header has (of ``source`` only, unless "auto"), best match first."""
     best: tuple[Preset, dict[Field, int]] | None = None
-    for preset in PRESETS:
-        if source != "auto" and preset.key != source:
-            continue
-        found = preset.resolve(header)
-        if found is not None and (best is None or len(found) > len(best[1])):
-            best = preset, found
+    for generic in (False, True):  # a system's own layout first; the usual column names only failing that
+        for preset in PRESETS:
+            if preset.generic is not generic or (source != "auto" and preset.key != source):
+                continue
+            found = preset.resolve(header)
+            if found is not None and (best is None or len(found) > len(best[1])):
+                best = preset, found
+        if best is not None:
+            return best
     return best
 
 
@@ -316,32 +384,5 @@ def from_mapping(mapping: ColumnMapping) -> Preset:
         {target: (column,) for target, column in mapping.columns.items()},
         frozenset(mapping.columns),
         statuses=statuses,
+        negative_is_credit=True,
     )
-
-
-# Status words a user's own file may use, in the languages of the usual locales.
-COMMON_STATUSES = {
-    **_words(draft=DRAFT, entwurf=DRAFT, brouillon=DRAFT, concept=DRAFT),
-    **_words(
-        void=VOID,
-        voided=VOID,
-        cancelled=VOID,
-        canceled=VOID,
-        storniert=VOID,
-        annulé=VOID,
-        annulee=VOID,
-        geannuleerd=VOID,
-    ),
-    **_words(paid=PAID, bezahlt=PAID, payé=PAID, payée=PAID, betaald=PAID, closed=PAID),
-    **_words(
-        open=OPEN,
-        sent=OPEN,
-        overdue=OPEN,
-        unpaid=OPEN,
-        partial=OPEN,
-        offen=OPEN,
-        überfällig=OPEN,
-        impayée=OPEN,
-        openstaand=OPEN,
-    ),
-}

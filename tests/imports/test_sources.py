@@ -573,7 +573,7 @@ def test_naming_the_source_gives_the_same_as_recognising_it(name: str, source: s
     assert read(name, source=source) == read(name)
 
 
-def test_a_named_source_that_does_not_fit_and_an_unknown_source_are_refused() -> None:
+def test_a_named_source_that_does_not_fit_and_an_unknown_source_are_refused(tmp_path: Path) -> None:
     refused = read_invoices(FIXTURES / "wave_invoices.csv", source="xero")
     assert isinstance(refused, Problem)
     assert str(refused).startswith(
@@ -584,11 +584,13 @@ def test_a_named_source_that_does_not_fit_and_an_unknown_source_are_refused() ->
     assert isinstance(unknown, Problem)
     assert str(unknown) == (
         "'sap' is not a source CreditDesk knows; choose one of auto, creditdesk, quickbooks, xero, sage, "
-        "zoho, freeagent, wave or map the columns"
+        "zoho, freeagent, wave, spreadsheet or map the columns"
     )
-    nothing = read_invoices(FIXTURES / "de_excel_semicolon_cp1252.csv")
+    strange = tmp_path / "belege.csv"
+    strange.write_text("Belegnummer;Geschäftspartner;Wert\nB-1;Müller;12,50\n", encoding="utf-8")
+    nothing = read_invoices(strange)
     assert isinstance(nothing, Problem)
     assert str(nothing).startswith(
-        "line 1: CreditDesk does not recognise the source of these columns: 'Rechnungsnummer', 'Kunde'"
+        "line 1: CreditDesk does not recognise the source of these columns: 'Belegnummer', 'Geschäftspartner'"
     )
     assert str(nothing).endswith("map each column to a CreditDesk field")

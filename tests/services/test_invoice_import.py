@@ -176,3 +176,25 @@ def test_other_currencies_of_a_multi_currency_export_are_listed_not_imported(tmp
     assert plan.ready
     assert any("the books are kept in EUR" in why for _, why in plan.left_out)
     assert all(new.record.currency == "EUR" for new in plan.create)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "currency", "locale"),
+    [
+        ("de_excel_semicolon_cp1252.csv", "EUR", "de_DE"),  # ; Windows-1252 1.234,50 31.12.2026
+        ("us_excel_comma_utf8bom.csv", "USD", "en_US"),  # , UTF-8 BOM 1,234.50 12/31/2026 (250.00)
+        ("fr_unicode_text_utf16le.txt", "EUR", "fr_FR"),  # tabs UTF-16 LE 1 234,50 € 31/12/2026
+        ("nl_unicode_text_utf16be.txt", "EUR", "nl_NL"),  # tabs UTF-16 BE € 1.234,50 31-12-2026
+    ],
+)
+def test_excel_files_of_four_locales_import_with_their_credits_on_account(
+    tmp_path: Path, fixture: str, currency: str, locale: str
+) -> None:
+    db = company(tmp_path, currency, locale)
+    plan = import_invoice_file(db, FIXTURES / fixture, InvoiceImportOptions(), TODAY)
+    assert plan.read.source == "spreadsheet"
+    assert (len(plan.create), len(plan.credits)) == (3, 1)
+    # 1,234.50 + 98.00 + 12,000.00 owed, less the 250.00 credit on account.
+    assert owed(db, date(2027, 1, 31)) == D("13082.50")
+    again = import_invoice_file(db, FIXTURES / fixture, InvoiceImportOptions(sync=True), TODAY)
+    assert (len(again.create), len(again.credits), again.unchanged) == (0, 0, 4)

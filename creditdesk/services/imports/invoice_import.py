@@ -91,6 +91,15 @@ class NewInvoice:
 
 
 @dataclass(frozen=True)
+class NewCredit:
+    """A spreadsheet's negative row: a credit note for the client, left on account."""
+
+    record: InvoiceRecord
+    client: int | str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class MoneyIn:
     """Money to record against an invoice already stored: received, or written off by a void."""
 
@@ -121,6 +130,7 @@ class InvoicePlan:
     currency: str
     exponent: int
     create: tuple[NewInvoice, ...]
+    credits: tuple[NewCredit, ...]
     money_in: tuple[MoneyIn, ...]  # part payments, full payments and voids of stored invoices
     new_clients: tuple[NewClient, ...]
     unchanged: int
@@ -145,6 +155,8 @@ class InvoicePlan:
     def describe(self) -> str:
         """ "would create N, update M, settle K" as one sentence, for the summary line and the wizard."""
         text = f"{len(self.create)} new invoices"
+        if self.credits:
+            text += f", {len(self.credits)} new credit notes"
         if self.new_clients:
             text += f" ({len(self.new_clients)} new clients)"
         text += f", {self.updated} updated, {self.settled} settled, {self.unchanged} unchanged"
@@ -262,10 +274,12 @@ class _Planner:
             inv.external_key: inv for inv in invoices if inv.source == read.source and inv.external_key
         }
         self.new_clients: dict[str, NewClient] = {}
+        self.credit_numbers = {number.casefold() for number in session.scalars(select(CreditNote.number))}
         self.matched: dict[ClientRef, object] = {}  # a file names each client many times: match each once
 
     def plan(self) -> InvoicePlan:
         create: list[NewInvoice] = []
+        credits: list[NewCredit] = []
         money_in: list[MoneyIn] = []
         unchanged = 0
         seen: set[int] = set()
@@ -278,6 +292,13 @@ class _Planner:
                     unchanged += 1
                 else:
                     money_in.append(change)
+                continue
+            if self.read.negative_is_credit and record.total is not None and record.total < 0:
+                credit = self._credit(record)
+                if credit is None:
+                    unchanged += record.number.casefold() in self.credit_numbers
+                else:
+                    credits.append(credit)
                 continue
             new = self._new(record)
             if new is not None:
@@ -294,6 +315,7 @@ class _Planner:
             self.currency,
             self.exponent,
             tuple(create),
+            tuple(credits),
             tuple(money_in),
             tuple(self.new_clients.values()),
             unchanged,
@@ -429,6 +451,19 @@ class _Planner:
             record, client, due_date, gross, paid if status is InvoiceStatus.ISSUED else Decimal(0), status
         )
 
+    def _credit(self, record: InvoiceRecord) -> NewCredit | None:
+        """A credit note for the row's client; None when it was imported before (its number is taken)."""
+        if record.number.casefold() in self.credit_numbers:
+            return None
+        if self.currency and record.currency != self.currency:
+            self.left_out.append((record.line, f"credit {record.number} is in {record.currency}"))
+            return None
+        client = self._client(record)
+        if client is None:
+            return None
+        self.credit_numbers.add(record.number.casefold())
+        return NewCredit(record, client, -(record.total or Decimal(0)))
+
     def _client(self, record: InvoiceRecord) -> int | str | None:
         found = self.matched.get(record.client, _UNMATCHED)
         if found is _UNMATCHED:
@@ -504,6 +539,7 @@ ACTIVITY_COLUMNS = ("id", "client_id", "invoice_id", "at", "kind", "text")
 _TALLIES = (
     ("added", "client added"),
     ("invoices", "new invoices"),
+    ("credits", "credit notes on account"),
     ("paid", "payments recorded"),
     ("settled", "settled (no longer listed)"),
     ("voided", "voided with a credit note"),
@@ -569,7 +605,23 @@ class _Writer:
         out.insert(Invoice, INVOICE_COLUMNS, invoices)
         out.insert(InvoiceLineRow, LINE_COLUMNS, lines)
         self._money(received)
+        self._credits(client_ids)
         self._timeline()
+
+    def _credits(self, client_ids: dict[str, int]) -> None:
+        first = self.out.next_id(CreditNote)
+        rows = []
+        for n, credit in enumerate(self.plan.credits):
+            client_id = credit.client if isinstance(credit.client, int) else client_ids[credit.client]
+            reason = credit.record.reference or f"Credit from {self.source_label}"
+            rows.append(
+                (
+                    first + n, credit.record.number, client_id, None, self.out.day(credit.record.issue_date),
+                    to_minor(credit.amount, self.exponent), reason[:1000],
+                )
+            )  # fmt: skip
+            self.tally[client_id]["credits"] += 1
+        self.out.insert(CreditNote, CREDIT_NOTE_COLUMNS, rows)
 
     def _timeline(self) -> None:
         first = self.out.next_id(Activity)
