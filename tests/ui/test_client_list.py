@@ -1,0 +1,95 @@
+"""The client list on its own: it owns which client is chosen and says so by signals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from creditdesk.ui.clients.client_list import ClientList
+from creditdesk.ui.clients.clients_model import NAME
+from creditdesk.ui.clients.clients_tab import ClientsTab
+from creditdesk.ui.widgets import ID_ROLE
+from creditdesk.ui.workspace import Workspace
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+TIMEOUT = 10000
+
+
+@pytest.fixture
+def listing(qtbot: QtBot, demo_workspace: Workspace) -> Iterator[ClientList]:
+    """The list loaded in a bare window, as the tab places it."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    client_list = ClientList(demo_workspace, host)
+    layout = QVBoxLayout(host)
+    layout.addWidget(client_list.search_row)
+    layout.addWidget(client_list.table_view)
+    host.resize(1200, 600)
+    host.show()
+    with qtbot.waitSignal(client_list.loaded, timeout=TIMEOUT):
+        client_list.reload()
+    yield client_list  # the window lives as long as the test (qtbot holds it only weakly)
+
+
+def row_centre(listing: ClientList, row: int) -> QPoint:
+    return listing.table_view.visualRect(listing.proxy.index(row, NAME)).center()
+
+
+def test_picking_a_row_chooses_its_client_once(qtbot: QtBot, listing: ClientList) -> None:
+    chosen: list[int] = []
+    listing.client_chosen.connect(chosen.append)
+    third = listing.proxy.index(2, NAME).data(ID_ROLE)
+    viewport = listing.table_view.viewport()
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=row_centre(listing, 2))
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=row_centre(listing, 2))  # the same again
+    assert chosen == [third] and listing.client_id == third
+    listing.select_client(third)  # asked for by name: said again, so the detail is shown afresh
+    assert chosen == [third, third]
+
+
+def test_a_reload_keeps_the_choice_without_choosing_again(qtbot: QtBot, listing: ClientList) -> None:
+    first = listing.proxy.index(0, NAME).data(ID_ROLE)
+    listing.select_client(first)
+    chosen: list[int] = []
+    listing.client_chosen.connect(chosen.append)
+    listing.table_view.sortByColumn(NAME, Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(listing.loaded, timeout=TIMEOUT):
+        listing.reload()
+    assert chosen == []
+    assert listing.table_view.currentIndex().data(ID_ROLE) == first == listing.client_id
+
+
+def test_right_click_chooses_the_client_and_asks_for_its_menu(qtbot: QtBot, listing: ClientList) -> None:
+    fourth = listing.proxy.index(3, NAME).data(ID_ROLE)
+    with (
+        qtbot.waitSignal(listing.client_chosen, timeout=TIMEOUT) as chosen,
+        qtbot.waitSignal(listing.menu_requested, timeout=TIMEOUT) as asked,
+    ):
+        listing.table_view.customContextMenuRequested.emit(row_centre(listing, 3))
+    assert chosen.args == [fourth]
+    assert asked.args is not None and asked.args[0] == fourth
+    with qtbot.waitSignal(listing.client_activated, timeout=TIMEOUT) as activated:
+        listing.table_view.doubleClicked.emit(listing.proxy.index(3, NAME))
+    assert activated.args == [fourth]
+
+
+def test_the_tab_shows_the_client_right_clicked_and_its_menu(qtbot: QtBot, demo_workspace: Workspace) -> None:
+    tab = ClientsTab(demo_workspace)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
+        tab.reload()
+    second = tab.proxy.index(1, NAME).data(ID_ROLE)
+    with qtbot.waitSignal(tab.detail_loaded, timeout=TIMEOUT, check_params_cb=lambda cid: cid == second):
+        tab.table_view.customContextMenuRequested.emit(row_centre(tab.client_list, 1))
+    menus = [menu for menu in tab.findChildren(QMenu) if menu.isVisible()]
+    assert len(menus) == 1
+    assert "Record payment…" in [action.text() for action in menus[0].actions()]
+    assert tab.detail_pane.name_label.text() == tab.proxy.index(1, NAME).data()
+    menus[0].close()
