@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -10,6 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.ui.clients.client_list import ClientList
 from creditdesk.ui.clients.clients_model import NAME
 from creditdesk.ui.clients.clients_tab import ClientsTab
@@ -93,3 +96,32 @@ def test_the_tab_shows_the_client_right_clicked_and_its_menu(qtbot: QtBot, demo_
     assert "Record payment…" in [action.text() for action in menus[0].actions()]
     assert tab.detail_pane.name_label.text() == tab.proxy.index(1, NAME).data()
     menus[0].close()
+
+
+def test_reloads_during_a_load_make_exactly_one_more(
+    qtbot: QtBot, listing: ClientList, demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    runs: list[date] = []
+    aging = demo_workspace.aging
+
+    def held_aging(as_of: date, basis: Basis = Basis.DUE) -> AgingReport:
+        runs.append(as_of)
+        assert release.wait(TIMEOUT / 1000)  # the load stays under way until the test lets it go
+        return aging(as_of, basis)
+
+    monkeypatch.setattr(demo_workspace, "aging", held_aging)
+    loads: list[None] = []
+    listing.loaded.connect(lambda: loads.append(None))
+    listing.reload()
+    qtbot.waitUntil(lambda: len(runs) == 1, timeout=TIMEOUT)
+    assert listing.busy.isVisibleTo(listing.search_row)
+    for _ in range(3):
+        listing.reload()
+        qtbot.waitUntil(lambda: not listing.reload_timer.isActive(), timeout=TIMEOUT)
+    release.set()
+    qtbot.waitUntil(lambda: len(loads) == 2, timeout=TIMEOUT)
+    qtbot.wait(200)  # time enough for a third load to show itself, were one coming
+    assert len(runs) == 2 and len(loads) == 2
+    assert not listing.busy.isVisibleTo(listing.search_row)
+    assert listing.count_label.text() == "30 clients"

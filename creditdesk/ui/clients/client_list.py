@@ -8,6 +8,8 @@ reloads, and tells the tab which client is chosen with ``client_chosen``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -42,9 +44,8 @@ from creditdesk.ui.clients.clients_model import (
     ClientTable,
     build_table,
 )
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.widgets import ID_ROLE, QUIET_COLOUR
-from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Workspace
 
 
@@ -102,8 +103,6 @@ class ClientList(QObject):
         self.has_loaded = False
         self._client_id: int | None = None
         self._reveal_pending = False  # select_client() came before the list was there
-        self._running = False
-        self._pending = False
         self._restoring = False
 
         self.search_row = ClientSearchRow()
@@ -126,10 +125,18 @@ class ClientList(QObject):
         self.table_view.viewport().installEventFilter(self)
         self.search_box.installEventFilter(self)
 
+        # The table answers for the loads: it is the list's widget that lives as long as the list.
+        self._load = BackgroundLoad(
+            self.table_view,
+            self._start_load,
+            self._on_loaded,
+            failed=self._on_failed,
+            busy=self._show_loading,
+        )
         self.reload_timer = QTimer(self)
         self.reload_timer.setSingleShot(True)
         self.reload_timer.setInterval(0)  # both change signals of one action give one load
-        self.reload_timer.timeout.connect(self._start_load)
+        self.reload_timer.timeout.connect(self._load.request)
 
         self.search_box.textChanged.connect(self.on_search_box_text_changed)
         self.show_archived_box.toggled.connect(self.on_show_archived_box_toggled)
@@ -178,29 +185,20 @@ class ClientList(QObject):
         """Reload in the background, keeping search, sort and the client chosen."""
         self.reload_timer.start()
 
-    def _start_load(self) -> None:
-        if self._running:
-            self._pending = True
-            return
-        self._running = True
-        self.busy.show()
-        if not self.has_loaded:
-            self.count_label.setText("Loading clients…")
+    def _start_load(self) -> Callable[[], ClientTable]:
         workspace, as_of = self.workspace, self.workspace.today()
-        run_in_background(
-            self.table_view,
-            lambda: build_table(
-                client_rows(workspace.db, as_of, lambda: workspace.aging(as_of)),
-                client_risks(workspace.db, as_of),
-            ),
-            self._on_loaded,
-            self._on_failed,
+        return lambda: build_table(
+            client_rows(workspace.db, as_of, lambda: workspace.aging(as_of)),
+            client_risks(workspace.db, as_of),
         )
 
+    def _show_loading(self, loading: bool) -> None:
+        self.busy.setVisible(loading)
+        if loading and not self.has_loaded:
+            self.count_label.setText("Loading clients…")
+
     def _on_loaded(self, table: ClientTable) -> None:
-        self._running = False
         self.has_loaded = True
-        self.busy.hide()
         self._restoring = True
         try:
             self.model.set_table(table)
@@ -212,18 +210,9 @@ class ClientList(QObject):
             self._restoring = False
         self._update_count()
         self.loaded.emit()
-        if self._pending:
-            self._pending = False
-            self._start_load()
 
-    def _on_failed(self, exc: BaseException) -> None:
-        self._running = False
-        self.busy.hide()
-        self._update_count()
-        show_error(self.table_view, exc)
-        if self._pending:
-            self._pending = False
-            self._start_load()
+    def _on_failed(self, _: BaseException) -> None:
+        self._update_count()  # the line says what the last load found; the error follows
 
     def _update_count(self) -> None:
         if not self.has_loaded:
