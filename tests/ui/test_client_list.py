@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.aging import AgingReport, Basis
-from creditdesk.ui.clients.client_list import ClientList
+from creditdesk.ui.clients.client_list import ClientList, count_line
 from creditdesk.ui.clients.clients_model import NAME
 from creditdesk.ui.clients.clients_tab import ClientsTab
 from creditdesk.ui.widgets import ID_ROLE
@@ -125,3 +125,21 @@ def test_reloads_during_a_load_make_exactly_one_more(
     assert len(runs) == 2 and len(loads) == 2
     assert not listing.busy.isVisibleTo(listing.search_row)
     assert listing.count_label.text() == "30 clients"
+
+
+@pytest.mark.parametrize(
+    ("shown", "total", "hidden", "line"),
+    [
+        (0, 0, 0, "0 clients"),
+        (1, 1, 0, "1 client"),
+        (1234, 1234, 0, "1,234 clients"),
+        (0, 1, 0, "0 of 1 client"),
+        (1, 30, 0, "1 of 30 clients"),
+        (1, 1, 1, "1 client (1 archived, hidden)"),
+        (29, 29, 1, "29 clients (1 archived, hidden)"),
+        (0, 1, 2, "0 of 1 client (2 archived, hidden)"),
+        (3, 29, 1, "3 of 29 clients (1 archived, hidden)"),
+    ],
+)
+def test_count_line_is_one_whole_string_per_case(shown: int, total: int, hidden: int, line: str) -> None:
+    assert count_line(shown, total, hidden) == line

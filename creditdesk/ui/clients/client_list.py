@@ -49,6 +49,22 @@ from creditdesk.ui.widgets import ID_ROLE, QUIET_COLOUR
 from creditdesk.ui.workspace import Workspace
 
 
+def count_line(shown: int, total: int, hidden: int) -> str:
+    """The line beside the search: clients listed, how many of them the search shows, and how many
+    archived ones are hidden. Each case is one whole string, the one for 1 client or the one for
+    any other number, never a phrase with more added, so that a translation can word each case."""
+    n, s, h = f"{total:,}", f"{shown:,}", f"{hidden:,}"
+    if shown == total and not hidden:
+        return "1 client" if total == 1 else f"{n} clients"
+    if shown == total:
+        return f"1 client ({h} archived, hidden)" if total == 1 else f"{n} clients ({h} archived, hidden)"
+    if not hidden:
+        return f"{s} of 1 client" if total == 1 else f"{s} of {n} clients"
+    if total == 1:
+        return f"{s} of 1 client ({h} archived, hidden)"
+    return f"{s} of {n} clients ({h} archived, hidden)"
+
+
 class ClientSearchRow(QWidget):
     """The row above the list: search, "Show archived", a busy bar and the count; buttons go last."""
 
@@ -218,13 +234,9 @@ class ClientList(QObject):
         if not self.has_loaded:
             return
         archived = sum(1 for r in self.model.table.rows if r.archived)
-        total = self.model.rowCount() - (0 if self.proxy.show_archived else archived)
+        hidden = 0 if self.proxy.show_archived else archived
         shown = self.proxy.rowCount()
-        noun = "client" if total == 1 else "clients"
-        text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
-        if archived and not self.proxy.show_archived:
-            text += f" ({archived:,} archived, hidden)"
-        self.count_label.setText(text)
+        self.count_label.setText(count_line(shown, self.model.rowCount() - hidden, hidden))
         if shown:
             self.empty_label.hide()
             return
