@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.ui.clients.client_list import ClientList, count_line
 from creditdesk.ui.clients.clients_model import NAME
-from creditdesk.ui.clients.clients_tab import ClientsTab
 from creditdesk.ui.widgets import ID_ROLE
 from creditdesk.ui.workspace import Workspace
+from tests.ui.test_clients_tab import loaded_tab
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 TIMEOUT = 10000
@@ -82,12 +82,8 @@ def test_right_click_chooses_the_client_and_asks_for_its_menu(qtbot: QtBot, list
 
 
 def test_the_tab_shows_the_client_right_clicked_and_its_menu(qtbot: QtBot, demo_workspace: Workspace) -> None:
-    tab = ClientsTab(demo_workspace)
-    qtbot.addWidget(tab)
-    tab.resize(1200, 800)
+    tab = loaded_tab(qtbot, demo_workspace)
     tab.show()
-    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
-        tab.reload()
     second = tab.proxy.index(1, NAME).data(ID_ROLE)
     with qtbot.waitSignal(tab.detail_loaded, timeout=TIMEOUT, check_params_cb=lambda cid: cid == second):
         tab.table_view.customContextMenuRequested.emit(row_centre(tab.client_list, 1))
