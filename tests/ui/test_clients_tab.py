@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,8 +12,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.behaviour import PaymentBehaviour
+from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.services.clients.overview import client_detail
 from creditdesk.services.clients.records import ClientInput, add_client, client_form
+from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
 from creditdesk.services.reports.aging import run_aging
 from creditdesk.ui.clients.client_dialog import ClientDialog
 from creditdesk.ui.clients.clients_model import (
@@ -318,3 +321,19 @@ def test_select_before_the_first_load(qtbot: QtBot, demo_workspace: Workspace) -
     qtbot.waitUntil(lambda: tab.detail_pane.detail is not None, timeout=TIMEOUT)
     assert tab.table_view.currentIndex().data(ID_ROLE) == client
     assert client_form(demo_workspace.db, client).name == tab.detail_pane.name_label.text()
+
+
+def test_on_time_note_is_worded_for_one_invoice_and_for_more(qtbot: QtBot, workspace: Workspace) -> None:
+    client = add_client(workspace.db, ClientInput("ACME", "Acme Ltd"))
+    line = [InvoiceLine("Survey", Decimal(1), Decimal("120.00"))]
+    create_invoice(workspace.db, InvoiceInput(client, date(2026, 10, 1), line, due_date=date(2026, 10, 31)))
+    tab = loaded_tab(qtbot, workspace)
+    tab.show()  # on screen: a hidden tab reloads only when it is next shown
+    select(qtbot, tab, client)
+    assert tab.detail_pane.on_time_figure.note.text() == "of 1 invoice due so far"
+    with qtbot.waitSignal(tab.detail_loaded, timeout=TIMEOUT):
+        create_invoice(
+            workspace.db, InvoiceInput(client, date(2026, 10, 2), line, due_date=date(2026, 11, 1))
+        )
+        workspace.changed()
+    assert tab.detail_pane.on_time_figure.note.text() == "of 2 invoices due so far"

@@ -383,9 +383,10 @@ class ClientDetailPane(QWidget):
             self.on_time_figure.show_figure("—", "nothing due yet")
         else:
             count = behaviour.invoices_considered
+            # One whole phrase per count, so that a translation can word each.
+            of_due = "of 1 invoice due so far" if count == 1 else f"of {count:,} invoices due so far"
             self.on_time_figure.show_figure(
-                str(format_percent(behaviour.paid_on_time_share, locale=fmt.locale)),
-                f"of {count:,} invoice{'s' if count != 1 else ''} due so far",
+                str(format_percent(behaviour.paid_on_time_share, locale=fmt.locale)), of_due
             )
 
         # Facts.
