@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUICKBOOKS = ROOT / "tests" / "imports" / "fixtures" / "quickbooks_ar_aging_detail.csv"
 SIZE = (1280, 720)
 TODAY = date(2026, 12, 3)
-REPORT = "A_R Aging Detail.csv"
+REPORT = "A-R Aging Detail.csv"
 BAD = "Invoices.csv"
 BAD_FILE = """Reference,Contact,Dated On,Due On,Status,Currency,Total Value,Paid Value,Due Value
 3001,Lark Studio,2026-11-01,2026-12-01,Sent,USD,500.00,0.00,500.00
