@@ -178,6 +178,7 @@ def test_changing_the_as_of_date_plans_again_and_a_file_it_cannot_read_stops_at_
     choose_file(qtbot, wizard, FIXTURES / "quickbooks_ar_aging_detail.csv")
     found = wizard.found_page
     found.as_of_edit.setDate(to_qdate(date(2026, 12, 31)))
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled(), "shown for the old date"
     qtbot.waitUntil(lambda: found.plan is not None and found.plan.as_of == date(2026, 12, 31))
 
     other = tmp_path / "notes.csv"

@@ -366,6 +366,8 @@ class FoundPage(QWizardPage):
 
     def on_as_of_edit_date_changed(self) -> None:
         self.as_of_chosen = from_qdate(self.as_of_edit.date())
+        self.plan = None  # the plan shown is for the old date: no going on until it is read again
+        self.completeChanged.emit()
         self.replan_timer.start()
 
     def on_sync_box_toggled(self, checked: bool) -> None:
