@@ -28,7 +28,7 @@ from creditdesk.ui.chasing.outbox_tab import OutboxTab
 from creditdesk.ui.chasing.today_tab import TodayTab
 from creditdesk.ui.clients import client_dialog
 from creditdesk.ui.clients.clients_tab import ClientsTab
-from creditdesk.ui.company import backup_dialog, company_dialog
+from creditdesk.ui.company import backup_dialog, company_dialog, import_wizard
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.ledger import credit_note_dialog, interest_dialog, invoice_dialog, payment_dialog
 from creditdesk.ui.ledger.invoices_tab import InvoicesTab
@@ -160,6 +160,12 @@ class MainWindow(FollowsChanges, QMainWindow):
             None,
             "Your letterhead, bank details and the look of printed documents",
         )
+        self.import_invoices_action = a(
+            "&Import invoices…",
+            self.on_import_invoices,
+            None,
+            "Bring in the open invoices of your accounting system from its export",
+        )
         self.print_preview_action = a(
             "&Print preview…",
             self.on_print_preview,
@@ -218,6 +224,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.company_settings_action)
+        file_menu.addAction(self.import_invoices_action)
         file_menu.addSeparator()
         file_menu.addAction(self.print_preview_action)
         file_menu.addAction(self.batch_statements_action)
@@ -386,6 +393,10 @@ class MainWindow(FollowsChanges, QMainWindow):
             self.workspace.company = get_company(self.workspace.db)
             self.setWindowTitle(f"{self.workspace.company.name} — CreditDesk")
             self.show_message("Company settings saved")
+
+    def on_import_invoices(self) -> None:
+        if import_wizard.import_invoices(self.workspace, self):
+            self.show_message("The invoices were imported.")
 
     def on_email_settings(self) -> None:
         message = smtp_dialog.edit_smtp(self.workspace, self)
