@@ -225,6 +225,6 @@ def test_import_invoices_of_an_accounting_report_then_keep_in_step(
     assert main(["--db", books, "import", "invoices", str(report), "--sync"]) == 0
     out = capsys.readouterr().out
     assert (
-        "invoices from quickbooks_ar_aging_detail.csv: 0 new invoices, 0 updated, 0 settled, 6 unchanged"
+        "invoices from quickbooks_ar_aging_detail.csv: new invoices: 0; updated: 0; settled: 0; unchanged: 6"
         in out
     )

@@ -165,7 +165,7 @@ def test_a_plan_writes_nothing_and_says_what_it_would_do(tmp_path: Path) -> None
     db = company(tmp_path, "CAD", "en_CA")
     before = counts(db)
     plan = plan_invoice_import(db, FIXTURES / "wave_invoices.csv", InvoiceImportOptions(), TODAY)
-    assert plan.describe() == "4 new invoices (3 new clients), 0 updated, 0 settled, 0 unchanged"
+    assert plan.describe() == "new invoices: 4; new clients: 3; updated: 0; settled: 0; unchanged: 0"
     assert [why for _, why in plan.left_out] == ["invoice 1018 is a draft"]
     assert counts(db) == before
 

@@ -153,16 +153,16 @@ class InvoicePlan:
         return not self.problems and not self.read.questions
 
     def describe(self) -> str:
-        """ "would create N, update M, settle K" as one sentence, for the summary line and the wizard."""
-        text = f"{len(self.create)} new invoices"
+        """What the import does, as counts after their labels (one wording for one and for many)."""
+        counts = [("new invoices", len(self.create))]
         if self.credits:
-            text += f", {len(self.credits)} new credit notes"
+            counts.append(("new credit notes", len(self.credits)))
         if self.new_clients:
-            text += f" ({len(self.new_clients)} new clients)"
-        text += f", {self.updated} updated, {self.settled} settled, {self.unchanged} unchanged"
+            counts.append(("new clients", len(self.new_clients)))
+        counts += [("updated", self.updated), ("settled", self.settled), ("unchanged", self.unchanged)]
         if self.conflicts:
-            text += f", {len(self.conflicts)} to look at"
-        return text
+            counts.append(("to look at", len(self.conflicts)))
+        return "; ".join(f"{label}: {count}" for label, count in counts)
 
 
 def plan_invoice_import(
