@@ -416,6 +416,7 @@ def test_a_part_payment_is_prefilled_oldest_first_and_can_be_changed(
     type_cell(qtbot, dialog.panel.view, 1, APPLY, "40")
     qtbot.keyClicks(dialog.reference_edit, "BACS 991")
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # the payment is recorded off the GUI thread
     assert dialog.result() == QDialog.DialogCode.Accepted
     with UnitOfWork(workspace.db) as uow:
         applied = dict(uow.session.execute(select(AllocationRow.invoice_id, AllocationRow.amount)).all())
@@ -448,6 +449,22 @@ def test_oldest_first_fills_again_and_bad_amounts_are_named(
     assert dialog.message.text() == "⚠ The amount for INV-00001 'abc' is not an amount."
 
 
+def test_an_invoice_paid_meanwhile_refuses_the_payment_on_the_form(
+    qtbot: QtBot, workspace: Workspace, acme: int, three_open: list[int]
+) -> None:
+    dialog = open_dialog(qtbot, PaymentDialog(workspace, client_id=acme))
+    assert isinstance(dialog, PaymentDialog)
+    qtbot.keyClicks(dialog.amount_edit, "100")
+    assert apply_texts(dialog) == ["100.00", "", ""] and dialog.record_button.isEnabled()
+    # Another window records the same money against INV-00001 first.
+    record_payment(workspace.db, PaymentInput(acme, TODAY, D("100.00"), invoice_id=three_open[0]))
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)
+    assert dialog.isVisible() and dialog.receipt is None
+    assert dialog.message.text() == "⚠ Money can only be allocated to an open invoice of the same client."
+    assert count(workspace, Payment) == 1
+
+
 def test_money_on_account_is_allocated_later(
     qtbot: QtBot, workspace: Workspace, acme: int, three_open: list[int]
 ) -> None:
@@ -462,6 +479,7 @@ def test_money_on_account_is_allocated_later(
     type_cell(qtbot, dialog.panel.view, 2, APPLY, "100")
     assert "€50.00 stays on account" in dialog.panel.summary.text()
     qtbot.mouseClick(dialog.allocate_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # the money is allocated off the GUI thread
     assert dialog.result() == QDialog.DialogCode.Accepted
     with UnitOfWork(workspace.db) as uow:
         dates = set(uow.session.scalars(select(AllocationRow.date)))
