@@ -73,8 +73,11 @@ class FormDialog(QDialog):
 
     def accept(self) -> None:
         work = self.write()
-        if work is None:
-            return
+        if work is not None:
+            self.run_save(work)
+
+    def run_save(self, work: Write) -> None:
+        """Run a save as Save does: for a dialog that saves once more after asking (an override, say)."""
         run_write(
             self,
             self.workspace,

@@ -33,7 +33,7 @@ def test_a_new_client_is_saved_and_announced(qtbot: QtBot, workspace: Workspace)
     d = dialog(qtbot, workspace)
     assert d.windowTitle() == "New client"
     assert not d.ok_button.isEnabled()
-    assert "required" in d.message  # a hint before anything is typed, not an error
+    assert "required" in d.message.text()  # a hint before anything is typed, not an error
     QTest.keyClicks(d.code_edit, "ACME")
     QTest.keyClicks(d.name_edit, "Acme Ltd")
     QTest.keyClicks(d.email_edit, "ap@acme.example")
@@ -42,7 +42,7 @@ def test_a_new_client_is_saved_and_announced(qtbot: QtBot, workspace: Workspace)
         d.terms_combo.findData(next(c.id for c in d.choices if c.label == "Net 14"))
     )
     d.do_not_chase_box.setChecked(True)
-    assert d.ok_button.isEnabled() and d.message == ""
+    assert d.ok_button.isEnabled() and d.message.text() == ""
     with qtbot.waitSignal(workspace.events.changed):
         QTest.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
     assert d.result() == QDialog.DialogCode.Accepted
@@ -84,7 +84,7 @@ def test_a_broken_rule_disables_saving_and_names_the_field(
         QTest.keyClicks(edit, "x")
         QTest.keyClick(edit, Qt.Key.Key_Backspace)
     assert not d.ok_button.isEnabled()
-    assert d.message == f"⚠ {message}"
+    assert d.message.text() == f"⚠ {message}"
     assert "#b3261e" in d.message_label.styleSheet()  # red, and the text names the field
     assert "#b3261e" in edit.styleSheet()
     d.accept()  # even forced, nothing is written
@@ -98,9 +98,9 @@ def test_fixing_the_field_clears_the_message(qtbot: QtBot, workspace: Workspace)
     QTest.keyClicks(d.code_edit, "NEW")
     QTest.keyClicks(d.name_edit, "New Ltd")
     QTest.keyClicks(d.email_edit, "ann@")
-    assert not d.ok_button.isEnabled() and "email" in d.message
+    assert not d.ok_button.isEnabled() and "email" in d.message.text()
     QTest.keyClicks(d.email_edit, "new.example")
-    assert d.ok_button.isEnabled() and d.message == ""
+    assert d.ok_button.isEnabled() and d.message.text() == ""
     assert d.email_edit.styleSheet() == ""
 
 
@@ -200,3 +200,16 @@ def test_log_note_entry_point_and_cancel(qtbot: QtBot, workspace: Workspace) -> 
     assert log_note(workspace, None, client) is False
     timeline = client_detail(workspace.db, client, workspace.today()).timeline
     assert [e.text for e in timeline] == ["Sent a copy of the statement."]
+
+
+def test_a_code_taken_meanwhile_is_refused_on_the_form(qtbot: QtBot, workspace: Workspace) -> None:
+    d = dialog(qtbot, workspace)
+    QTest.keyClicks(d.code_edit, "NEW")
+    QTest.keyClicks(d.name_edit, "New Ltd")
+    assert d.ok_button.isEnabled()
+    add_client(workspace.db, ClientInput("NEW", "Someone Else Ltd"))  # another window got there first
+    QTest.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, d)
+    assert d.result() != QDialog.DialogCode.Accepted and d.saved_id is None
+    assert "already used by another client" in d.message.text()
+    assert count_clients(workspace.db) == 1

@@ -86,10 +86,12 @@ def test_the_invoice_dialog_asks_when_the_service_says_so(
     seen: list[str] = []
     confirm("", "", seen)
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # issuing runs off the GUI thread; the question comes back to it
     assert seen == ["This invoice takes Acme Ltd to €300.00, €200.00 over their credit limit of €100.00."]
     assert dialog.result() != QDialog.DialogCode.Accepted and invoices(workspace) == 0
     confirm("Sam", "Agreed with the director", seen)
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted and invoices(workspace) == 1
     assert texts(workspace, "invoice") == ["Invoice INV-00001 issued"]
     assert texts(workspace, "override") == [
@@ -104,11 +106,18 @@ def test_issuing_a_draft_asks_once_and_writes_invoice_and_note_together(
     line = [InvoiceLine("Work", D(1), D(50))]
     draft = save_invoice(workspace.db, InvoiceInput(client, TODAY, line, status=InvoiceStatus.DRAFT))
     seen: list[str] = []
+    owner = QWidget()  # the tab the draft is issued from; the issuing runs off the GUI thread
+    qtbot.addWidget(owner)
+    issued: list[None] = []
     confirm("", "", seen)
-    assert issue_draft(workspace, None, draft) is False
+    assert issue_draft(workspace, owner, draft, done=lambda: issued.append(None))
+    wait_for_op(qtbot, owner)
+    assert issued == []  # the warning was not confirmed: not issued
     assert texts(workspace, "invoice") == [] and texts(workspace, "override") == []
     confirm("Sam", "Paying the old invoice today", seen)
-    assert issue_draft(workspace, None, draft) is True
+    assert issue_draft(workspace, owner, draft, done=lambda: issued.append(None))
+    wait_for_op(qtbot, owner)
+    assert issued == [None]
     assert len(seen) == 2 and seen[0].startswith("Held Ltd is on hold")
     assert texts(workspace, "override") == [
         "Credit warning overridden for INV-00001 while on hold by Sam: Paying the old invoice today"

@@ -22,7 +22,7 @@ from creditdesk.store.unit_of_work import UnitOfWork
 from creditdesk.ui.ledger.interest_dialog import InterestDialog
 from creditdesk.ui.workspace import Workspace
 from tests.services.workflow_ledger import client, invoice
-from tests.ui.helpers import pick_client, when_modal
+from tests.ui.helpers import pick_client, wait_for_op, when_modal
 
 
 def open_dialog(qtbot: QtBot, workspace: Workspace) -> InterestDialog:
@@ -38,11 +38,13 @@ def test_company_policy_base_rate_and_client_override_persist(qtbot: QtBot, work
     editor.kind_combo.setCurrentIndex(editor.kind_combo.findData(InterestKind.CONTRACTUAL.value))
     qtbot.keyClicks(editor.rate_edit, "10")
     dialog.save_company_button.click()
+    wait_for_op(qtbot, dialog)  # each part saves off the GUI thread
     assert company_interest_policy(workspace.db) == InterestPolicy.contractual(D("10"))
 
     dialog.rate_date_edit.setDate(QDate(2025, 8, 7))
     qtbot.keyClicks(dialog.rate_edit, "4.0")
     dialog.add_rate_button.click()
+    wait_for_op(qtbot, dialog)
     assert base_rates(workspace.db) == (BaseRate(date(2025, 8, 7), D("4.0")),)
     assert dialog.rates_model.rowCount() == 1
 
@@ -50,6 +52,7 @@ def test_company_policy_base_rate_and_client_override_persist(qtbot: QtBot, work
     policy = dialog.client_policy
     policy.kind_combo.setCurrentIndex(policy.kind_combo.findData(InterestKind.STATUTORY_UK.value))
     dialog.set_client_button.click()
+    wait_for_op(qtbot, dialog)
     assert client_interest_policy(workspace.db, acme) == InterestPolicy.statutory_uk()
     assert dialog.clients_model.rowCount() == 1
 
@@ -79,6 +82,7 @@ def test_raise_interest_invoice_shows_the_lines_then_creates_it(qtbot: QtBot, wo
     policy.kind_combo.setCurrentIndex(policy.kind_combo.findData(InterestKind.CONTRACTUAL.value))
     policy.rate_edit.setText("10")
     dialog.set_client_button.click()
+    wait_for_op(qtbot, dialog)
     assert len(client_choices(workspace.db)) == 1
 
     shown: list[str] = []
@@ -89,7 +93,7 @@ def test_raise_interest_invoice_shows_the_lines_then_creates_it(qtbot: QtBot, wo
         box.button(QMessageBox.StandardButton.Cancel).click()
 
     when_modal(cancel)
-    assert dialog.raise_interest(acme) is None
+    assert dialog.raise_interest(acme) is False
     assert "15 days late: interest €0.41" in shown[0]
     assert client_interest(workspace.db, acme, workspace.today()).uncharged == D("0.41")
 
@@ -99,10 +103,31 @@ def test_raise_interest_invoice_shows_the_lines_then_creates_it(qtbot: QtBot, wo
         raise_button.click()
 
     when_modal(accept)
-    invoice_id = dialog.raise_interest(acme)
+    assert dialog.raise_interest(acme) is True
+    wait_for_op(qtbot, dialog)  # the invoice is raised off the GUI thread
+    invoice_id = dialog.raised_id
     assert invoice_id is not None
     with UnitOfWork(workspace.db) as uow:
         raised = uow.session.get(Invoice, invoice_id)
         assert raised is not None and raised.client_id == acme
     assert client_interest(workspace.db, acme, workspace.today()).uncharged == D(0)
     assert "raised" in dialog.message.text()
+
+
+def test_a_client_goes_back_to_the_company_policy_and_the_views_are_told(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    acme = client(workspace.db, "ACME")
+    dialog = open_dialog(qtbot, workspace)
+    pick_client(qtbot, dialog.client_picker, "Acme Ltd (ACME)")
+    policy = dialog.client_policy
+    policy.kind_combo.setCurrentIndex(policy.kind_combo.findData(InterestKind.STATUTORY_UK.value))
+    dialog.set_client_button.click()
+    wait_for_op(qtbot, dialog)
+    assert dialog.clients_model.rowCount() == 1
+    with qtbot.waitSignal(workspace.events.changed):
+        dialog.clear_client_button.click()
+    wait_for_op(qtbot, dialog)
+    assert client_interest_policy(workspace.db, acme) == company_interest_policy(workspace.db)
+    assert dialog.clients_model.rowCount() == 0
+    assert dialog.message.text() == "Acme Ltd (ACME) follows the company policy again."

@@ -153,6 +153,7 @@ def test_issue_an_invoice_with_two_taxed_lines(qtbot: QtBot, workspace: Workspac
     )
     assert not dialog.message.isVisible()
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # the invoice is issued off the GUI thread
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.saved_id is not None
     detail = invoice_detail(workspace.db, dialog.saved_id, TODAY)
@@ -176,6 +177,7 @@ def test_save_a_draft_then_issue_it(qtbot: QtBot, workspace: Workspace, acme: in
     assert isinstance(dialog, InvoiceDialog)
     type_line(qtbot, dialog, 0, "Survey", "1", "300")
     qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # the draft is saved off the GUI thread
     draft_id = dialog.saved_id
     assert draft_id is not None
     detail = invoice_detail(workspace.db, draft_id, TODAY)
@@ -188,6 +190,7 @@ def test_save_a_draft_then_issue_it(qtbot: QtBot, workspace: Workspace, acme: in
     type_cell(qtbot, again.lines_view, 0, QUANTITY, "2")
     assert again.gross_value.text() == "€600.00"
     qtbot.mouseClick(again.issue_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, again)
     detail = invoice_detail(workspace.db, draft_id, TODAY)
     assert (detail.number, detail.status, detail.totals.gross) == ("INV-00001", InvoiceStatus.ISSUED, D(600))
     # Issued, it opens read-only.
@@ -268,10 +271,12 @@ def test_credit_limit_and_hold_warn_but_do_not_block(qtbot: QtBot, workspace: Wo
     seen: list[str] = []
     override("", "", seen)
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # issuing runs off the GUI thread; the question comes back to it
     assert dialog.result() != QDialog.DialogCode.Accepted and count(workspace, Invoice) == 1
     assert "Big Spender is on hold" in seen[0]
     override("Sam Owner", "Agreed: they pay the old invoice on Friday")
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted and count(workspace, Invoice) == 2
     with UnitOfWork(workspace.db) as uow:  # who overrode it and why, on the timeline
         texts = list(uow.session.scalars(select(Activity.text).where(Activity.kind == "override")))
@@ -337,10 +342,17 @@ def test_issuing_a_draft_from_the_tab_warns_first(qtbot: QtBot, workspace: Works
         workspace.db,
         InvoiceInput(client, TODAY, [InvoiceLine("Work", D(1), D(50))], status=InvoiceStatus.DRAFT),
     )
+    owner = QWidget()  # the tab the draft is issued from; the issuing runs off the GUI thread
+    qtbot.addWidget(owner)
+    issued: list[None] = []
     override("", "")
-    assert issue_draft(workspace, None, draft) is False
+    assert issue_draft(workspace, owner, draft, done=lambda: issued.append(None))
+    wait_for_op(qtbot, owner)
+    assert issued == []  # the warning was not confirmed: not issued
     override("Sam", "A trusted client")
-    assert issue_draft(workspace, None, draft) is True
+    assert issue_draft(workspace, owner, draft, done=lambda: issued.append(None))
+    wait_for_op(qtbot, owner)
+    assert issued == [None]
     assert invoice_detail(workspace.db, draft, TODAY).number == "INV-00001"
 
 
@@ -359,6 +371,7 @@ def test_void_an_invoice_with_a_payment_allocated(qtbot: QtBot, workspace: Works
     assert "€50.00 already paid or credited against it goes back on Acme Ltd's account" in label_texts
     qtbot.keyClicks(dialog.reason_edit, "raised twice")
     qtbot.mouseClick(dialog.void_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # the invoice is voided off the GUI thread
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert invoice_detail(workspace.db, second, TODAY).status is InvoiceStatus.VOID
     assert money_on_account(workspace.db, acme, TODAY) == D(50)
@@ -416,6 +429,7 @@ def test_a_part_payment_is_prefilled_oldest_first_and_can_be_changed(
     type_cell(qtbot, dialog.panel.view, 1, APPLY, "40")
     qtbot.keyClicks(dialog.reference_edit, "BACS 991")
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # the payment is recorded off the GUI thread
     assert dialog.result() == QDialog.DialogCode.Accepted
     with UnitOfWork(workspace.db) as uow:
         applied = dict(uow.session.execute(select(AllocationRow.invoice_id, AllocationRow.amount)).all())
@@ -448,6 +462,22 @@ def test_oldest_first_fills_again_and_bad_amounts_are_named(
     assert dialog.message.text() == "⚠ The amount for INV-00001 'abc' is not an amount."
 
 
+def test_an_invoice_paid_meanwhile_refuses_the_payment_on_the_form(
+    qtbot: QtBot, workspace: Workspace, acme: int, three_open: list[int]
+) -> None:
+    dialog = open_dialog(qtbot, PaymentDialog(workspace, client_id=acme))
+    assert isinstance(dialog, PaymentDialog)
+    qtbot.keyClicks(dialog.amount_edit, "100")
+    assert apply_texts(dialog) == ["100.00", "", ""] and dialog.record_button.isEnabled()
+    # Another window records the same money against INV-00001 first.
+    record_payment(workspace.db, PaymentInput(acme, TODAY, D("100.00"), invoice_id=three_open[0]))
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)
+    assert dialog.isVisible() and dialog.receipt is None
+    assert dialog.message.text() == "⚠ Money can only be allocated to an open invoice of the same client."
+    assert count(workspace, Payment) == 1
+
+
 def test_money_on_account_is_allocated_later(
     qtbot: QtBot, workspace: Workspace, acme: int, three_open: list[int]
 ) -> None:
@@ -462,6 +492,7 @@ def test_money_on_account_is_allocated_later(
     type_cell(qtbot, dialog.panel.view, 2, APPLY, "100")
     assert "€50.00 stays on account" in dialog.panel.summary.text()
     qtbot.mouseClick(dialog.allocate_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, dialog)  # the money is allocated off the GUI thread
     assert dialog.result() == QDialog.DialogCode.Accepted
     with UnitOfWork(workspace.db) as uow:
         dates = set(uow.session.scalars(select(AllocationRow.date)))

@@ -219,6 +219,23 @@ def test_a_payment_plan_with_a_live_preview_stops_the_chasing(
     assert overdue not in chased(workspace)
 
 
+def test_a_plan_agreed_meanwhile_elsewhere_is_refused_on_the_form(
+    qtbot: QtBot, workspace: Workspace, late: tuple[int, int, int]
+) -> None:
+    acme = late[0]
+    dialog = PlanDialog(workspace, acme)
+    qtbot.addWidget(dialog)
+    assert dialog.save_button.isEnabled()
+    first = dialog.write()  # the same plan, agreed first from another window
+    assert first is not None
+    first()
+    dialog.save_button.click()
+    wait_for_op(qtbot, dialog)
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.saved_id is None
+    assert "already covers some of these invoices" in dialog.message.text()
+    assert len(plans(workspace.db, TODAY)) == 1
+
+
 def test_credit_limit_and_hold(qtbot: QtBot, workspace: Workspace, late: tuple[int, int, int]) -> None:
     acme = late[0]
     dialog = CreditDialog(workspace, acme)

@@ -16,14 +16,11 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -42,7 +39,7 @@ from creditdesk.domain.payment_plans import (
 from creditdesk.services.arrangements.payment_plans import PlanInput, create_plan, payment_plan_pdf
 from creditdesk.services.clients.overview import client_detail
 from creditdesk.ui.arrangements.promise_dialog import default_checked
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import FormDialog, Write, open_form
 from creditdesk.ui.ledger.invoice_picker import InvoicePicker
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.widgets import (
@@ -50,7 +47,6 @@ from creditdesk.ui.widgets import (
     GridView,
     Index,
     LiveDelegate,
-    MessageLine,
     date_edit,
     from_qdate,
     sentence,
@@ -126,10 +122,11 @@ class ScheduleModel(QAbstractTableModel):
         return True
 
 
-class PlanDialog(QDialog):
+class PlanDialog(FormDialog):
+    changes = Change.ARRANGEMENTS | Change.TIMELINE
+
     def __init__(self, workspace: Workspace, client_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.client_id = client_id
         self.saved_id: int | None = None
         fmt = workspace.formats
@@ -172,14 +169,8 @@ class PlanDialog(QDialog):
         self.schedule_view.setMinimumHeight(self.fontMetrics().height() * 8)
         self.pdf_box = QCheckBox("&Preview the schedule as a PDF to send to the client")
         self.pdf_box.setChecked(True)
-        self.message = MessageLine()
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        save = box.button(QDialogButtonBox.StandardButton.Save)
-        assert save is not None
-        self.save_button: QPushButton = save
+        self.save_button = self.ok_button
         self.save_button.setText("Agree plan")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
 
         how = QHBoxLayout()
         for widget in (self.equal_button, self.custom_button, self.count_spin, self.frequency_combo):
@@ -210,7 +201,7 @@ class PlanDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.pdf_box)
         layout.addWidget(self.message)
-        layout.addWidget(box)
+        layout.addWidget(self.buttons)
         self.setMinimumWidth(620)
 
         self.invoices.pick_model.checked_changed.connect(self.refresh)
@@ -302,9 +293,9 @@ class PlanDialog(QDialog):
         self.save_button.setEnabled(True)
         return True
 
-    def accept(self) -> None:
+    def write(self) -> Write | None:
         if not self.check():
-            return
+            return None
         plan = self.plan()
         data = PlanInput(
             client_id=self.client_id,
@@ -318,28 +309,28 @@ class PlanDialog(QDialog):
             grace_days=plan.grace_days,
             notes=self.notes_edit.text().strip(),
         )
-        try:
-            self.saved_id = create_plan(self.workspace.db, data)
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.workspace.changed(Change.ARRANGEMENTS | Change.TIMELINE)
-        super().accept()
+        db = self.workspace.db
+        return lambda: create_plan(db, data)
+
+    def saved_with(self, result: object) -> None:
+        assert isinstance(result, int)
+        self.saved_id = result
 
 
 def agree_plan(workspace: Workspace, parent: QWidget, client_id: int) -> int | None:
     """Agree a plan and, if asked, preview its schedule PDF; the plan's id once saved."""
-    try:
-        dialog = PlanDialog(workspace, client_id, parent)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
+    made: list[PlanDialog] = []
+
+    def make() -> PlanDialog:
+        made.append(PlanDialog(workspace, client_id, parent))
+        return made[0]
+
+    if not open_form(parent, make):
         return None
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved_id is None:
-            return None
-        plan_id, want_pdf, name = dialog.saved_id, dialog.pdf_box.isChecked(), dialog.detail.name
-    finally:
-        dialog.deleteLater()
+    dialog = made[0]  # closed, not yet deleted: what it was asked is still there to read
+    plan_id, want_pdf, name = dialog.saved_id, dialog.pdf_box.isChecked(), dialog.detail.name
+    if plan_id is None:
+        return None
     if want_pdf:
         db = workspace.db
         preview_pdf(

@@ -13,21 +13,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from creditdesk.domain.errors import CreditDeskError, ValidationError
+from creditdesk.domain.errors import ValidationError
 from creditdesk.services.clients.records import (
     ClientInput,
     add_client,
@@ -37,7 +34,7 @@ from creditdesk.services.clients.records import (
     terms_choices,
     update_client,
 )
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import FormDialog, Write, open_form
 from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR, sentence
 from creditdesk.ui.workspace import Change, Workspace
 
@@ -47,14 +44,15 @@ INVALID_STYLE = f"border: 1px solid {ERROR_COLOUR}; border-radius: 3px; padding:
 FIELDS = ("code", "name", "contact_name", "email", "phone", "address", "credit_limit")
 
 
-class ClientDialog(QDialog):
+class ClientDialog(FormDialog):
     """New client (``client_id`` None) or edit one. ``saved_id`` is set once saved."""
+
+    changes = Change.CLIENTS
 
     def __init__(
         self, workspace: Workspace, client_id: int | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.client_id = client_id
         self.saved_id: int | None = None
         self._touched: set[str] = set()
@@ -128,17 +126,11 @@ class ClientDialog(QDialog):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
+        self.message_label = self.message  # a hint while required fields are empty, else the problems
+        self.message_label.show()
         self.message_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        assert save is not None
-        self.ok_button: QPushButton = save
         self.ok_button.setText("Add client" if original is None else "Save")
         self.ok_button.setDefault(True)
 
@@ -158,8 +150,6 @@ class ClientDialog(QDialog):
             default = next((i for i, c in enumerate(self.choices) if c.is_default), 0)
             self.terms_combo.setCurrentIndex(default)
 
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         edits = {
             "code": self.code_edit,
             "name": self.name_edit,
@@ -267,52 +257,37 @@ class ClientDialog(QDialog):
             self.message_label.setText("")
         return not self._problems
 
-    @property
-    def message(self) -> str:
-        return self.message_label.text()
-
     # -- saving ----------------------------------------------------------------------------------
-    def accept(self) -> None:
+    def write(self) -> Write | None:
         self._touched.update(FIELDS)
         if not self.validate():
-            return
-        data = self.client_input()
-        try:
-            if self.client_id is None:
-                self.saved_id = add_client(self.workspace.db, data)
-            else:
-                update_client(self.workspace.db, self.client_id, data)
-                self.saved_id = self.client_id
-        except CreditDeskError as exc:  # e.g. the code was taken meanwhile: say so, keep the form
-            self.message_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-            self.message_label.setText(f"⚠ {sentence(exc.message)}")
-            return
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.workspace.changed(Change.CLIENTS)
-        super().accept()
+            return None
+        db, client_id, data = self.workspace.db, self.client_id, self.client_input()
+        if client_id is None:
+            return lambda: add_client(db, data)
+
+        def update() -> int:
+            update_client(db, client_id, data)
+            return client_id
+
+        return update
+
+    def saved_with(self, result: object) -> None:
+        assert isinstance(result, int)
+        self.saved_id = result
 
 
 def new_client(workspace: Workspace, parent: QWidget | None = None) -> int | None:
     """Ask for a new client; its id once saved, None if cancelled."""
-    dialog = ClientDialog(workspace, None, parent)
-    try:
-        dialog.exec()
-        return dialog.saved_id
-    finally:
-        dialog.deleteLater()
+    made: list[ClientDialog] = []
+
+    def make() -> ClientDialog:
+        made.append(ClientDialog(workspace, None, parent))
+        return made[0]
+
+    return made[0].saved_id if open_form(parent, make) else None
 
 
 def edit_client(workspace: Workspace, parent: QWidget | None, client_id: int) -> bool:
-    """Edit a client; True once saved."""
-    try:
-        dialog = ClientDialog(workspace, client_id, parent)
-    except CreditDeskError as exc:  # the client was removed meanwhile
-        show_error(parent, exc)
-        return False
-    try:
-        dialog.exec()
-        return dialog.saved_id is not None
-    finally:
-        dialog.deleteLater()
+    """Edit a client; True once saved (a client removed meanwhile is said so, and nothing opens)."""
+    return open_form(parent, lambda: ClientDialog(workspace, client_id, parent))

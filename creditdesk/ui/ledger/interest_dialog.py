@@ -8,8 +8,9 @@ asks first: never silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
@@ -51,7 +52,7 @@ from creditdesk.services.ledger.interest import (
     set_company_interest_policy,
 )
 from creditdesk.services.ledger.invoice_list import client_choices
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.ops import run_write
 from creditdesk.ui.rows_model import RowsModel
 from creditdesk.ui.widgets import (
     LEFT,
@@ -66,6 +67,8 @@ from creditdesk.ui.widgets import (
     to_qdate,
 )
 from creditdesk.ui.workspace import Change, Workspace
+
+T = TypeVar("T")
 
 KIND_CHOICES = (
     ("No interest", InterestKind.NONE),
@@ -215,6 +218,7 @@ class InterestDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.raised_id: int | None = None  # the last interest invoice raised here
         self.setWindowTitle("Late-payment interest")
         fmt = workspace.formats
 
@@ -323,30 +327,60 @@ class InterestDialog(QDialog):
         return client_id
 
     # -- actions -------------------------------------------------------------------------------
+    def _save(
+        self,
+        work: Callable[[], T],
+        busy: QPushButton,
+        done: Callable[[T], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """One part's save, off the GUI thread; its refusal goes on the message line."""
+        run_write(
+            self,
+            self.workspace,
+            work,
+            Change.LEDGER,
+            done=done,
+            busy=busy,
+            problem=self.message,
+            failed=failed,
+        )
+
     def on_save_company_clicked(self) -> None:
         try:
             policy = self.company_policy.policy()
-            set_company_interest_policy(self.workspace.db, policy)
         except CreditDeskError as exc:
             self._problem(exc)
             return
-        self.workspace.changed(Change.LEDGER)
-        self._done(f"Company policy saved: {describe_policy(policy)}.")
+        db = self.workspace.db
+        self._save(
+            lambda: set_company_interest_policy(db, policy),
+            self.save_company_button,
+            lambda _: self._done(f"Company policy saved: {describe_policy(policy)}."),
+        )
 
     def on_add_rate_clicked(self) -> None:
         day = from_qdate(self.rate_date_edit.date())
         mark_invalid(self.rate_edit, False)
         try:
             rate = parse_rate(self.rate_edit.text(), "the base rate")
-            set_base_rate(self.workspace.db, day, rate)
         except CreditDeskError as exc:
             mark_invalid(self.rate_edit, True)
             self._problem(exc)
             return
-        self.rate_edit.clear()
-        self._reload()
-        self.workspace.changed(Change.LEDGER)
-        self._done(f"Base rate {rate:f} % recorded from {self.workspace.formats.day(day)}.")
+
+        def added(_: object) -> None:
+            self.rate_edit.clear()
+            self._reload()
+            self._done(f"Base rate {rate:f} % recorded from {self.workspace.formats.day(day)}.")
+
+        db = self.workspace.db
+        self._save(
+            lambda: set_base_rate(db, day, rate),
+            self.add_rate_button,
+            added,
+            failed=lambda _: mark_invalid(self.rate_edit, True),
+        )
 
     def on_remove_rate_clicked(self) -> None:
         rows = self.rates_view.selectionModel().selectedRows()
@@ -354,14 +388,13 @@ class InterestDialog(QDialog):
             self.message.show_problem("Select the rate to remove in the table first.")
             return
         rate = self.rates_model.rows[rows[0].row()]
-        try:
-            delete_base_rate(self.workspace.db, rate.effective_from)
-        except CreditDeskError as exc:
-            self._problem(exc)
-            return
-        self._reload()
-        self.workspace.changed(Change.LEDGER)
-        self._done(f"Base rate from {self.workspace.formats.day(rate.effective_from)} removed.")
+
+        def removed(_: object) -> None:
+            self._reload()
+            self._done(f"Base rate from {self.workspace.formats.day(rate.effective_from)} removed.")
+
+        db = self.workspace.db
+        self._save(lambda: delete_base_rate(db, rate.effective_from), self.remove_rate_button, removed)
 
     def on_client_changed(self, client_id: int | None) -> None:
         mark_invalid(self.client_picker, False)
@@ -379,37 +412,48 @@ class InterestDialog(QDialog):
             return
         try:
             policy = self.client_policy.policy()
-            set_client_interest_policy(self.workspace.db, client_id, policy)
         except CreditDeskError as exc:
             self._problem(exc)
             return
-        self._reload()
-        self.workspace.changed(Change.LEDGER)
-        self._done(f"{self.client_picker.currentText()} now has its own policy: {describe_policy(policy)}.")
+        name = self.client_picker.currentText()
+
+        def set_(_: object) -> None:
+            self._reload()
+            self._done(f"{name} now has its own policy: {describe_policy(policy)}.")
+
+        db = self.workspace.db
+        self._save(lambda: set_client_interest_policy(db, client_id, policy), self.set_client_button, set_)
 
     def on_clear_client_clicked(self) -> None:
         client_id = self._client()
         if client_id is None:
             return
-        set_client_interest_policy(self.workspace.db, client_id, None)
-        self.client_policy.set_policy(client_interest_policy(self.workspace.db, client_id))
-        self._reload()
-        self.workspace.changed(Change.LEDGER)
-        self._done(f"{self.client_picker.currentText()} follows the company policy again.")
+        name = self.client_picker.currentText()
+
+        def cleared(_: object) -> None:
+            self.client_policy.set_policy(client_interest_policy(self.workspace.db, client_id))
+            self._reload()
+            self._done(f"{name} follows the company policy again.")
+
+        db = self.workspace.db
+        self._save(lambda: set_client_interest_policy(db, client_id, None), self.clear_client_button, cleared)
 
     def on_raise_clicked(self) -> None:
         client_id = self._client()
         if client_id is not None:
             self.raise_interest(client_id)
 
-    def raise_interest(self, client_id: int) -> int | None:
-        """Show what would be charged, then raise the invoice only if the user says so."""
+    def raise_interest(self, client_id: int) -> bool:
+        """Show what would be charged, then raise the invoice only if the user says so.
+
+        True once the user said so and the invoice is being raised; ``raised_id`` holds it once made.
+        """
         fmt, as_of = self.workspace.formats, self.workspace.today()
         try:
             accrued = client_interest(self.workspace.db, client_id, as_of)
         except CreditDeskError as exc:
             self._problem(exc)
-            return None
+            return False
         name = self.client_picker.currentText()
         if accrued.uncharged <= 0:
             QMessageBox.information(
@@ -418,7 +462,7 @@ class InterestDialog(QDialog):
                 f"No interest is due from {name} as of {fmt.day(as_of)} under "
                 f"its policy ({describe_policy(accrued.policy).lower()}), so there is nothing to charge.",
             )
-            return None
+            return False
         box = QMessageBox(QMessageBox.Icon.Question, "Raise interest invoice", "", parent=self)
         box.setText(
             f"Raise an invoice to {name} dated {fmt.day(as_of)} for {fmt.money(accrued.uncharged)} "
@@ -431,15 +475,15 @@ class InterestDialog(QDialog):
         box.setEscapeButton(cancel)
         box.exec()
         if box.clickedButton() is not raise_button:
-            return None
-        try:
-            invoice_id = raise_interest_invoice(self.workspace.db, client_id, as_of)
-        except CreditDeskError as exc:
-            show_error(self, exc, title="Raise interest invoice")
-            return None
-        self.workspace.changed(Change.LEDGER)
-        self._done(f"Interest invoice for {fmt.money(accrued.uncharged)} raised to {name}.")
-        return invoice_id
+            return False
+
+        def raised(invoice_id: int) -> None:
+            self.raised_id = invoice_id
+            self._done(f"Interest invoice for {fmt.money(accrued.uncharged)} raised to {name}.")
+
+        db = self.workspace.db
+        self._save(lambda: raise_interest_invoice(db, client_id, as_of), self.raise_button, raised)
+        return True
 
 
 def edit_interest(workspace: Workspace, parent: QWidget | None = None) -> None:

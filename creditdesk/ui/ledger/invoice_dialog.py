@@ -52,6 +52,8 @@ from creditdesk.services.ledger.invoices import (
     void_invoice,
 )
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import FormDialog, Write, open_form
+from creditdesk.ui.ops import Busy, run_write
 from creditdesk.ui.widgets import (
     HINT_COLOUR,
     INVALID_CELL,
@@ -69,7 +71,7 @@ from creditdesk.ui.widgets import (
     sentence,
     to_qdate,
 )
-from creditdesk.ui.workspace import Workspace
+from creditdesk.ui.workspace import Change, Workspace
 
 
 def _login_name() -> str:
@@ -155,20 +157,44 @@ def ask_override(parent: QWidget | None, warnings: Sequence[str]) -> Override | 
 T = TypeVar("T")
 
 
-def issue_confirming(parent: QWidget | None, issue: Callable[[Override | None], T]) -> T | None:
-    """Run ``issue`` (one service call); if the service says a credit warning needs confirming,
-    ask who and why and run it once more with that. None when the person thinks better of it.
+def issue_confirming(
+    owner: QWidget,
+    workspace: Workspace,
+    issue: Callable[[Override | None], T],
+    done: Callable[[T], None],
+    override: Override | None = None,
+    *,
+    busy: Busy | None = None,
+) -> bool:
+    """Run ``issue`` (one service call) off the GUI thread; if the service says a credit warning
+    needs confirming, ask who and why and run it once more with that. ``done`` once issued;
+    nothing when the person thinks better of it. False if ``owner`` is still busy; ``busy``
+    (the button or action that asked) is disabled meanwhile, else the owner.
 
     The service decides whether a warning applies, so the question is asked
     exactly when issuing would otherwise be refused.
     """
-    try:
-        return issue(None)
-    except OverrideRequired as exc:
-        override = ask_override(parent, exc.warnings)
-    if override is None:
-        return None
-    return issue(override)
+
+    def work() -> T | OverrideRequired:
+        try:
+            return issue(override)
+        except OverrideRequired as exc:
+            if override is not None:
+                raise
+            return exc  # a question for the person, not a refusal: nothing was written
+
+    def answered(result: T | OverrideRequired) -> None:
+        if not isinstance(result, OverrideRequired):
+            done(result)
+            return
+        confirmed = ask_override(owner, result.warnings)
+        if confirmed is not None:
+            issue_confirming(owner, workspace, issue, done, confirmed, busy=busy)
+
+    def changes(result: T | OverrideRequired) -> Change:
+        return Change(0) if isinstance(result, OverrideRequired) else Change.EVERYTHING
+
+    return run_write(owner, workspace, work, changes, done=answered, busy=busy)
 
 
 # --- the invoice lines ------------------------------------------------------------------------------
@@ -293,7 +319,7 @@ class LinesModel(QAbstractTableModel):
 # --- the invoice dialog -------------------------------------------------------------------------------
 
 
-class InvoiceDialog(QDialog):
+class InvoiceDialog(FormDialog):
     """A new invoice, a draft to change, or an issued invoice to read."""
 
     def __init__(
@@ -304,8 +330,7 @@ class InvoiceDialog(QDialog):
         invoice_id: int | None = None,
         client_id: int | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.formats = workspace.formats
         db = workspace.db
         self.detail: InvoiceDetail | None = (
@@ -314,6 +339,8 @@ class InvoiceDialog(QDialog):
         detail = self.detail
         self.read_only = detail is not None and not detail.is_draft
         self.saved_id: int | None = None
+        self._save_as = InvoiceStatus.ISSUED  # what Save makes of the invoice; "Save as draft" says DRAFT
+        self._issue: Callable[[Override | None], int] | None = None  # the last save, to run again confirmed
         self._position: CreditPosition | None = None
         self._due_by_hand = detail is not None
         self._dirty = False
@@ -370,20 +397,26 @@ class InvoiceDialog(QDialog):
         self.notes_edit.setPlaceholderText("Printed under the lines (thanks, bank details, anything else)")
         self.notes_edit.setFixedHeight(self.fontMetrics().height() * 3 + 14)
         self.warning = MessageLine()
-        self.message = MessageLine()
         self.applied_label = QLabel()
         self.applied_label.setWordWrap(True)
 
-        self.buttons = QDialogButtonBox()
-        if self.read_only:
+        self.issue_button: QPushButton | None
+        self.draft_button: QPushButton | None
+        if self.read_only:  # nothing to save: only Close; Save goes (write() never runs a save here)
             self.issue_button = self.draft_button = None
-            self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+            self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+            close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+            assert close is not None
+            self.cancel_button = close
         else:
-            self.issue_button = self.buttons.addButton("&Issue", QDialogButtonBox.ButtonRole.AcceptRole)
+            self.issue_button = self.ok_button
+            self.issue_button.setText("&Issue")
             self.draft_button = self.buttons.addButton(
                 "Save as dra&ft", QDialogButtonBox.ButtonRole.ActionRole
             )
-            self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+            cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+            assert cancel is not None
+            self.cancel_button = cancel
             self.issue_button.setDefault(True)
             self.issue_button.setToolTip("Give the invoice its number and add it to what the client owes")
             self.draft_button.setToolTip("Keep it to finish later; a draft is not owed and has no number yet")
@@ -497,10 +530,8 @@ class InvoiceDialog(QDialog):
         self.lines_view.selectionModel().currentChanged.connect(self._update_remove_button)
         self.add_line_button.clicked.connect(self.on_add_line_clicked)
         self.remove_line_button.clicked.connect(self.on_remove_line_clicked)
-        if self.issue_button is not None and self.draft_button is not None:
-            self.issue_button.clicked.connect(self.on_issue_clicked)
+        if self.draft_button is not None:
             self.draft_button.clicked.connect(self.on_draft_clicked)
-        self.cancel_button.clicked.connect(self.reject)
 
     def _set_read_only(self) -> None:
         detail = self.detail
@@ -664,19 +695,23 @@ class InvoiceDialog(QDialog):
     def on_remove_line_clicked(self) -> None:
         self.lines_model.remove_line(self._current_line())
 
-    def on_issue_clicked(self) -> None:
-        self._save(InvoiceStatus.ISSUED)
-
     def on_draft_clicked(self) -> None:
-        self._save(InvoiceStatus.DRAFT)
+        self._save_as = InvoiceStatus.DRAFT
+        try:
+            self.accept()
+        finally:
+            self._save_as = InvoiceStatus.ISSUED
 
-    def _save(self, status: InvoiceStatus) -> None:
+    # -- saving --------------------------------------------------------------------------------------
+    def write(self) -> Write | None:
+        if self.read_only:
+            return None
         self.lines_view.setFocus()  # an open cell editor hands over what it holds
         self.revalidate()
         form = self._form
         client_id = self.client_picker.client_id()
         if not form.ok or client_id is None:
-            return
+            return None
         data = InvoiceInput(
             client_id=client_id,
             issue_date=self.issue_date,
@@ -684,7 +719,7 @@ class InvoiceDialog(QDialog):
             due_date=self.due_date,
             reference=self.reference_edit.text().strip(),
             notes=self.notes_edit.toPlainText().strip(),
-            status=status,
+            status=self._save_as,
         )
         db, draft_id, today = (
             self.workspace.db,
@@ -695,16 +730,23 @@ class InvoiceDialog(QDialog):
         def save(override: Override | None) -> int:
             return save_invoice(db, data, draft_id, as_of=today, override=override)
 
-        try:
-            saved_id = issue_confirming(self, save)
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
+        self._issue = save
+        return lambda: save(None)
+
+    def save_refused(self, exc: BaseException) -> None:
+        """A credit warning to confirm: ask who and why, then save once more with that."""
+        issue = self._issue
+        if not isinstance(exc, OverrideRequired) or issue is None:
             return
-        if saved_id is None:  # the credit warning was not confirmed: nothing saved, keep the form
-            return
-        self.saved_id = saved_id
+        self.message.show_problem(None)  # not a mistake in the form: a question, asked next
+        override = ask_override(self, exc.warnings)
+        if override is not None:  # else nothing is saved and the form stays as it was
+            self.run_save(lambda: issue(override))
+
+    def saved_with(self, result: object) -> None:
+        assert isinstance(result, int)
+        self.saved_id = result
         self._dirty = False
-        self.accept()
 
     def reject(self) -> None:
         if self._dirty and not self.read_only:
@@ -717,71 +759,60 @@ class InvoiceDialog(QDialog):
 # --- entry points -----------------------------------------------------------------------------------
 
 
-def _run(workspace: Workspace, dialog: QDialog) -> bool:
-    saved = dialog.exec() == QDialog.DialogCode.Accepted
-    dialog.deleteLater()
-    if saved:
-        workspace.changed()
-    return saved
-
-
 def new_invoice(workspace: Workspace, parent: QWidget | None, client_id: int | None = None) -> bool:
     """Raise an invoice (or save a draft); True when something was saved."""
-    try:
-        dialog = InvoiceDialog(workspace, parent, client_id=client_id)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    return _run(workspace, dialog)
+    return open_form(parent, lambda: InvoiceDialog(workspace, parent, client_id=client_id))
 
 
 def edit_invoice(workspace: Workspace, parent: QWidget | None, invoice_id: int) -> bool:
     """Open an invoice: a draft to change and issue, anything else to read."""
-    try:
-        dialog = InvoiceDialog(workspace, parent, invoice_id=invoice_id)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    return _run(workspace, dialog)
+    return open_form(parent, lambda: InvoiceDialog(workspace, parent, invoice_id=invoice_id))
 
 
-def issue_draft(workspace: Workspace, parent: QWidget | None, invoice_id: int) -> bool:
-    """Issue a draft as it stands, after the same credit warning the dialog gives."""
+def issue_draft(
+    workspace: Workspace,
+    parent: QWidget,
+    invoice_id: int,
+    done: Callable[[], None] | None = None,
+    *,
+    busy: Busy | None = None,
+) -> bool:
+    """Issue a draft as it stands, after the same credit warning the dialog gives; ``done`` once issued.
+
+    False, starting nothing, while ``parent`` is still busy with an earlier op.
+    """
     db, today = workspace.db, workspace.today()
-    try:
-        number = issue_confirming(
-            parent, lambda override: issue_invoice(db, invoice_id, today, override=override)
-        )
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    if number is None:
-        return False
-    workspace.changed()
-    return True
+    return issue_confirming(
+        parent,
+        workspace,
+        lambda override: issue_invoice(db, invoice_id, today, override=override),
+        lambda _number: None if done is None else done(),
+        busy=busy,
+    )
 
 
-def delete_draft_asking(workspace: Workspace, parent: QWidget | None, invoice_id: int) -> bool:
+def delete_draft_asking(
+    workspace: Workspace, parent: QWidget, invoice_id: int, *, busy: Busy | None = None
+) -> bool:
+    """Ask, then delete a draft off the GUI thread; True once asked and started."""
     try:
         detail = load_invoice_detail(workspace.db, invoice_id, workspace.today())
-        total = workspace.formats.money(detail.totals.gross)
-        question = f"Delete the draft for {detail.client_name} ({total})?"
-        if not ask(parent, "Delete draft?", question, "&Delete"):
-            return False
-        delete_draft(workspace.db, invoice_id)
     except CreditDeskError as exc:
         show_error(parent, exc)
         return False
-    workspace.changed()
-    return True
+    total = workspace.formats.money(detail.totals.gross)
+    question = f"Delete the draft for {detail.client_name} ({total})?"
+    if not ask(parent, "Delete draft?", question, "&Delete"):
+        return False
+    db = workspace.db
+    return run_write(parent, workspace, lambda: delete_draft(db, invoice_id), Change.EVERYTHING, busy=busy)
 
 
-class VoidDialog(QDialog):
+class VoidDialog(FormDialog):
     """Voiding says what happens to the money first, and asks why (for the client's timeline)."""
 
     def __init__(self, workspace: Workspace, detail: InvoiceDetail, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
+        super().__init__(workspace, parent)
         self.detail = detail
         fmt = workspace.formats
         self.setWindowTitle(f"Void invoice {detail.number}")
@@ -802,30 +833,23 @@ class VoidDialog(QDialog):
         self.reason_edit.setPlaceholderText("Optional: why, for the client's timeline")
         reason_label = QLabel("&Reason")
         reason_label.setBuddy(self.reason_edit)
-        self.message = MessageLine()
-        buttons = QDialogButtonBox()
-        self.void_button = buttons.addButton("&Void invoice", QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        secondary(self.void_button)
+        self.void_button = secondary(self.ok_button)
+        self.void_button.setText("&Void invoice")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel is not None
         cancel.setDefault(True)  # the safe answer
-        self.void_button.clicked.connect(self.on_void_clicked)
-        cancel.clicked.connect(self.reject)
         form = QFormLayout()
         form.addRow(reason_label, self.reason_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
 
-    def on_void_clicked(self) -> None:
-        try:
-            void_invoice(self.workspace.db, self.detail.id, self.reason_edit.text())
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.accept()
+    def write(self) -> Write | None:
+        db, invoice_id, reason = self.workspace.db, self.detail.id, self.reason_edit.text()
+        return lambda: void_invoice(db, invoice_id, reason)
 
 
 def void_invoice_asking(workspace: Workspace, parent: QWidget | None, invoice_id: int) -> bool:
@@ -834,4 +858,4 @@ def void_invoice_asking(workspace: Workspace, parent: QWidget | None, invoice_id
     except CreditDeskError as exc:
         show_error(parent, exc)
         return False
-    return _run(workspace, VoidDialog(workspace, detail, parent))
+    return open_form(parent, lambda: VoidDialog(workspace, detail, parent))

@@ -9,7 +9,6 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,7 +25,7 @@ from creditdesk.domain.invoice import InvoiceState
 from creditdesk.services.ledger.invoice_list import InvoiceTable, StatusFilter, invoice_table
 from creditdesk.services.reports.invoice_print import invoice_file_name, invoice_pdf
 from creditdesk.ui.arrangements import dispute_dialog
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import open_form
 from creditdesk.ui.ledger import credit_note_dialog, invoice_dialog, payment_dialog
 from creditdesk.ui.ledger.invoices_model import COLUMNS, ISSUED, PAINT_FIRST_MS, InvoicesModel
 from creditdesk.ui.loading import BackgroundLoad
@@ -435,16 +434,15 @@ class InvoicesTab(FollowsChanges, QWidget):
         menu.deleteLater()
 
     def _invoice_dialog(self, invoice_id: int | None) -> None:
-        try:
-            dialog = invoice_dialog.InvoiceDialog(self.workspace, self, invoice_id=invoice_id)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._select_after_load = dialog.saved_id
-            self.workspace.changed(Change.LEDGER)
+        made: list[invoice_dialog.InvoiceDialog] = []
+
+        def make() -> invoice_dialog.InvoiceDialog:
+            made.append(invoice_dialog.InvoiceDialog(self.workspace, self, invoice_id=invoice_id))
+            return made[0]
+
+        if open_form(self, make):  # the dialog announced what it changed
+            self._select_after_load = made[0].saved_id
             self.status_message.emit("Invoice saved")
-        dialog.deleteLater()
 
     def on_new_clicked(self) -> None:
         self._invoice_dialog(None)
@@ -456,13 +454,19 @@ class InvoicesTab(FollowsChanges, QWidget):
 
     def on_issue_clicked(self) -> None:
         selected = self._selected()
-        if selected is not None and invoice_dialog.issue_draft(self.workspace, self, selected[0]):
-            self.status_message.emit("Invoice issued")
+        if selected is not None:
+            invoice_dialog.issue_draft(
+                self.workspace,
+                self,
+                selected[0],
+                done=lambda: self.status_message.emit("Invoice issued"),
+                busy=self.issue_action,  # not the whole tab: the table keeps the focus
+            )
 
     def on_delete_clicked(self) -> None:
         selected = self._selected()
         if selected is not None and selected[2] is InvoiceState.DRAFT:
-            invoice_dialog.delete_draft_asking(self.workspace, self, selected[0])
+            invoice_dialog.delete_draft_asking(self.workspace, self, selected[0], busy=self.delete_action)
 
     def on_void_clicked(self) -> None:
         selected = self._selected()

@@ -17,7 +17,6 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -45,6 +44,7 @@ from creditdesk.services.ledger.payments import (
 from creditdesk.services.ledger.payments import allocate_on_account as apply_on_account
 from creditdesk.services.ledger.payments import record_payment as save_payment
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.forms import FormDialog, Write, open_form
 from creditdesk.ui.widgets import (
     OVERDUE_COLOUR,
     RIGHT,
@@ -53,7 +53,6 @@ from creditdesk.ui.widgets import (
     GridView,
     Index,
     LiveDelegate,
-    MessageLine,
     ask,
     date_edit,
     from_qdate,
@@ -228,9 +227,10 @@ class AllocationPanel(QWidget):
         self.clear_button.setEnabled(not empty)
 
 
-class _AllocatingDialog(QDialog):
+class _AllocatingDialog(FormDialog):
     """What the payment and allocate dialogs share: an allocation panel refilled oldest first or cleared."""
 
+    changes = Change.LEDGER
     panel: AllocationPanel
     _by_hand: bool
 
@@ -239,6 +239,11 @@ class _AllocatingDialog(QDialog):
 
     def _prefill(self) -> None:
         raise NotImplementedError
+
+    def _cancel_button(self) -> QPushButton:
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel is not None
+        return cancel
 
     def on_oldest_first_clicked(self) -> None:
         self._by_hand = False
@@ -257,9 +262,8 @@ class PaymentDialog(_AllocatingDialog):
     def __init__(
         self, workspace: Workspace, parent: QWidget | None = None, client_id: int | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(workspace, parent)
         self.setWindowTitle("Record payment")
-        self.workspace = workspace
         self.formats = workspace.formats
         self.receipt: Receipt | None = None
         self._by_hand = False
@@ -284,11 +288,10 @@ class PaymentDialog(_AllocatingDialog):
         self.reference_edit.setMaxLength(100)
         self.reference_edit.setPlaceholderText("The bank's or the payer's reference")
         self.panel = AllocationPanel(self.formats)
-        self.message = MessageLine()
-        buttons = QDialogButtonBox()
-        self.record_button = buttons.addButton("Record &payment", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.record_button = self.ok_button
+        self.record_button.setText("Record &payment")
         self.record_button.setDefault(True)
-        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button = self._cancel_button()
 
         form = QFormLayout()
         for text, widget in (
@@ -308,7 +311,7 @@ class PaymentDialog(_AllocatingDialog):
         layout.addWidget(apply_label)
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         for first, second in (
             (self.client_picker, self.date_edit),
             (self.date_edit, self.amount_edit),
@@ -329,8 +332,6 @@ class PaymentDialog(_AllocatingDialog):
         self.panel.model.edited.connect(self.on_allocations_edited)
         self.panel.oldest_first_button.clicked.connect(self.on_oldest_first_clicked)
         self.panel.clear_button.clicked.connect(self.on_clear_clicked)
-        self.record_button.clicked.connect(self.on_record_clicked)
-        self.cancel_button.clicked.connect(self.reject)
         if client_id is not None:
             self.client_picker.set_client(client_id)
         self.on_client_picker_client_changed(self.client_picker.client_id())
@@ -412,12 +413,12 @@ class PaymentDialog(_AllocatingDialog):
         self._touched()
         self.revalidate()
 
-    def on_record_clicked(self) -> None:
+    def write(self) -> Write | None:
         self.panel.view.setFocus()  # an open cell editor hands over what it holds
         form = self.revalidate()
         client_id, amount = self.client_picker.client_id(), self.amount()
         if not self.record_button.isEnabled() or client_id is None or amount is None:
-            return
+            return None
         data = PaymentInput(
             client_id=client_id,
             date=self.received_on,
@@ -425,13 +426,13 @@ class PaymentDialog(_AllocatingDialog):
             method=self.method_combo.currentText().strip(),
             reference=self.reference_edit.text().strip(),
         )
-        try:
-            self.receipt = save_payment(self.workspace.db, data, form.allocations)
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
+        db, allocations = self.workspace.db, form.allocations
+        return lambda: save_payment(db, data, allocations)
+
+    def saved_with(self, result: object) -> None:
+        assert isinstance(result, Receipt)
+        self.receipt = result
         self._dirty = False
-        self.accept()
 
     def reject(self) -> None:
         question = "Discard this payment? Nothing has been recorded."
@@ -450,9 +451,8 @@ class AllocateDialog(_AllocatingDialog):
     def __init__(
         self, workspace: Workspace, parent: QWidget | None = None, client_id: int | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(workspace, parent)
         self.setWindowTitle("Allocate money on account")
-        self.workspace = workspace
         self.formats = workspace.formats
         self.today = workspace.today()
         self.available = Decimal(0)
@@ -461,16 +461,15 @@ class AllocateDialog(_AllocatingDialog):
         self.client_picker = ClientPicker(client_choices(workspace.db, include_id=client_id))
         self.available_label = QLabel()
         self.panel = AllocationPanel(self.formats)
-        self.message = MessageLine()
         note = QLabel(
             f"The money is applied today, {self.formats.day(self.today)}; reports for earlier days "
             "still show it on account."
         )
         note.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        self.allocate_button = buttons.addButton("&Allocate", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.allocate_button = self.ok_button
+        self.allocate_button.setText("&Allocate")
         self.allocate_button.setDefault(True)
-        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button = self._cancel_button()
 
         form = QFormLayout()
         client_label = QLabel("&Client")
@@ -485,7 +484,7 @@ class AllocateDialog(_AllocatingDialog):
         layout.addWidget(apply_label)
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.setTabOrder(self.client_picker, self.panel.view)
         self.setTabOrder(self.panel.view, self.panel.oldest_first_button)
         self.setTabOrder(self.panel.oldest_first_button, self.panel.clear_button)
@@ -495,8 +494,6 @@ class AllocateDialog(_AllocatingDialog):
         self.panel.model.edited.connect(self.on_allocations_edited)
         self.panel.oldest_first_button.clicked.connect(self.on_oldest_first_clicked)
         self.panel.clear_button.clicked.connect(self.on_clear_clicked)
-        self.allocate_button.clicked.connect(self.on_allocate_clicked)
-        self.cancel_button.clicked.connect(self.reject)
         if client_id is not None:
             self.client_picker.set_client(client_id)
         self.on_client_picker_client_changed(self.client_picker.client_id())
@@ -547,43 +544,21 @@ class AllocateDialog(_AllocatingDialog):
         self._by_hand = True
         self.revalidate()
 
-    def on_allocate_clicked(self) -> None:
-        self.panel.view.setFocus()
+    def write(self) -> Write | None:
+        self.panel.view.setFocus()  # an open cell editor hands over what it holds
         form = self.revalidate()
         client_id = self.client_picker.client_id()
         if not self.allocate_button.isEnabled() or client_id is None:
-            return
-        try:
-            apply_on_account(self.workspace.db, client_id, form.allocations, self.today)
-        except CreditDeskError as exc:
-            self.message.show_problem(sentence(exc.message))
-            return
-        self.accept()
-
-
-def _run(workspace: Workspace, dialog: QDialog) -> bool:
-    saved = dialog.exec() == QDialog.DialogCode.Accepted
-    dialog.deleteLater()
-    if saved:
-        workspace.changed(Change.LEDGER)
-    return saved
+            return None
+        db, allocations, today = self.workspace.db, form.allocations, self.today
+        return lambda: apply_on_account(db, client_id, allocations, today)
 
 
 def record_payment(workspace: Workspace, parent: QWidget | None, client_id: int | None = None) -> bool:
     """Record money received; True when a payment was saved."""
-    try:
-        dialog = PaymentDialog(workspace, parent, client_id)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    return _run(workspace, dialog)
+    return open_form(parent, lambda: PaymentDialog(workspace, parent, client_id))
 
 
 def allocate_on_account(workspace: Workspace, parent: QWidget | None, client_id: int | None = None) -> bool:
     """Apply money on account to invoices; True when something was allocated."""
-    try:
-        dialog = AllocateDialog(workspace, parent, client_id)
-    except CreditDeskError as exc:
-        show_error(parent, exc)
-        return False
-    return _run(workspace, dialog)
+    return open_form(parent, lambda: AllocateDialog(workspace, parent, client_id))
