@@ -101,7 +101,7 @@ def test_a_quickbooks_report_is_previewed_then_imported_and_ages_as_of_its_date(
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
     wait_for_op(qtbot, page)
     assert page.imported
-    assert "new invoices: 6" in page.done_label.text()
+    assert "New invoices: 6" in page.done_label.text()
     assert not page.import_button.isEnabled(), "the same plan is not written twice"
     assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     assert announced == [Change.LEDGER | Change.CLIENTS]
