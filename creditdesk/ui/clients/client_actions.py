@@ -19,10 +19,9 @@ from creditdesk.services.reports.invoice_print import safe_file_part
 from creditdesk.services.reports.statements import statement_file_name, statement_pdf
 from creditdesk.ui.arrangements import plan_dialog, promise_dialog
 from creditdesk.ui.clients import conversation_dialog, credit_dialog
-from creditdesk.ui.errors import show_error
+from creditdesk.ui.ops import run_write
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.reports.statement_dialog import LETTER_TITLES, LetterDialog, StatementDialog
-from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Change, Workspace
 
 WORKFLOW_ACTIONS = {
@@ -113,18 +112,18 @@ def hand_over_to_collections(
     if not folder:
         return
     db, as_of = workspace.db, workspace.today()
-    busy(True)
 
     def done(pack: HandOverPack) -> None:
         busy(False)
         say(f"{name} handed over; the pack is in {pack.folder}")
-        workspace.changed(Change.CLIENTS | Change.TIMELINE)
 
-    def failed(exc: BaseException) -> None:
-        busy(False)
-        show_error(parent, exc)
+    def write() -> HandOverPack:
+        return hand_over(db, client_id, Path(folder), as_of)
 
-    run_in_background(parent, lambda: hand_over(db, client_id, Path(folder), as_of), done, failed)
+    if run_write(
+        parent, workspace, write, Change.CLIENTS | Change.TIMELINE, done=done, failed=lambda _: busy(False)
+    ):
+        busy(True)
 
 
 def archive_or_unarchive(parent: QWidget, workspace: Workspace, detail: ClientDetail) -> None:
@@ -151,9 +150,5 @@ def archive_or_unarchive(parent: QWidget, workspace: Workspace, detail: ClientDe
 
 
 def _set_archived(parent: QWidget, workspace: Workspace, client_id: int, archived: bool) -> None:
-    try:
-        archive_client(workspace.db, client_id, archived)
-    except Exception as exc:  # shown to the user; a crash report for anything unexpected
-        show_error(parent, exc)
-        return
-    workspace.changed(Change.CLIENTS)
+    db = workspace.db
+    run_write(parent, workspace, lambda: archive_client(db, client_id, archived), Change.CLIENTS)
