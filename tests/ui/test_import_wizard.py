@@ -90,7 +90,7 @@ def test_a_quickbooks_report_is_previewed_then_imported_and_ages_as_of_its_date(
     part_paid = [model.index(2, column).data() for column in (1, 5, 6)]
     assert part_paid == ["1031", "3,400.00", "1,400.00"], "the total and what is still due"
     assert found.summary_label.text() == (
-        "What the import would do: New invoices: 6; new clients: 4; updated: 0; settled: 0; unchanged: 0."
+        "What the import would do: new invoices: 6; new clients: 4; updated: 0; settled: 0; unchanged: 0."
     )
     assert not found.message.isVisible()
     assert run_aging(usd_workspace.db, FILE_DATE).totals.total == 0, "nothing is written before Import"
@@ -101,7 +101,7 @@ def test_a_quickbooks_report_is_previewed_then_imported_and_ages_as_of_its_date(
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
     wait_for_op(qtbot, page)
     assert page.imported
-    assert "New invoices: 6" in page.done_label.text()
+    assert "new invoices: 6" in page.done_label.text()
     assert not page.import_button.isEnabled(), "the same plan is not written twice"
     assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     assert announced == [Change.LEDGER | Change.CLIENTS]

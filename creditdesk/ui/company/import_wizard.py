@@ -322,7 +322,7 @@ class FoundPage(QWizardPage):
         if count > PREVIEW_ROWS:
             caption += f" The table shows the first {PREVIEW_ROWS} of them."
         self.preview_caption.setText(caption)
-        self.summary_label.setText(f"What the import would do: {sentence(plan.describe())}")
+        self.summary_label.setText(f"What the import would do: {plan.describe()}.")
         if not plan.ready:
             self.message.show_problem(
                 "The file cannot be imported as it is; fix the lines listed below in the file, "
@@ -411,9 +411,7 @@ class ImportPage(QWizardPage):
         plan = self.found_page.plan
         assert plan is not None  # the page before is complete only with a plan
         day = self.workspace.formats.day(plan.as_of)
-        self.summary_label.setText(
-            f"Importing {plan.path.name} as of {day} would make: {sentence(plan.describe())}"
-        )
+        self.summary_label.setText(f"Importing {plan.path.name} as of {day} would make: {plan.describe()}.")
         self.import_button.setEnabled(plan.ready)
         self.done_label.clear()
         if plan.ready:
@@ -442,7 +440,7 @@ class ImportPage(QWizardPage):
         self.imported = True
         self.import_button.setEnabled(False)
         day = self.workspace.formats.day(plan.as_of)
-        self.done_label.setText(f"The import as of {day} is done: {sentence(plan.describe())}")
+        self.done_label.setText(f"The import as of {day} is done: {plan.describe()}.")
         wizard = self.wizard()
         if wizard is not None:
             wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
