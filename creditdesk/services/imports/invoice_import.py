@@ -294,10 +294,11 @@ class _Planner:
                     money_in.append(change)
                 continue
             if self.read.negative_is_credit and record.total is not None and record.total < 0:
+                if record.number.casefold() in self.credit_numbers:
+                    unchanged += 1  # imported before: a credit note's number is its key
+                    continue
                 credit = self._credit(record)
-                if credit is None:
-                    unchanged += record.number.casefold() in self.credit_numbers
-                else:
+                if credit is not None:
                     credits.append(credit)
                 continue
             new = self._new(record)
@@ -452,9 +453,7 @@ class _Planner:
         )
 
     def _credit(self, record: InvoiceRecord) -> NewCredit | None:
-        """A credit note for the row's client; None when it was imported before (its number is taken)."""
-        if record.number.casefold() in self.credit_numbers:
-            return None
+        """A credit note for the row's client, on account; None when it cannot be (the reason is recorded)."""
         if self.currency and record.currency != self.currency:
             self.left_out.append((record.line, f"credit {record.number} is in {record.currency}"))
             return None
