@@ -27,6 +27,7 @@ class Preset:
     marks: tuple[str, ...] = ()  # other columns it must have (keys), to tell reports of one system apart
     statuses: Mapping[str, SourceStatus] = field(default_factory=dict)  # keys: column_key of the word
     invoice_types: frozenset[str] = frozenset()  # TRANSACTION_TYPE values that are invoices; others set aside
+    credit_types: frozenset[str] = frozenset()  # TRANSACTION_TYPE values that are credit notes
     groups_are_clients: bool = False  # a report grouped by customer: the group row names the client
     unguard: bool = False  # CreditDesk's own export: undo its guard against spreadsheet formulas
     one_row_per_invoice: bool = False  # a number repeated is a mistake, not another line item
@@ -173,6 +174,7 @@ SAGE = Preset(
     frozenset({Field.CLIENT_NAME, Field.ISSUE_DATE, Field.NUMBER, Field.AMOUNT_DUE}),
     marks=("Older",),
     invoice_types=frozenset({"invoice", "sales invoice", "si"}),
+    credit_types=frozenset({"credit note", "sales credit note", "sc"}),
 )
 
 ZOHO = Preset(

@@ -50,10 +50,15 @@ def owed(db: Database, as_of: date) -> D:
         # The report's own "as of" date, and its stated open total.
         ("quickbooks_ar_aging_detail.csv", "USD", "en_US", date(2026, 11, 30), D("5870.49")),
         ("xero_aged_receivables_detail.csv", "GBP", "en_GB", date(2026, 11, 30), D("1707.50")),
+        # Its credit note stays on account against the client, as the report nets it.
+        ("sage_aged_debtors.csv", "GBP", "en_GB", date(2026, 11, 30), D("2642.00")),
         # Invoice exports state no date: the import's day; drafts and voids are not owed.
         ("quickbooks_invoice_list.csv", "USD", "en_US", TODAY, D("3290.50")),
         ("freeagent_invoices.csv", "GBP", "en_GB", TODAY, D("1500.00")),  # 1,200.00 + 300.00 still due
         ("wave_invoices.csv", "CAD", "en_CA", TODAY, D("4255.00")),  # 1,695.00 + 300.00 + 2,260.00
+        ("xero_sales_invoices.csv", "GBP", "en_GB", TODAY, D("1372.00")),  # 972.00 + 400.00, by line items
+        # The EUR invoice of this multi-currency export is left out of a USD company.
+        ("zoho_invoices.csv", "USD", "en_US", TODAY, D("2384.56")),  # 1,150.00 + 1,234.56
     ],
 )
 def test_each_source_imports_and_the_aging_as_of_its_date_equals_the_file(

@@ -92,7 +92,7 @@ class NewInvoice:
 
 @dataclass(frozen=True)
 class NewCredit:
-    """A spreadsheet's negative row: a credit note for the client, left on account."""
+    """A credit note row (or a spreadsheet's negative row): a credit note for the client, left on account."""
 
     record: InvoiceRecord
     client: int | str
@@ -293,7 +293,9 @@ class _Planner:
                 else:
                     money_in.append(change)
                 continue
-            if self.read.negative_is_credit and record.total is not None and record.total < 0:
+            if record.is_credit or (
+                self.read.negative_is_credit and record.total is not None and record.total < 0
+            ):
                 if record.number.casefold() in self.credit_numbers:
                     unchanged += 1  # imported before: a credit note's number is its key
                     continue
@@ -460,8 +462,13 @@ class _Planner:
         client = self._client(record)
         if client is None:
             return None
+        # What is still on account: an aging report states it beside the credit note's total.
+        left = -(record.amount_due if record.amount_due is not None else record.total or Decimal(0))
+        if left <= 0:
+            self.left_out.append((record.line, f"credit {record.number} is used up"))
+            return None
         self.credit_numbers.add(record.number.casefold())
-        return NewCredit(record, client, -(record.total or Decimal(0)))
+        return NewCredit(record, client, left)
 
     def _client(self, record: InvoiceRecord) -> int | str | None:
         found = self.matched.get(record.client, _UNMATCHED)
