@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from creditdesk.domain.errors import ImportRefused
 from creditdesk.services.company.settings import create_company
+from creditdesk.services.imports.common import BooksChanged
 from creditdesk.services.imports.invoice_import import (
     InvoiceImportOptions,
+    apply_invoice_plan,
     import_invoice_file,
     plan_invoice_import,
 )
@@ -162,7 +164,9 @@ def test_reimporting_without_keeping_in_step_is_refused_and_says_how(tmp_path: P
     with pytest.raises(ImportRefused) as refused:
         import_invoice_file(db, path, InvoiceImportOptions(), TODAY)
     assert refused.value.problems[0].startswith("line 2, field 'Reference': invoice 2001 was imported")
-    assert "--sync" in refused.value.problems[0]
+    assert refused.value.problems[0].endswith(
+        "import the file keeping in step with that import to bring it up to date"
+    )
     assert counts(db) == before
 
 
@@ -203,3 +207,17 @@ def test_excel_files_of_four_locales_import_with_their_credits_on_account(
     assert owed(db, date(2027, 1, 31)) == D("13082.50")
     again = import_invoice_file(db, FIXTURES / fixture, InvoiceImportOptions(sync=True), TODAY)
     assert (len(again.create), len(again.credits), again.unchanged) == (0, 0, 4)
+
+
+def test_a_plan_is_not_written_over_books_that_changed_after_it_was_made(tmp_path: Path) -> None:
+    db = company(tmp_path, "CAD", "en_CA")
+    path = FIXTURES / "wave_invoices.csv"
+    late = plan_invoice_import(db, path, InvoiceImportOptions(), TODAY)
+    import_invoice_file(db, path, InvoiceImportOptions(), TODAY)  # someone else imported it meanwhile
+    after_first = counts(db)
+    with pytest.raises(BooksChanged) as changed:
+        apply_invoice_plan(db, late, TODAY)
+    assert "nothing was imported" in changed.value.message
+    assert counts(db) == after_first, "the invoices are not there twice"
+    again = plan_invoice_import(db, path, InvoiceImportOptions(), TODAY)
+    assert not again.ready, "checked again, the file is one that was imported before"

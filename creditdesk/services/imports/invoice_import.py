@@ -46,7 +46,7 @@ from creditdesk.imports.presets import SOURCE_KEYS as SOURCE_KEYS
 from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.imports.records import ClientRef, InvoiceRecord, SourceStatus
 from creditdesk.services.company.settings import terms_of
-from creditdesk.services.imports.common import ImportSummary, ensure_import_company
+from creditdesk.services.imports.common import BooksChanged, ImportSummary, ensure_import_company
 from creditdesk.services.ledger.payments import take_credit_note_number
 from creditdesk.store.activity import on_day
 from creditdesk.store.bulk import BulkWriter
@@ -62,7 +62,7 @@ from creditdesk.store.models import (
     Payment,
     PaymentTermsRow,
 )
-from creditdesk.store.queries.imports import StoredInvoice, stored_clients, stored_invoices
+from creditdesk.store.queries.imports import StoredInvoice, books_state, stored_clients, stored_invoices
 from creditdesk.store.unit_of_work import UnitOfWork
 
 _CODE_CHARS = re.compile(r"[^A-Z0-9]+")
@@ -139,6 +139,8 @@ class InvoicePlan:
     ]  # lines not imported, with why (drafts, voids never seen, report rows)
     conflicts: tuple[Problem, ...]  # more due than CreditDesk thinks: looked at by the user, not changed
     problems: tuple[Problem, ...]
+    books: tuple[int, ...] = ()  # the state of the books it was made from (``books_state``)
+    imported_before: bool = False  # it lists invoices imported earlier, and keeping in step was not chosen
 
     @property
     def settled(self) -> int:
@@ -231,13 +233,17 @@ def import_invoices(
     )
 
 
+class PlanRefused(ImportRefused):
+    """A file with problems or open questions; ``plan`` lets the caller say how to answer them."""
+
+    def __init__(self, plan: InvoicePlan) -> None:
+        super().__init__(plan.path.name, [*map(str, plan.problems), *plan.read.questions])
+        self.plan = plan
+
+
 def refuse_unless_ready(plan: InvoicePlan) -> None:
-    lines = [str(problem) for problem in plan.problems]
-    lines += [
-        f"{question} (give it with --date-format or --number-format)" for question in plan.read.questions
-    ]
-    if lines:
-        raise ImportRefused(plan.path.name, lines)
+    if not plan.ready:
+        raise PlanRefused(plan)
 
 
 class _Planner:
@@ -276,6 +282,7 @@ class _Planner:
         self.new_clients: dict[str, NewClient] = {}
         self.credit_numbers = {number.casefold() for number in session.scalars(select(CreditNote.number))}
         self.matched: dict[ClientRef, object] = {}  # a file names each client many times: match each once
+        self.imported_before = False
 
     def plan(self) -> InvoicePlan:
         create: list[NewInvoice] = []
@@ -325,6 +332,8 @@ class _Planner:
             tuple(self.left_out),
             tuple(self.conflicts),
             sorted_problems(self.problems),
+            books_state(self.session.connection()),
+            self.imported_before,
         )
 
     # -- invoices the books already hold ---------------------------------------------------
@@ -335,10 +344,11 @@ class _Planner:
                 Problem(
                     record.line,
                     f"invoice {record.number} was imported from this source before; "
-                    "import with keeping in step (--sync) to bring it up to date",
+                    "import the file keeping in step with that import to bring it up to date",
                     self.read.columns.get(Field.NUMBER),
                 )
             )
+            self.imported_before = True
             return None
         due = self._due_now(record)
         owed = from_minor(stored.owed, self.exponent)
@@ -553,8 +563,13 @@ _TALLIES = (
 
 
 def apply_invoice_plan(db: Database, plan: InvoicePlan, today: date) -> None:
-    """Write ``plan`` in one transaction (the file is read again by no one: the plan holds it all)."""
+    """Write ``plan`` in one transaction (the file is read again by no one: the plan holds it all).
+
+    Raises ``BooksChanged``, writing nothing, when the books are no longer as the plan found them.
+    """
     with UnitOfWork(db, write=True) as uow:
+        if books_state(uow.session.connection()) != plan.books:
+            raise BooksChanged
         company = ensure_import_company(uow.session, plan.currency)
         _Writer(uow.session, company, plan, on_day(today)).write()
         uow.commit()

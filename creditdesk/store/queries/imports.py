@@ -47,3 +47,21 @@ def stored_invoices(conn: Connection) -> list[StoredInvoice]:
 
 def stored_clients(conn: Connection) -> list[StoredClient]:
     return [StoredClient(*row) for row in conn.execute(text("SELECT id, code, name, email FROM client"))]
+
+
+_BOOKS_STATE = text("""
+    SELECT (SELECT COUNT(*) FROM client), (SELECT COALESCE(MAX(id), 0) FROM client),
+           (SELECT COUNT(*) FROM invoice), (SELECT COALESCE(MAX(id), 0) FROM invoice),
+           (SELECT COUNT(*) FROM payment), (SELECT COALESCE(MAX(id), 0) FROM payment),
+           (SELECT COUNT(*) FROM credit_note), (SELECT COALESCE(MAX(id), 0) FROM credit_note),
+           (SELECT COUNT(*) FROM allocation), (SELECT COALESCE(MAX(id), 0) FROM allocation)
+""")
+
+
+def books_state(conn: Connection) -> tuple[int, ...]:
+    """How many clients, invoices and money rows the books hold, and their newest ids.
+
+    Any write an import plan depends on changes one of these figures, so a plan
+    made from one state is written only while the books are still in it.
+    """
+    return tuple(int(value) for value in conn.execute(_BOOKS_STATE).one())
