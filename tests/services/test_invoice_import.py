@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from creditdesk.domain.errors import ImportRefused
+from creditdesk.services.clients.records import ClientInput, add_client
 from creditdesk.services.company.settings import create_company
 from creditdesk.services.imports.common import BooksChanged
 from creditdesk.services.imports.invoice_import import (
@@ -221,3 +222,16 @@ def test_a_plan_is_not_written_over_books_that_changed_after_it_was_made(tmp_pat
     assert counts(db) == after_first, "the invoices are not there twice"
     again = plan_invoice_import(db, path, InvoiceImportOptions(), TODAY)
     assert not again.ready, "checked again, the file is one that was imported before"
+
+
+def test_a_plan_is_written_when_what_changed_meanwhile_does_not_touch_it(tmp_path: Path) -> None:
+    db = company(tmp_path, "CAD", "en_CA")
+    plan = plan_invoice_import(db, FIXTURES / "wave_invoices.csv", InvoiceImportOptions(), TODAY)
+    add_client(db, ClientInput("WALKIN", "Walk-in client"))  # the window saves a client meanwhile
+    apply_invoice_plan(db, plan, TODAY)
+    assert owed(db, TODAY) == D("4255.00")
+    plan = plan_invoice_import(db, FIXTURES / "quickbooks_invoice_list.csv", InvoiceImportOptions(), TODAY)
+    first_new = plan.new_clients[0]
+    add_client(db, ClientInput("SAMENAME", first_new.name))  # ... but this time one of the file's clients
+    with pytest.raises(BooksChanged):
+        apply_invoice_plan(db, plan, TODAY)

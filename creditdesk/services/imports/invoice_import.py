@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import ImportRefused, ValidationError
@@ -62,7 +62,14 @@ from creditdesk.store.models import (
     Payment,
     PaymentTermsRow,
 )
-from creditdesk.store.queries.imports import StoredInvoice, books_state, stored_clients, stored_invoices
+from creditdesk.store.queries.imports import (
+    BooksMark,
+    StoredInvoice,
+    added_since,
+    books_mark,
+    stored_clients,
+    stored_invoices,
+)
 from creditdesk.store.unit_of_work import UnitOfWork
 
 _CODE_CHARS = re.compile(r"[^A-Z0-9]+")
@@ -139,7 +146,7 @@ class InvoicePlan:
     ]  # lines not imported, with why (drafts, voids never seen, report rows)
     conflicts: tuple[Problem, ...]  # more due than CreditDesk thinks: looked at by the user, not changed
     problems: tuple[Problem, ...]
-    books: tuple[int, ...] = ()  # the state of the books it was made from (``books_state``)
+    books: BooksMark | None = None  # where the books stood when it was made
     imported_before: bool = False  # it lists invoices imported earlier, and keeping in step was not chosen
 
     @property
@@ -185,6 +192,9 @@ def plan_invoice_import(
         return _Planner(uow.session, path, read, options, today).plan()
 
 
+REPLANS = 5  # how often a file is compared with the books again when they change meanwhile
+
+
 def import_invoice_file(
     db: Database,
     path: Path | str,
@@ -193,13 +203,26 @@ def import_invoice_file(
     *,
     dry_run: bool = False,
 ) -> InvoicePlan:
-    """Plan and, if nothing is wrong, write it; every problem refuses the whole file."""
+    """Plan and, if nothing is wrong, write it; every problem refuses the whole file.
+
+    Another program may write between planning and writing (the file is read
+    without holding the write lock, so the window is never kept waiting); then
+    the file is compared with the books again, a few times before giving up.
+    """
     with collection_paused():
-        plan = plan_invoice_import(db, path, options, today)
-        refuse_unless_ready(plan)
-        if not dry_run:
-            apply_invoice_plan(db, plan, today)
-    return plan
+        for attempt in range(1, REPLANS + 1):
+            plan = plan_invoice_import(db, path, options, today)
+            refuse_unless_ready(plan)
+            if dry_run:
+                return plan
+            try:
+                apply_invoice_plan(db, plan, today)
+            except BooksChanged:
+                if attempt == REPLANS:
+                    raise
+                continue
+            return plan
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def import_invoices(
@@ -332,7 +355,7 @@ class _Planner:
             tuple(self.left_out),
             tuple(self.conflicts),
             sorted_problems(self.problems),
-            books_state(self.session.connection()),
+            books_mark(self.session.connection()),
             self.imported_before,
         )
 
@@ -568,11 +591,43 @@ def apply_invoice_plan(db: Database, plan: InvoicePlan, today: date) -> None:
     Raises ``BooksChanged``, writing nothing, when the books are no longer as the plan found them.
     """
     with UnitOfWork(db, write=True) as uow:
-        if books_state(uow.session.connection()) != plan.books:
+        if _changed_under(uow.session.connection(), plan):
             raise BooksChanged
         company = ensure_import_company(uow.session, plan.currency)
         _Writer(uow.session, company, plan, on_day(today)).write()
         uow.commit()
+
+
+def _changed_under(conn: Connection, plan: InvoicePlan) -> bool:
+    """Whether what was written since the plan was made clashes with it.
+
+    Other writers go on meanwhile (the window adding a client, a payment
+    recorded): only what the plan relies on counts. New clients that are the
+    file's clients or take their codes, invoices and credit notes with its
+    numbers, and, for a plan that records money against stored invoices, any
+    money recorded or removed since.
+    """
+    mark = plan.books
+    if mark is None:
+        return True
+    now = books_mark(conn)
+    if plan.money_in and now.money != mark.money:
+        return True
+    if (now.client, now.invoice, now.credit_note) == (mark.client, mark.invoice, mark.credit_note):
+        return False
+    added = added_since(conn, mark)
+    taken = {c.code.casefold() for c in added.clients}
+    index = ClientIndex(KnownClient(c.id, c.code, c.name, c.email) for c in added.clients)
+    for client in plan.new_clients:
+        if client.code.casefold() in taken:
+            return True
+        if index.match(ClientRef(client.name, client.code, client.email or None)) is not None:
+            return True
+    numbers = {new.record.number.casefold() for new in plan.create}
+    if any(number.casefold() in numbers for number, _, _ in added.invoices):
+        return True
+    credits = {credit.record.number.casefold() for credit in plan.credits}
+    return any(number.casefold() in credits for number in added.credit_notes)
 
 
 class _Writer:
