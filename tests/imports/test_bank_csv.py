@@ -248,3 +248,63 @@ def test_a_file_naming_no_currency_needs_the_accounts(tmp_path: Path) -> None:
     with pytest.raises(FileRefused, match="names no currency"):
         read_bank_file(path)
     assert read_bank_file(path, currency="EUR").transactions[0].currency == "EUR"
+
+
+def test_rabobank_export_keeps_its_sequence_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "CSV_A_20261203_120000.csv"
+    path.write_text(
+        '"IBAN/BBAN","Munt","BIC","Volgnr","Datum","Rentedatum","Bedrag","Saldo na trn",'
+        '"Tegenrekening IBAN/BBAN","Naam tegenpartij","Naam uiteindelijke partij","Naam initiërende partij",'
+        '"BIC tegenpartij","Code","Batch ID","Transactiereferentie","Machtigingskenmerk","Incassant ID",'
+        '"Betalingskenmerk","Omschrijving-1","Omschrijving-2","Omschrijving-3"\n'
+        '"NL44RABO0123456789","EUR","RABONL2U","000000000000007213","2026-12-02","2026-12-02","+600,00",'
+        '"+5600,00","NL20INGB0001234567","De Vries Installatietechniek","","","INGBNL2A","cb","","",'
+        '"","","","Factuur A-1005"," ",""\n'
+        '"NL44RABO0123456789","EUR","RABONL2U","000000000000007214","2026-12-02","2026-12-02","-35,95",'
+        '"+5564,05","BE68539007547034","Energie Direct BV","","","GEBABEBB","ei","","","MD0001",'
+        '"NL98ZZZ999999999999","","Energie december 2026","",""\n',
+        encoding="utf-8",
+    )
+    statement = read_bank_file(path)
+    assert (statement.account_iban, statement.currency) == ("NL44RABO0123456789", "EUR")
+    assert rows(statement) == [
+        (
+            "000000000000007213",
+            "2026-12-02",
+            "600.00",
+            "De Vries Installatietechniek",
+            "NL20INGB0001234567",
+            "Factuur A-1005",
+            "",
+            False,
+        ),
+        (
+            "000000000000007214",
+            "2026-12-02",
+            "-35.95",
+            "Energie Direct BV",
+            "BE68539007547034",
+            "Energie december 2026",
+            "",
+            False,
+        ),
+    ]
+    assert not any(entry.reference_derived for entry in statement.transactions)
+
+
+def test_volksbank_export(tmp_path: Path) -> None:
+    path = tmp_path / "Umsaetze_DE02100500000024290661_2026.12.03.csv"
+    path.write_bytes(
+        "Bezeichnung Auftragskonto;IBAN Auftragskonto;BIC Auftragskonto;Bankname Auftragskonto;Buchungstag;"
+        "Valutadatum;Name Zahlungsbeteiligter;IBAN Zahlungsbeteiligter;BIC (SWIFT-Code) Zahlungsbeteiligter;"
+        "Buchungstext;Verwendungszweck;Betrag;Waehrung;Saldo nach Buchung;Bemerkung;Kategorie;"
+        "Steuerrelevant;Glaeubiger ID;Mandatsreferenz\r\n"
+        "Geschäftskonto;DE02100500000024290661;BEVODEBBXXX;Berliner Volksbank;03.12.2026;03.12.2026;"
+        "Klein Holzbau GmbH;DE44500105175407324931;INGDDEFFXXX;Gutschrift;RE A-1007;1.234,50;EUR;"
+        "13.579,60;;;;;\r\n".encode("cp1252")
+    )
+    statement = read_bank_file(path)
+    assert statement.account_iban == "DE02100500000024290661"
+    assert [entry[1:] for entry in rows(statement)] == [
+        ("2026-12-03", "1234.50", "Klein Holzbau GmbH", "DE44500105175407324931", "RE A-1007", "", False)
+    ]

@@ -138,3 +138,38 @@ def test_nesting_far_deeper_than_a_statement_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(FileRefused, match="nested far deeper"):
         read_bank_file(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04">'
+            b"<BkToCstmrStmt><GrpHdr><MsgId>1</MsgId></GrpHdr></BkToCstmrStmt></Document>",
+            "the file holds no statement (Stmt element)",
+        ),
+        (
+            b"OFXHEADER:100\r\nDATA:OFXSGML\r\n\r\n<OFX>\r\n<SIGNONMSGSRSV1>\r\n<SONRS>\r\n<STATUS>\r\n"
+            b"<CODE>15500\r\n<SEVERITY>ERROR\r\n</STATUS>\r\n</SONRS>\r\n</SIGNONMSGSRSV1>\r\n</OFX>\r\n",
+            "the file holds no bank or card statement (STMTRS)",
+        ),
+    ],
+)
+def test_a_file_of_the_format_without_a_statement(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "statement.dat"
+    path.write_bytes(content)
+    with pytest.raises(FileRefused) as refused:
+        read_bank_file(path)
+    assert refused.value.problem.message.startswith(expected)
+
+
+def test_an_xml_problem_reads_with_its_element(tmp_path: Path) -> None:
+    source = (FIXTURES / "camt054_001_04_sparkasse.xml").read_bytes()
+    path = tmp_path / "notification.xml"
+    path.write_bytes(source.replace(b">1234.50<", b">1234,50<", 1))
+    with pytest.raises(FileRefused) as refused:
+        read_bank_file(path)
+    assert str(refused.value) == (
+        "notification.xml: element Document/BkToCstmrDbtCdtNtfctn/Ntfctn/Ntry[1]/Amt: "
+        "expected an amount like 1234.50, got '1234,50'"
+    )

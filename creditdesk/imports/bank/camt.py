@@ -22,6 +22,10 @@ from creditdesk.imports.bank.money import currency_code, read_money
 from creditdesk.imports.bank.xml_tree import Node, parse_xml
 
 _MESSAGES = {"053": ("BkToCstmrStmt", "Stmt"), "054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn")}
+_EMPTY = {
+    "053": "the file holds no statement (Stmt element); export the statement again from your bank",
+    "054": "the file holds no notification (Ntfctn element); export it again from your bank",
+}
 _BOOKED = ("", "BOOK")
 _OPENING = ("OPBD", "PRCD")  # opening booked; some banks state only the previous day's closing
 _CLOSING = "CLBD"
@@ -45,7 +49,7 @@ def read_camt(data: bytes) -> BankStatement:
             f"expected the element {message}, which a camt.{kind} file holds", element=root.where(message)
         )
     parts = [_Statement(node).read() for node in body.all(item)]
-    return joined(f"camt.{kind}", parts, what=f"{item} element")
+    return joined(f"camt.{kind}", parts, empty=_EMPTY[kind])
 
 
 class _Statement:

@@ -42,10 +42,18 @@ class Part:
     statement_date: date | None = None
 
 
-def joined(format_name: str, parts: list[Part], *, what: str = "statement") -> BankStatement:
-    """The parts as one statement, after checking each of them; raises ``StatementProblem``."""
+def joined(
+    format_name: str,
+    parts: list[Part],
+    *,
+    empty: str = "the file holds no statement; export the statement again from your bank",
+) -> BankStatement:
+    """The parts as one statement, after checking each of them; raises ``StatementProblem``.
+
+    ``empty`` is what to tell the user when the file holds no statement at all.
+    """
     if not parts:
-        raise stop(f"the file holds no {what}; export the statement again from your bank")
+        raise stop(empty)
     accounts = list(dict.fromkeys(part.account_iban or part.account for part in parts))
     if len(accounts) > 1:
         listed = ", ".join(accounts)

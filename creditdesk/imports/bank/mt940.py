@@ -35,6 +35,7 @@ _ENTRY = re.compile(
 )
 _ENTRY_EXAMPLE = "2612011201C1234,50NTRFNONREF//BANKREF"
 _NO_REFERENCE = "NONREF"
+_EMPTY = "the file holds no statement (:20: field); export the statement again from your bank"
 
 
 @dataclass
@@ -52,7 +53,7 @@ def read_mt940(data: bytes) -> BankStatement:
             blocks.append([])
         blocks[-1].append(found)
     keys: dict[str, DerivedKeys] = {}  # one count of alike entries per account, across the statements
-    return joined("mt940", [_Block(block, keys).read() for block in blocks], what="statement (:20:)")
+    return joined("mt940", [_Block(block, keys).read() for block in blocks], empty=_EMPTY)
 
 
 def _decoded(data: bytes) -> str:

@@ -25,6 +25,7 @@ _TAG = re.compile(r"<(/?)([A-Za-z0-9._]+)>([^<]*)")
 _CHARSET = re.compile(rb"(?im)^\s*CHARSET\s*:\s*(\S+)")
 _XML = re.compile(rb"\s*<\?xml")
 _STATEMENTS = ("STMTRS", "CCSTMTRS")
+_EMPTY = "the file holds no bank or card statement (STMTRS); export the statement again from your bank"
 _ENTITIES = {"&quot;": '"', "&apos;": "'", "&nbsp;": " "}
 
 
@@ -32,7 +33,7 @@ def read_ofx(data: bytes) -> BankStatement:
     data = data.removeprefix(b"\xef\xbb\xbf")
     root = parse_xml(data) if _XML.match(data) else _sgml(data)
     statements = [node for node in _walk(root) if node.name in _STATEMENTS]
-    return joined("ofx", [_statement(node) for node in statements], what="statement (STMTRS)")
+    return joined("ofx", [_statement(node) for node in statements], empty=_EMPTY)
 
 
 def _walk(node: Node) -> list[Node]:
