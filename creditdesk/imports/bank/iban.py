@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 
@@ -12,6 +13,7 @@ def compact(text: str) -> str:
     return "".join(text.split()).upper()
 
 
+@lru_cache(maxsize=4096)  # a statement names its payers' accounts again and again
 def is_iban(text: str) -> bool:
     """Whether ``text`` (spaces allowed) is an IBAN whose check digits hold (mod 97 is 1)."""
     value = compact(text)

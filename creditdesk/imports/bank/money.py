@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.money import check_currency, currency_exponent, quantum
@@ -29,13 +30,19 @@ def read_money(text: str, currency: str, marks: str = ".") -> Decimal | str:
     if plain.endswith("."):
         plain += "0"
     amount = Decimal(plain)
-    exponent = currency_exponent(currency) if currency else 2
+    exponent = _exponent(currency) if currency else 2
     wrong = check_minor_unit(amount, exponent)
     if wrong is not None:
         return wrong
     return amount.quantize(quantum(exponent))
 
 
+@cache  # every entry names its currency; there are few of them
+def _exponent(currency: str) -> int:
+    return currency_exponent(currency)
+
+
+@cache
 def currency_code(text: str) -> str | None:
     """The ISO 4217 code, upper case, or None when ``text`` is not one."""
     try:

@@ -8,7 +8,8 @@ path (``Stmt[1]/Ntry[3]/Amt``) so that a problem can say where it is.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -19,12 +20,13 @@ from creditdesk.imports.bank.checks import StatementProblem, stop
 _DEEPEST = 40  # CAMT nests about a dozen levels; far deeper is not a statement
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
+    """One element; a named tuple, as a statement of ten thousand entries has some 170,000 of them."""
+
     name: str  # without its namespace
     path: str
     text: str
-    attributes: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str]
     children: tuple[Node, ...] = ()
     namespace: str = ""
     line: int = 0  # where it starts, when the reader knows (OFX's SGML); 0 in XML, where ``path`` says
@@ -67,6 +69,7 @@ def parse_xml(data: bytes) -> Node:
     return _node(root, "")
 
 
+@cache  # a statement repeats a few dozen names thousands of times
 def _split(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
         namespace, _, name = tag[1:].partition("}")
@@ -99,7 +102,7 @@ def _build(element: Element, name: str, namespace: str, path: str, depth: int) -
         name,
         path,
         (element.text or "").strip(),
-        {key: value for key, value in element.attrib.items()},
+        dict(element.attrib),
         tuple(built),
         namespace,
     )
