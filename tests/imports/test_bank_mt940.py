@@ -228,3 +228,20 @@ def test_text_before_the_first_field_is_refused(tmp_path: Path) -> None:
         read_bank_file(path, format="mt940")
     assert refused.value.problem.line == 1
     assert "expected an MT940 field such as :20:" in refused.value.problem.message
+
+
+def test_an_entry_booked_in_the_new_year_of_its_value_date(tmp_path: Path) -> None:
+    path = tmp_path / "statement.sta"
+    path.write_text(
+        ":20:STARTUMSE\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C261231EUR0,00\n"
+        ":61:2612310102C100,NTRFNONREF//B1\n:86:Silvesterzahlung\n:62F:C270102EUR100,00\n",
+        encoding="ascii",
+    )
+    statement = read_bank_file(path)
+    entry = statement.transactions[0]
+    assert (entry.booked, entry.amount, entry.text) == (
+        date(2027, 1, 2),
+        Decimal("100.00"),
+        "Silvesterzahlung",
+    )
+    assert statement.account_iban == "DE89370400440532013000"

@@ -123,3 +123,9 @@ def test_a_transaction_in_another_currency_is_refused(tmp_path: Path) -> None:
     )
     assert refused.problem.message.startswith("this entry is in EUR but the statement is in USD")
     assert refused.problem.line == 51
+
+
+def test_an_amount_beyond_any_the_books_hold_is_refused(tmp_path: Path) -> None:
+    refused = _refused(tmp_path, SGML, "<TRNAMT>250.00", "<TRNAMT>250000000000.00")
+    assert refused.problem.line == 55
+    assert "larger than the largest amount CreditDesk accepts" in refused.problem.message
