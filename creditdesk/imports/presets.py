@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from creditdesk.imports.mapping import ColumnMapping, Field, column_key, positions
+from creditdesk.imports.mapping import ColumnMapping, Field, column_key, find_columns, positions
 from creditdesk.imports.records import SourceStatus
 
 DRAFT, VOID, PAID, OPEN = SourceStatus.DRAFT, SourceStatus.VOID, SourceStatus.PAID, SourceStatus.OPEN
@@ -39,11 +39,7 @@ class Preset:
         keys = positions(header)
         if any(column_key(mark) not in keys for mark in self.marks):
             return None
-        found: dict[Field, int] = {}
-        for target, names in self.columns.items():
-            index = next((keys[column_key(name)] for name in names if column_key(name) in keys), None)
-            if index is not None:
-                found[target] = index
+        found = find_columns(header, self.columns)
         if not self.required <= found.keys():
             return None
         return found
