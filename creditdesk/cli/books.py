@@ -15,7 +15,7 @@ from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import create_company
-from creditdesk.services.imports import exporting, importing, invoice_import
+from creditdesk.services.imports import client_import, exporting, importing, invoice_import
 from creditdesk.services.imports.invoice_import import COMMA, POINT, SOURCE_KEYS, DateOrder, NumberFormat
 
 
@@ -49,8 +49,8 @@ def add_import(sub: Subcommands) -> None:
     imp = sub.add_parser(
         "import",
         help="import clients, invoices or payments from a CSV or Excel file",
-        description="Invoices come from CreditDesk's own export, from QuickBooks Online, Xero, Sage, "
-        "Zoho Books, FreeAgent or Wave exports, or from any spreadsheet with the usual columns.",
+        description="Clients and invoices come from CreditDesk's own export, from QuickBooks Online, Xero, "
+        "Sage, Zoho Books, FreeAgent or Wave exports, or from any spreadsheet with the usual columns.",
     )
     imp.add_argument("kind", choices=["clients", "invoices", "payments"])
     imp.add_argument("file", type=Path, metavar="FILE")
@@ -59,12 +59,13 @@ def add_import(sub: Subcommands) -> None:
         "--source",
         default="auto",
         choices=["auto", *SOURCE_KEYS],
-        help="invoices: the system the file comes from (default: recognised from its columns)",
+        help="clients and invoices: the system the file comes from (default: recognised from its columns)",
     )
     imp.add_argument(
         "--sync",
         action="store_true",
-        help="invoices: keep in step with an earlier import from the same system (records what was paid)",
+        help="keep in step with an earlier import from the same system: invoices record what was paid, "
+        "clients get the file's contact details",
     )
     imp.add_argument(
         "--complete",
@@ -80,7 +81,9 @@ def add_import(sub: Subcommands) -> None:
     imp.add_argument(
         "--date-format", choices=list(DATE_FORMATS), help="invoices: how the file writes its dates"
     )
-    imp.add_argument("--number-format", choices=list(NUMBER_FORMATS), help="invoices: how it writes amounts")
+    imp.add_argument(
+        "--number-format", choices=list(NUMBER_FORMATS), help="clients and invoices: how it writes amounts"
+    )
     imp.add_argument("--drafts", action="store_true", help="invoices: import the file's drafts as drafts")
     imp.set_defaults(run=cmd_import)
 
@@ -92,7 +95,9 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
                 db, args.file, options=invoice_options(args), today=as_of, dry_run=args.dry_run
             )
         elif args.kind == "clients":
-            summary = importing.import_clients(db, args.file, dry_run=args.dry_run)
+            summary = client_import.import_clients(
+                db, args.file, options=client_options(args), today=as_of, dry_run=args.dry_run
+            )
         else:
             summary = importing.import_payments(db, args.file, dry_run=args.dry_run)
         prefix = "Dry run, nothing written: would import" if args.dry_run else "Imported"
@@ -102,14 +107,21 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return with_db(path, action, create=True)
 
 
-def invoice_options(args: argparse.Namespace) -> invoice_import.InvoiceImportOptions:
-    choices = invoice_import.FormatChoices(
+def format_choices(args: argparse.Namespace) -> invoice_import.FormatChoices:
+    return invoice_import.FormatChoices(
         every_date=DATE_FORMATS.get(args.date_format or ""),
         every_amount=NUMBER_FORMATS.get(args.number_format or ""),
     )
+
+
+def client_options(args: argparse.Namespace) -> client_import.ClientImportOptions:
+    return client_import.ClientImportOptions(source=args.source, choices=format_choices(args), sync=args.sync)
+
+
+def invoice_options(args: argparse.Namespace) -> invoice_import.InvoiceImportOptions:
     return invoice_import.InvoiceImportOptions(
         source=args.source,
-        choices=choices,
+        choices=format_choices(args),
         sync=args.sync,
         complete=args.complete,
         as_of=args.as_of,

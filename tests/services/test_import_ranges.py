@@ -14,11 +14,9 @@ from creditdesk.domain.errors import ImportRefused, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.services.company.maintenance import check_database
+from creditdesk.services.imports.client_import import import_clients
 from creditdesk.services.imports.common import ImportSummary
-from creditdesk.services.imports.importing import (
-    import_clients,
-    import_payments,
-)
+from creditdesk.services.imports.importing import import_payments
 from creditdesk.services.imports.invoice_import import import_invoices
 from creditdesk.services.ledger.invoices import InvoiceInput, LineText, create_invoice, read_invoice_form
 from creditdesk.services.ledger.payments import PaymentInput, record_payment
@@ -116,7 +114,8 @@ def test_payments_and_credit_limits_beyond_the_range_are_refused(acme: Database,
     clients = "code,name,credit_limit\nBIG,Big plc,100000000000.00\n"
     problems = refusal(lambda: import_clients(acme, csv_file(tmp_path, clients, "more.csv")))
     assert problems == (
-        f"line 2: credit_limit 100000000000.00 is larger than the largest amount CreditDesk accepts {LIMIT}",
+        "line 2, field 'credit_limit': amount 100000000000.00 is larger than the largest amount "
+        f"CreditDesk accepts {LIMIT}",
     )
     assert count(acme, Client) == 1
 
