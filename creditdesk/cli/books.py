@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import create_company
-from creditdesk.services.imports import client_import, exporting, importing, invoice_import
+from creditdesk.services.imports import client_import, exporting, importing, invoice_import, mappings
+from creditdesk.services.imports.client_import import CLIENT_SOURCE_KEYS, ColumnMapping
 from creditdesk.services.imports.invoice_import import COMMA, POINT, SOURCE_KEYS, DateOrder, NumberFormat
 
 
@@ -58,8 +60,9 @@ def add_import(sub: Subcommands) -> None:
     imp.add_argument(
         "--source",
         default="auto",
-        choices=["auto", *SOURCE_KEYS],
-        help="clients and invoices: the system the file comes from (default: recognised from its columns)",
+        metavar="SOURCE",
+        help="clients and invoices: the system the file comes from (auto, "
+        f"{', '.join(SOURCE_KEYS)}) or the name of a saved mapping (default: recognised from its columns)",
     )
     imp.add_argument(
         "--sync",
@@ -92,11 +95,11 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
     def action(db: Database) -> int:
         if args.kind == "invoices":
             summary = invoice_import.import_invoices(
-                db, args.file, options=invoice_options(args), today=as_of, dry_run=args.dry_run
+                db, args.file, options=invoice_options(db, args), today=as_of, dry_run=args.dry_run
             )
         elif args.kind == "clients":
             summary = client_import.import_clients(
-                db, args.file, options=client_options(args), today=as_of, dry_run=args.dry_run
+                db, args.file, options=client_options(db, args), today=as_of, dry_run=args.dry_run
             )
         else:
             summary = importing.import_payments(db, args.file, dry_run=args.dry_run)
@@ -114,14 +117,26 @@ def format_choices(args: argparse.Namespace) -> invoice_import.FormatChoices:
     )
 
 
-def client_options(args: argparse.Namespace) -> client_import.ClientImportOptions:
-    return client_import.ClientImportOptions(source=args.source, choices=format_choices(args), sync=args.sync)
+def chosen_source(
+    db: Database, kind: str, args: argparse.Namespace, presets: Sequence[str]
+) -> tuple[str | ColumnMapping, invoice_import.FormatChoices]:
+    """The preset or saved mapping ``--source`` names, and the formats to read with (the mapping's own)."""
+    found = mappings.source_for(db, kind, args.source, presets)
+    if isinstance(found, str):
+        return found, format_choices(args)
+    return found.mapping, found.choices(format_choices(args))
 
 
-def invoice_options(args: argparse.Namespace) -> invoice_import.InvoiceImportOptions:
+def client_options(db: Database, args: argparse.Namespace) -> client_import.ClientImportOptions:
+    source, choices = chosen_source(db, "clients", args, CLIENT_SOURCE_KEYS)
+    return client_import.ClientImportOptions(source=source, choices=choices, sync=args.sync)
+
+
+def invoice_options(db: Database, args: argparse.Namespace) -> invoice_import.InvoiceImportOptions:
+    source, choices = chosen_source(db, "invoices", args, SOURCE_KEYS)
     return invoice_import.InvoiceImportOptions(
-        source=args.source,
-        choices=format_choices(args),
+        source=source,
+        choices=choices,
         sync=args.sync,
         complete=args.complete,
         as_of=args.as_of,

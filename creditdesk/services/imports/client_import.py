@@ -24,9 +24,11 @@ from creditdesk.domain.errors import ImportRefused
 from creditdesk.domain.money import currency_exponent, to_minor
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.imports.client_lists import ClientRead, read_clients
+from creditdesk.imports.client_presets import CLIENT_SOURCE_KEYS as CLIENT_SOURCE_KEYS
 from creditdesk.imports.clients import ClientIndex, KnownClient, email_key
 from creditdesk.imports.formats import FormatChoices
-from creditdesk.imports.mapping import ColumnMapping, Field
+from creditdesk.imports.mapping import ColumnMapping as ColumnMapping
+from creditdesk.imports.mapping import Field
 from creditdesk.imports.memory import collection_paused
 from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.imports.records import ClientRecord, ClientRef
