@@ -58,6 +58,7 @@ class InvoiceRead:
     set_aside: tuple[tuple[int, str], ...]  # report rows and other transactions, with what they were
     problems: tuple[Problem, ...]
     negative_is_credit: bool = False  # a spreadsheet's negative row is a credit note, not a mistake
+    header: tuple[str, ...] = ()  # every column of the file's header row, for mapping them by hand
 
     @property
     def questions(self) -> tuple[str, ...]:
@@ -177,6 +178,7 @@ class _Reader:
             tuple(sorted(self.set_aside)),
             sorted_problems(self.problems),
             self.preset.negative_is_credit,
+            self.report.header,
         )
 
     def _problem(self, row: DataRow, target: Field | None, message: str) -> None:

@@ -124,3 +124,12 @@ def row_texts(
     if unguard:
         texts = {f: text[1:] if text.startswith(GUARDED) else text for f, text in texts.items()}
     return picked, texts
+
+
+def header_of(path: Path, sheet: str | None = None) -> tuple[str, ...]:
+    """The file's header row as it stands, for mapping a file no preset recognised; () if unreadable."""
+    table = open_table(path, sheet=sheet)
+    if isinstance(table, Problem):
+        return ()
+    plain = read_report(table.rows())
+    return () if isinstance(plain, Problem) else tuple(name for name in plain.header if name)

@@ -43,6 +43,7 @@ from creditdesk.imports.numbers import POINT as POINT
 from creditdesk.imports.numbers import NumberFormat as NumberFormat
 from creditdesk.imports.presets import SOURCE_KEYS as SOURCE_KEYS
 from creditdesk.imports.problems import Problem, sorted_problems
+from creditdesk.imports.recognise import header_of
 from creditdesk.imports.records import ClientRef, InvoiceRecord, SourceStatus
 from creditdesk.services.company.settings import terms_of
 from creditdesk.services.imports.client_codes import free_code
@@ -179,6 +180,12 @@ def plan_invoice_import(
         if isinstance(read, Problem):
             raise ImportRefused(path.name, [str(read)])
         return _Planner(uow.session, path, read, options, today).plan()
+
+
+def file_header(path: Path | str) -> tuple[str, ...]:
+    """The columns of a file's header row, so a file no source recognises can be mapped by hand."""
+    with collection_paused():
+        return header_of(Path(path))
 
 
 def import_invoice_file(

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.validation import check_text
-from creditdesk.imports.dates import DateOrder
+from creditdesk.imports.dates import DateOrder as DateOrder
 from creditdesk.imports.formats import FormatChoices
-from creditdesk.imports.mapping import CLIENT_FIELDS, INVOICE_FIELDS, ColumnMapping, Field
-from creditdesk.imports.numbers import NumberFormat
+from creditdesk.imports.mapping import CLIENT_FIELDS, INVOICE_FIELDS
+from creditdesk.imports.mapping import ColumnMapping as ColumnMapping
+from creditdesk.imports.mapping import Field as Field
+from creditdesk.imports.numbers import NumberFormat as NumberFormat
 from creditdesk.store.database import Database
 from creditdesk.store.models import ImportMappingRow
 from creditdesk.store.unit_of_work import UnitOfWork
