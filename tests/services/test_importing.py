@@ -59,7 +59,7 @@ def aging_row(db: Database, code: str, as_of: date = AS_OF) -> AgingRow:
 
 
 def with_clients(db: Database, tmp_path: Path) -> None:
-    import_clients(db, csv_file(tmp_path, CLIENTS, "clients.csv"))
+    import_clients(db, csv_file(tmp_path, CLIENTS, "clients.csv"), today=AS_OF)
 
 
 def ledger_counts(db: Database) -> dict[str, int]:
@@ -196,7 +196,7 @@ def test_same_day_payments_keep_the_files_order(db: Database, tmp_path: Path) ->
 def test_utf8_with_a_byte_order_mark(db: Database, tmp_path: Path) -> None:
     path = csv_file(tmp_path, "code,name\nZ1,Zoë Ørsted\n", encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
-    import_clients(db, path)
+    import_clients(db, path, today=AS_OF)
     with UnitOfWork(db) as uow:
         assert uow.session.scalar(select(Client.name).where(Client.code == "Z1")) == "Zoë Ørsted"
 
@@ -204,7 +204,7 @@ def test_utf8_with_a_byte_order_mark(db: Database, tmp_path: Path) -> None:
 def test_excel_windows_1252(db: Database, tmp_path: Path) -> None:
     path = csv_file(tmp_path, "code,name\r\nZETA,Zeta Café – “Ltd”\r\n", encoding="cp1252")
     assert b"Caf\xe9" in path.read_bytes()
-    import_clients(db, path)
+    import_clients(db, path, today=AS_OF)
     with UnitOfWork(db) as uow:
         assert uow.session.scalar(select(Client.name).where(Client.code == "ZETA")) == "Zeta Café – “Ltd”"
 
@@ -213,10 +213,10 @@ def test_a_file_without_a_company_gets_one_in_the_same_transaction(db_path: Path
     db = open_database(db_path, create=True)
     try:
         path = csv_file(tmp_path, "code,name\nA1,Alpha\n", "clients.csv")
-        preview = import_clients(db, path, dry_run=True)
+        preview = import_clients(db, path, today=AS_OF, dry_run=True)
         assert preview.company_created and "would be created" in preview.describe()
         assert not has_company(db)
-        summary = import_clients(db, path)
+        summary = import_clients(db, path, today=AS_OF)
         assert summary.company_created and "was created" in summary.describe()
         assert has_company(db)
         assert count(db, Client) == 1

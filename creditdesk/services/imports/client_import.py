@@ -150,15 +150,18 @@ def import_clients(
     db: Database,
     path: Path | str,
     *,
+    today: date,
     options: ClientImportOptions | None = None,
-    today: date | None = None,
     dry_run: bool = False,
 ) -> ImportSummary:
-    """Import (or, dry, check) a file of clients and say what was done in one line."""
+    """Import (or, dry, check) a file of clients and say what was done in one line.
+
+    ``today`` dates the timeline note each client added or brought up to date gets.
+    """
     options = options or ClientImportOptions()
     with UnitOfWork(db) as uow:
         had_company = uow.session.get(Company, 1) is not None
-    plan = import_client_file(db, path, options, today or date.min, dry_run=dry_run)
+    plan = import_client_file(db, path, options, today, dry_run=dry_run)
     return ImportSummary(
         "clients",
         plan.path.name,
