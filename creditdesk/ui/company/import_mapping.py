@@ -89,13 +89,17 @@ class MappingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
-        layout.addWidget(
+        # Shown under the (scrolled) columns by the page, so saving is always in sight.
+        self.footer = QWidget()
+        below = QVBoxLayout(self.footer)
+        below.setContentsMargins(0, 0, 0, 0)
+        below.addWidget(
             hint_label(
                 "Change a column to map the file by hand; save the mapping to choose it again next time."
             )
         )
-        layout.addWidget(self.save_button)
-        layout.addWidget(self.message)
+        below.addWidget(self.save_button)
+        below.addWidget(self.message)
         self._fill_sources()
         self.source_combo.activated.connect(self.on_source_combo_activated)
         self.save_button.clicked.connect(self.on_save_button_clicked)

@@ -231,6 +231,7 @@ class FoundPage(QWizardPage):
         left = QVBoxLayout()
         left.addWidget(self.options_box)
         left.addWidget(mapping_area, 1)
+        left.addWidget(self.mapping_panel.footer)
         right = QVBoxLayout()
         right.addWidget(self.preview_caption)
         right.addWidget(self.preview_table, 1)
