@@ -161,6 +161,7 @@ class _ClientReader:
         if email:
             target = Field.BILLING_EMAIL if texts.get(Field.BILLING_EMAIL, "").strip() else Field.CLIENT_EMAIL
             self._check(row, target, partial(check_email, email, field="the e-mail"))
+            self._check(row, target, partial(check_text, email, field="the e-mail", max_length=254))
         address = self._address(texts)
         values = {
             Field.CLIENT_NAME: name,

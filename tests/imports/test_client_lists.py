@@ -186,7 +186,8 @@ def test_every_bad_field_is_named_with_its_line(tmp_path: Path) -> None:
         "NONAME,,,,,\n"  # 7
         "BAD CODE,Spaces,,,,\n"  # 8
         "TERMS,Terms Ltd,,whenever,,\n"  # 9
-        "HOLD,Hold Ltd,,,,perhaps\n",  # 10
+        "HOLD,Hold Ltd,,,,perhaps\n"  # 10
+        f"LONG,Long Ltd,{'a' * 250}@x.example,,,\n",  # 11
         encoding="utf-8",
     )
     result = read_clients(path)
@@ -201,6 +202,7 @@ def test_every_bad_field_is_named_with_its_line(tmp_path: Path) -> None:
         "line 9, field 'terms': expected payment terms such as 30, Net 30 or 30 days after end of month, "
         "got 'whenever'",
         "line 10, field 'on_hold': expected yes or no, got 'perhaps'",
+        "line 11, field 'email': the e-mail is longer than 254 characters",
     ]
     assert [c.ref.code for c in result.clients] == ["ACME"]
 
