@@ -2,8 +2,8 @@
 
 Bad input never shows a traceback: a one-line message on stderr and exit code 1.
 
-Each command group lives in its own module (books, reports, documents, reminders, mail, backups,
-window); each of its ``add_…`` functions adds one sub-command and sets the function it runs.
+Each command group lives in its own module (books, import_mappings, reports, documents, reminders,
+mail, backups, window); each of its ``add_…`` functions adds one sub-command and sets the function it runs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from creditdesk import __version__
-from creditdesk.cli import backups, books, documents, mail, reminders, reports, window
+from creditdesk.cli import backups, books, documents, import_mappings, mail, reminders, reports, window
 from creditdesk.cli.mail import CLI_NO_KEYRING
 from creditdesk.cli.parsing import Parser, Subcommands
 from creditdesk.cli.running import run_command
@@ -24,6 +24,7 @@ __all__ = ["CLI_NO_KEYRING", "build_parser", "main"]
 SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (
     books.add_init,
     books.add_import,
+    import_mappings.add_import_mappings,
     reports.add_aging,
     books.add_export,
     books.add_demo,

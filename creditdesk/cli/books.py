@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import create_company
-from creditdesk.services.imports import exporting, importing, invoice_import
+from creditdesk.services.imports import client_import, exporting, importing, invoice_import, mappings
+from creditdesk.services.imports.client_import import CLIENT_SOURCE_KEYS, ColumnMapping
 from creditdesk.services.imports.invoice_import import COMMA, POINT, SOURCE_KEYS, DateOrder, NumberFormat
 
 
@@ -49,8 +51,8 @@ def add_import(sub: Subcommands) -> None:
     imp = sub.add_parser(
         "import",
         help="import clients, invoices or payments from a CSV or Excel file",
-        description="Invoices come from CreditDesk's own export, from QuickBooks Online, Xero, Sage, "
-        "Zoho Books, FreeAgent or Wave exports, or from any spreadsheet with the usual columns.",
+        description="Clients and invoices come from CreditDesk's own export, from QuickBooks Online, Xero, "
+        "Sage, Zoho Books, FreeAgent or Wave exports, or from any spreadsheet with the usual columns.",
     )
     imp.add_argument("kind", choices=["clients", "invoices", "payments"])
     imp.add_argument("file", type=Path, metavar="FILE")
@@ -58,13 +60,15 @@ def add_import(sub: Subcommands) -> None:
     imp.add_argument(
         "--source",
         default="auto",
-        choices=["auto", *SOURCE_KEYS],
-        help="invoices: the system the file comes from (default: recognised from its columns)",
+        metavar="SOURCE",
+        help="clients and invoices: the system the file comes from (auto, "
+        f"{', '.join(SOURCE_KEYS)}) or the name of a saved mapping (default: recognised from its columns)",
     )
     imp.add_argument(
         "--sync",
         action="store_true",
-        help="invoices: keep in step with an earlier import from the same system (records what was paid)",
+        help="keep in step with an earlier import from the same system: invoices record what was paid, "
+        "clients get the file's contact details",
     )
     imp.add_argument(
         "--complete",
@@ -80,7 +84,9 @@ def add_import(sub: Subcommands) -> None:
     imp.add_argument(
         "--date-format", choices=list(DATE_FORMATS), help="invoices: how the file writes its dates"
     )
-    imp.add_argument("--number-format", choices=list(NUMBER_FORMATS), help="invoices: how it writes amounts")
+    imp.add_argument(
+        "--number-format", choices=list(NUMBER_FORMATS), help="clients and invoices: how it writes amounts"
+    )
     imp.add_argument("--drafts", action="store_true", help="invoices: import the file's drafts as drafts")
     imp.set_defaults(run=cmd_import)
 
@@ -90,7 +96,7 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
         if args.kind == "invoices":
             try:
                 summary = invoice_import.import_invoices(
-                    db, args.file, options=invoice_options(args), today=as_of, dry_run=args.dry_run
+                    db, args.file, options=invoice_options(db, args), today=as_of, dry_run=args.dry_run
                 )
             except invoice_import.PlanRefused as refused:
                 code = fail(refused.message, refused.problems)
@@ -98,7 +104,9 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
                     print(hint, file=sys.stderr)
                 return code
         elif args.kind == "clients":
-            summary = importing.import_clients(db, args.file, dry_run=args.dry_run)
+            summary = client_import.import_clients(
+                db, args.file, options=client_options(db, args), today=as_of, dry_run=args.dry_run
+            )
         else:
             summary = importing.import_payments(db, args.file, dry_run=args.dry_run)
         prefix = "Dry run, nothing written: would import" if args.dry_run else "Imported"
@@ -118,13 +126,32 @@ def how_to_answer(plan: invoice_import.InvoicePlan) -> list[str]:
     return hints
 
 
-def invoice_options(args: argparse.Namespace) -> invoice_import.InvoiceImportOptions:
-    choices = invoice_import.FormatChoices(
+def format_choices(args: argparse.Namespace) -> invoice_import.FormatChoices:
+    return invoice_import.FormatChoices(
         every_date=DATE_FORMATS.get(args.date_format or ""),
         every_amount=NUMBER_FORMATS.get(args.number_format or ""),
     )
+
+
+def chosen_source(
+    db: Database, kind: str, args: argparse.Namespace, presets: Sequence[str]
+) -> tuple[str | ColumnMapping, invoice_import.FormatChoices]:
+    """The preset or saved mapping ``--source`` names, and the formats to read with (the mapping's own)."""
+    found = mappings.source_for(db, kind, args.source, presets)
+    if isinstance(found, str):
+        return found, format_choices(args)
+    return found.mapping, found.choices(format_choices(args))
+
+
+def client_options(db: Database, args: argparse.Namespace) -> client_import.ClientImportOptions:
+    source, choices = chosen_source(db, "clients", args, CLIENT_SOURCE_KEYS)
+    return client_import.ClientImportOptions(source=source, choices=choices, sync=args.sync)
+
+
+def invoice_options(db: Database, args: argparse.Namespace) -> invoice_import.InvoiceImportOptions:
+    source, choices = chosen_source(db, "invoices", args, SOURCE_KEYS)
     return invoice_import.InvoiceImportOptions(
-        source=args.source,
+        source=source,
         choices=choices,
         sync=args.sync,
         complete=args.complete,

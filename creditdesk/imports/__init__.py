@@ -3,8 +3,10 @@
 Accounting exports and spreadsheets of any locale are read into checked,
 line-numbered records: a table from a CSV or ``.xlsx`` file (``tables``), the
 report around it (``layout``), numbers and dates in the file's own formats
-(``numbers``, ``dates``, ``formats``), and one record per invoice from a known
-source or the user's own mapping (``sources``, ``invoices``). A bank's
+(``numbers``, ``dates``, ``formats``), the source recognised from its header
+(``recognise``, ``presets``, ``client_presets``) or the user's own mapping
+(``mapping``), and one record per invoice (``invoices``) or per client
+(``client_lists``, with ``terms`` for payment terms in words). A bank's
 statement file (CAMT, OFX, MT940 or a CSV export) is read into the plain
 values of ``domain.bank`` (``bank``). Nothing here writes: the import services
 decide what to do with the records, and every problem comes back as a value

@@ -16,7 +16,7 @@ Target = TypeVar("Target")
 
 
 class Field(StrEnum):
-    """The fields an invoice record is made of; a file maps some of its columns to them."""
+    """The fields a record (an invoice or a client) is made of; a file maps some of its columns to them."""
 
     CLIENT_NAME = "client_name"
     CLIENT_CODE = "client_code"
@@ -36,6 +36,26 @@ class Field(StrEnum):
     ITEM_QUANTITY = "item_quantity"
     ITEM_UNIT_PRICE = "item_unit_price"
     ITEM_AMOUNT = "item_amount"
+    # A client's own details (a client list rather than invoices).
+    BILLING_EMAIL = "billing_email"  # where invoices go, when a system keeps it apart from the e-mail
+    CONTACT_NAME = "contact_name"
+    CONTACT_FIRST_NAME = "contact_first_name"
+    CONTACT_LAST_NAME = "contact_last_name"
+    PHONE = "phone"
+    ADDRESS = "address"  # the whole address, or its first line
+    ADDRESS_LINE_2 = "address_line_2"
+    ADDRESS_LINE_3 = "address_line_3"
+    CITY = "city"
+    REGION = "region"
+    POSTCODE = "postcode"
+    COUNTRY = "country"
+    TERMS = "terms"  # payment terms in words: "Net 30", "30 days after end of month"
+    TERMS_BASIS = "terms_basis"  # what TERMS_DAYS counts from: "Days After", "Following Month"
+    CREDIT_LIMIT = "credit_limit"
+    NOTES = "notes"
+    ON_HOLD = "on_hold"
+    DO_NOT_CHASE = "do_not_chase"
+    ARCHIVED = "archived"
 
     # Hashed as the text it is (Enum's own hash runs in Python): every row is looked up by field many times.
     __hash__ = str.__hash__
@@ -43,6 +63,12 @@ class Field(StrEnum):
 
 DATE_FIELDS = (Field.ISSUE_DATE, Field.DUE_DATE)
 AMOUNT_FIELDS = (Field.TOTAL, Field.AMOUNT_DUE, Field.AMOUNT_PAID, Field.ITEM_UNIT_PRICE, Field.ITEM_AMOUNT)
+INVOICE_FIELDS = tuple(Field)[: tuple(Field).index(Field.ITEM_AMOUNT) + 1]
+CLIENT_FIELDS = (
+    Field.CLIENT_CODE, Field.CLIENT_NAME, Field.CLIENT_EMAIL,
+    *tuple(Field)[tuple(Field).index(Field.BILLING_EMAIL) :],
+    Field.TERMS_DAYS,
+)  # fmt: skip
 
 
 def column_key(name: str) -> str:

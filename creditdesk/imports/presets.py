@@ -45,7 +45,7 @@ class Preset:
         return found
 
 
-def _fields(**columns: str | tuple[str, ...]) -> dict[Field, tuple[str, ...]]:
+def named_columns(**columns: str | tuple[str, ...]) -> dict[Field, tuple[str, ...]]:
     return {Field(name): (value,) if isinstance(value, str) else value for name, value in columns.items()}
 
 
@@ -56,7 +56,7 @@ def _words(**statuses: SourceStatus) -> dict[str, SourceStatus]:
 CREDITDESK = Preset(
     "creditdesk",
     "CreditDesk (export invoices)",
-    _fields(
+    named_columns(
         number="number",
         client_code="client_code",
         client_name="client_name",
@@ -77,7 +77,7 @@ CREDITDESK = Preset(
 QUICKBOOKS_AGING = Preset(
     "quickbooks",
     "QuickBooks Online (A/R Aging Detail report)",
-    _fields(
+    named_columns(
         issue_date="Date",
         transaction_type="Transaction Type",
         number=("Num", "No."),
@@ -94,7 +94,7 @@ QUICKBOOKS_AGING = Preset(
 QUICKBOOKS_INVOICES = Preset(
     "quickbooks",
     "QuickBooks Online (Invoice List report)",
-    _fields(
+    named_columns(
         issue_date="Date",
         number=("Num", "No."),
         client_name="Customer",
@@ -116,7 +116,7 @@ QUICKBOOKS_INVOICES = Preset(
 XERO_INVOICES = Preset(
     "xero",
     "Xero (sales invoices export)",
-    _fields(
+    named_columns(
         client_name="ContactName",
         client_email="EmailAddress",
         number="InvoiceNumber",
@@ -142,7 +142,7 @@ XERO_INVOICES = Preset(
 XERO_AGED = Preset(
     "xero",
     "Xero (Aged Receivables Detail report)",
-    _fields(
+    named_columns(
         issue_date=("Invoice Date", "Date"),
         number="Invoice Number",
         reference="Invoice Reference",
@@ -157,7 +157,7 @@ XERO_AGED = Preset(
 SAGE = Preset(
     "sage",
     "Sage Accounting (Aged Debtors, detailed)",
-    _fields(
+    named_columns(
         client_name=("Contact Name", "Customer Name", "Customer"),
         client_code=("Contact Reference", "Customer Reference", "Account Reference"),
         issue_date=("Date", "Transaction Date"),
@@ -176,7 +176,7 @@ SAGE = Preset(
 ZOHO = Preset(
     "zoho",
     "Zoho Books (invoices export)",
-    _fields(
+    named_columns(
         issue_date="Invoice Date",
         number="Invoice Number",
         status="Invoice Status",
@@ -212,7 +212,7 @@ ZOHO = Preset(
 FREEAGENT = Preset(
     "freeagent",
     "FreeAgent (invoices export)",
-    _fields(
+    named_columns(
         number="Reference",
         client_name="Contact",
         issue_date="Dated On",
@@ -242,7 +242,7 @@ FREEAGENT = Preset(
 WAVE = Preset(
     "wave",
     "Wave (invoices export)",
-    _fields(
+    named_columns(
         number="Invoice Number",
         client_name=("Customer", "Customer Name"),
         client_email="Customer Email",
@@ -295,7 +295,7 @@ COMMON_STATUSES = {
 SPREADSHEET = Preset(
     "spreadsheet",
     "A spreadsheet (the usual column names)",
-    _fields(
+    named_columns(
         number=(
             "Invoice Number", "Invoice No", "Invoice #", "Invoice", "Number", "Rechnungsnummer",
             "Rechnungs-Nr.", "Rechnung", "N° facture", "Numéro de facture", "Facture", "Factuurnummer",
@@ -339,11 +339,13 @@ PRESETS = (
 SOURCE_KEYS = tuple(dict.fromkeys(preset.key for preset in PRESETS))
 
 
-def detect(header: Sequence[str], source: str = "auto") -> tuple[Preset, dict[Field, int]] | None:
+def detect(
+    header: Sequence[str], source: str = "auto", presets: Sequence[Preset] = PRESETS
+) -> tuple[Preset, dict[Field, int]] | None:
     """The preset whose columns this header has (of ``source`` only, unless "auto"), best match first."""
     best: tuple[Preset, dict[Field, int]] | None = None
     for generic in (False, True):  # a system's own layout first; the usual column names only failing that
-        for preset in PRESETS:
+        for preset in presets:
             if preset.generic is not generic or (source != "auto" and preset.key != source):
                 continue
             found = preset.resolve(header)
@@ -354,11 +356,13 @@ def detect(header: Sequence[str], source: str = "auto") -> tuple[Preset, dict[Fi
     return best
 
 
-def closest(header: Sequence[str], source: str = "auto") -> tuple[Preset, list[str]] | None:
+def closest(
+    header: Sequence[str], source: str = "auto", presets: Sequence[Preset] = PRESETS
+) -> tuple[Preset, list[str]] | None:
     """The preset this header nearly is (two or more of its required columns), and what it lacks."""
     keys = positions(header)
     best: tuple[Preset, list[str], int] | None = None
-    for preset in PRESETS:
+    for preset in presets:
         if source != "auto" and preset.key != source:
             continue
         missing = [

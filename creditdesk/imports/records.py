@@ -10,6 +10,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from creditdesk.domain.terms import PaymentTerms
+
 
 class SourceStatus(StrEnum):
     """What the file says of an invoice, in CreditDesk's terms."""
@@ -61,3 +63,23 @@ class InvoiceRecord(NamedTuple):
     @property
     def line(self) -> int:
         return self.lines[0]
+
+
+class ClientRecord(NamedTuple):
+    """One client as the file gives it; None where the file says nothing (a column it lacks or an empty cell).
+
+    ``terms`` and the flags are None when the file does not give them, so an
+    import never replaces what the user set with a default.
+    """
+
+    line: int
+    ref: ClientRef
+    contact_name: str | None
+    phone: str | None
+    address: str | None
+    terms: PaymentTerms | None
+    credit_limit: Decimal | None
+    notes: str | None = None
+    on_hold: bool | None = None
+    do_not_chase: bool | None = None
+    archived: bool | None = None

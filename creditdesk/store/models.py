@@ -524,3 +524,25 @@ class InterestCharge(Base):
     through: Mapped[date] = mapped_column(Date)  # accrued up to and including this day
     interest: Mapped[int] = mapped_column(Integer)  # minor units
     compensation: Mapped[int] = mapped_column(Integer)  # minor units
+
+
+class ImportMappingRow(Base):
+    """A user's own mapping of a file's columns, saved under a name in the company file (so shared books share
+    it): which column holds which field, and the date and number formats chosen for its columns."""
+
+    __tablename__ = "import_mapping"
+    __table_args__ = (
+        UniqueConstraint("kind", "name", name="uq_import_mapping_kind_name"),
+        CheckConstraint("kind IN ('clients', 'invoices', 'payments')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(100))
+    columns: Mapped[str] = mapped_column(Text)  # JSON: field -> the file's column name
+    statuses: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the file's status word -> SourceStatus
+    date_formats: Mapped[str] = mapped_column(Text, default="{}")  # JSON: column -> DateOrder
+    number_formats: Mapped[str] = mapped_column(
+        Text, default="{}"
+    )  # JSON: column -> [decimal mark, grouping]
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())

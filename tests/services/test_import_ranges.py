@@ -14,11 +14,9 @@ from creditdesk.domain.errors import ImportRefused, ValidationError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.services.company.maintenance import check_database
+from creditdesk.services.imports.client_import import import_clients
 from creditdesk.services.imports.common import ImportSummary
-from creditdesk.services.imports.importing import (
-    import_clients,
-    import_payments,
-)
+from creditdesk.services.imports.importing import import_payments
 from creditdesk.services.imports.invoice_import import import_invoices
 from creditdesk.services.ledger.invoices import InvoiceInput, LineText, create_invoice, read_invoice_form
 from creditdesk.services.ledger.payments import PaymentInput, record_payment
@@ -29,6 +27,7 @@ from creditdesk.store.unit_of_work import UnitOfWork
 
 CLIENTS = "code,name,credit_limit\nACME,Acme Ltd,5000\n"
 LIMIT = "(99,999,999,999.99)"
+TODAY = date(2026, 6, 30)
 
 
 def csv_file(tmp_path: Path, content: str, name: str) -> Path:
@@ -50,7 +49,7 @@ def refusal(action: Callable[[], ImportSummary]) -> tuple[str, ...]:
 
 @pytest.fixture
 def acme(db: Database, tmp_path: Path) -> Database:
-    import_clients(db, csv_file(tmp_path, CLIENTS, "clients.csv"))
+    import_clients(db, csv_file(tmp_path, CLIENTS, "clients.csv"), today=TODAY)
     return db
 
 
@@ -114,9 +113,10 @@ def test_payments_and_credit_limits_beyond_the_range_are_refused(acme: Database,
     )
     assert count(acme, Payment) == 0
     clients = "code,name,credit_limit\nBIG,Big plc,100000000000.00\n"
-    problems = refusal(lambda: import_clients(acme, csv_file(tmp_path, clients, "more.csv")))
+    problems = refusal(lambda: import_clients(acme, csv_file(tmp_path, clients, "more.csv"), today=TODAY))
     assert problems == (
-        f"line 2: credit_limit 100000000000.00 is larger than the largest amount CreditDesk accepts {LIMIT}",
+        "line 2, field 'credit_limit': amount 100000000000.00 is larger than the largest amount "
+        f"CreditDesk accepts {LIMIT}",
     )
     assert count(acme, Client) == 1
 

@@ -14,6 +14,14 @@ from pytestqt.qtbot import QtBot
 
 from creditdesk.services.company.settings import create_company, get_company
 from creditdesk.services.imports.invoice_import import InvoiceImportOptions, import_invoice_file
+from creditdesk.services.imports.mappings import (
+    ColumnMapping,
+    DateOrder,
+    Field,
+    SavedMapping,
+    save_mapping,
+    saved_mappings,
+)
 from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import open_database
 from creditdesk.ui.company.import_wizard import ImportWizard
@@ -234,3 +242,86 @@ def test_books_written_meanwhile_refuse_the_old_plan_and_the_file_is_checked_aga
     assert "unchanged: 6" in page.summary_label.text(), "the figures shown are those of the books now"
     assert not page.import_button.isEnabled(), "a file already imported is not imported again"
     assert run_aging(usd_workspace.db, FILE_DATE).totals.total == D("5870.49"), "nothing doubled"
+
+
+# --- the mapping step: choosing a source, mapping by hand, saving the mapping -----------------------
+
+OWN_HEADER = "Beleg;Wer;Am;Fällig;Summe"
+
+
+def choose_in(qtbot: QtBot, wizard: ImportWizard, combo: QComboBox, text: str) -> None:
+    """Pick ``text`` as the user would (``activated`` is only sent for a user's choice), then wait."""
+    index = combo.findText(text)
+    assert index >= 0, f"{text!r} is not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    wait_for_op(qtbot, wizard.found_page)
+
+
+def test_a_file_of_its_own_columns_is_mapped_by_hand_saved_and_imported(
+    qtbot: QtBot, usd_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "till.csv"
+    path.write_text(f"{OWN_HEADER}\nB-1;Corner Deli;2026-11-02;2026-12-02;250.00\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, usd_workspace)
+    choose_file(qtbot, wizard, path)
+    found, panel = wizard.found_page, wizard.found_page.mapping_panel
+    assert found.plan is None and not panel.save_button.isEnabled()
+    assert found.summary_label.text() == "CreditDesk cannot read this file."
+    combo = panel.field_combos[Field.NUMBER]
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Not in the file", *OWN_HEADER.split(";")]
+    for target, column in (
+        (Field.NUMBER, "Beleg"),
+        (Field.CLIENT_NAME, "Wer"),
+        (Field.ISSUE_DATE, "Am"),
+        (Field.DUE_DATE, "Fällig"),
+        (Field.TOTAL, "Summe"),
+    ):
+        choose_in(qtbot, wizard, panel.field_combos[target], column)
+    assert found.plan is not None and found.plan.ready
+    assert panel.source_combo.currentText() == "Your own mapping"
+    assert found.summary_label.text().startswith("What the import would do: new invoices: 1;")
+
+    monkeypatch.setattr(panel, "ask_name", lambda: "Corner till")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.source_combo.currentText() == "Saved mapping: Corner till", timeout=5000)
+    (saved,) = saved_mappings(usd_workspace.db, "invoices")
+    assert saved.name == "Corner till"
+    assert dict(saved.mapping.columns) == {
+        Field.NUMBER: "Beleg",
+        Field.CLIENT_NAME: "Wer",
+        Field.ISSUE_DATE: "Am",
+        Field.DUE_DATE: "Fällig",
+        Field.TOTAL: "Summe",
+    }
+
+    next_page(qtbot, wizard)
+    qtbot.mouseClick(wizard.import_page.import_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, wizard.import_page)
+    assert wizard.import_page.imported
+    assert run_aging(usd_workspace.db, TODAY).totals.total == D("250.00")
+
+
+def test_saved_mappings_are_offered_among_the_sources(
+    qtbot: QtBot, usd_workspace: Workspace, tmp_path: Path
+) -> None:
+    mapping = ColumnMapping(
+        "Corner till",
+        {Field.NUMBER: "Beleg", Field.CLIENT_NAME: "Wer", Field.ISSUE_DATE: "Am", Field.TOTAL: "Summe"},
+    )
+    save_mapping(usd_workspace.db, SavedMapping("invoices", mapping, {"Am": DateOrder.DAY_FIRST}))
+    path = tmp_path / "till.csv"
+    path.write_text(f"{OWN_HEADER}\nB-7;Corner Deli;02/11/2026;;99.50\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, usd_workspace)
+    choose_file(qtbot, wizard, path)
+    panel = wizard.found_page.mapping_panel
+    qtbot.waitUntil(lambda: panel.source_combo.findText("Saved mapping: Corner till") >= 0, timeout=5000)
+    sources = [panel.source_combo.itemText(i) for i in range(panel.source_combo.count())]
+    assert sources[0] == "Recognise the source from its columns" and "Xero" in sources
+    assert sources[-1] == "Saved mapping: Corner till"
+    choose_in(qtbot, wizard, panel.source_combo, "Saved mapping: Corner till")
+    plan = wizard.found_page.plan
+    assert plan is not None and plan.ready  # the saved date order answers 02/11/2026
+    assert wizard.found_page.source_value.text() == "Corner till"
+    assert [invoice.issue_date for invoice in plan.read.invoices] == [date(2026, 11, 2)]

@@ -33,11 +33,12 @@ class ImportSummary:
 
     def describe(self) -> str:
         """What was imported, for "Imported ..." or "Dry run: would import ..." in front of it."""
-        if self.detail:  # keeping in step: the counts say it all
-            return f"{self.kind} from {self.source}: {self.detail}"
-        noun = self.kind if self.count != 1 else self.kind[:-1]
-        text = f"{self.count} {noun} from {self.source}"
-        if self.total is not None:
+        if self.detail:  # keeping in step, or a client list: the counts say it all
+            text = f"{self.kind} from {self.source}: {self.detail}"
+        else:
+            noun = self.kind if self.count != 1 else self.kind[:-1]
+            text = f"{self.count} {noun} from {self.source}"
+        if self.total is not None and not self.detail:
             text += f" totalling {self._money(self.total)}"
         if self.allocated is not None and self.on_account is not None:
             text += (

@@ -1,4 +1,4 @@
-"""Importing clients, invoices and payments from CSV files.
+"""Importing payments from CSV files (clients and invoices have readers of their own).
 
 A file is taken whole or not at all. Every row is checked first (against the
 file itself and against what is already stored, looked up once, not per row);
@@ -27,9 +27,7 @@ from creditdesk.domain.errors import CreditDeskError, ImportRefused, ValidationE
 from creditdesk.domain.invoice import InvoiceStatus
 from creditdesk.domain.money import currency_exponent, parse_amount
 from creditdesk.domain.ranges import check_date
-from creditdesk.domain.terms import PaymentTerms
-from creditdesk.domain.validation import check_code, check_email, check_text
-from creditdesk.services.clients.records import ClientInput, add_client_in
+from creditdesk.domain.validation import check_text
 from creditdesk.services.imports.common import ImportSummary, ensure_import_company
 from creditdesk.services.imports.csv_io import Record, read_table
 from creditdesk.services.ledger.payments import PaymentInput, record_payment_in
@@ -42,14 +40,10 @@ T = TypeVar("T")
 Plan = TypeVar("Plan")
 
 ZERO = Decimal(0)
-DEFAULT_TERMS_DAYS = 30
-MAX_TERMS_DAYS = 3650
 
-CLIENT_COLUMNS = (("code", "name"), ("email", "terms_days", "credit_limit"))
 PAYMENT_COLUMNS = (("client_code", "date", "amount"), ("reference", "invoice_number"))
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WHOLE_NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -125,26 +119,6 @@ def _positive_amount(text: str, exponent: int, *, field: str = "amount") -> Deci
     amount = parse_amount(text, exponent, field=field)
     if amount <= ZERO:
         raise ValidationError(f"{field} '{text}' must be more than zero")
-    return amount
-
-
-def _terms_days(text: str) -> int:
-    value = text.strip()
-    if not value:
-        return DEFAULT_TERMS_DAYS
-    if not _WHOLE_NUMBER.fullmatch(value) or int(value) > MAX_TERMS_DAYS:
-        raise ValidationError(
-            f"terms_days '{text}' must be a whole number of days from 0 to {MAX_TERMS_DAYS}"
-        )
-    return int(value)
-
-
-def _credit_limit(text: str, exponent: int) -> Decimal | None:
-    if not text.strip():
-        return None
-    amount = parse_amount(text, exponent, field="credit_limit")
-    if amount < ZERO:
-        raise ValidationError(f"credit_limit '{text}' cannot be negative")
     return amount
 
 
@@ -231,44 +205,6 @@ def _write_each(rows: Sequence[tuple[int, T]], problems: _Problems, action: Call
         except IntegrityError as exc:
             problems.add(line, f"the database refused this row ({exc.orig})")
             return
-
-
-# --- clients ---------------------------------------------------------------------------
-
-
-def import_clients(db: Database, path: Path | str, *, dry_run: bool = False) -> ImportSummary:
-    """Clients from ``code,name,email,terms_days,credit_limit`` (only code and name required)."""
-    return _run(db, path, "clients", CLIENT_COLUMNS, _check_clients, _write_clients, dry_run)
-
-
-def _check_clients(
-    session: Session, records: Sequence[Record], exponent: int, problems: _Problems
-) -> list[tuple[int, ClientInput]]:
-    stored = set(session.scalars(select(Client.code)))
-    first_seen: dict[str, int] = {}
-    plan = []
-    for record in records:
-        row = _Row(record, problems)
-        code = row.take("", check_code, row.cell("code"), field="code")
-        name = row.take("", check_text, row.cell("name"), field="name", required=True, max_length=200)
-        email = row.take("", check_email, row.cell("email"), field="email")
-        days = row.take(DEFAULT_TERMS_DAYS, _terms_days, row.cell("terms_days"))
-        limit = row.take(None, _credit_limit, row.cell("credit_limit"), exponent)
-        if code in stored:
-            row.problem(f"client code '{code}' already exists")
-        elif code in first_seen:
-            row.problem(f"client code '{code}' is repeated (first on line {first_seen[code]})")
-        elif code:
-            first_seen[code] = record.line
-        if row.ok:
-            client = ClientInput(code, name, email, terms=PaymentTerms(days), credit_limit=limit)
-            plan.append((record.line, client))
-    return plan
-
-
-def _write_clients(session: Session, plan: list[tuple[int, ClientInput]], problems: _Problems) -> _Outcome:
-    _write_each(plan, problems, lambda data: add_client_in(session, data))
-    return _Outcome(len(plan))
 
 
 # --- payments --------------------------------------------------------------------------

@@ -18,7 +18,6 @@ own allocations) is changed: an import only adds.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,8 +43,10 @@ from creditdesk.imports.numbers import POINT as POINT
 from creditdesk.imports.numbers import NumberFormat as NumberFormat
 from creditdesk.imports.presets import SOURCE_KEYS as SOURCE_KEYS
 from creditdesk.imports.problems import Problem, sorted_problems
+from creditdesk.imports.recognise import header_of
 from creditdesk.imports.records import ClientRef, InvoiceRecord, SourceStatus
 from creditdesk.services.company.settings import terms_of
+from creditdesk.services.imports.client_codes import free_code
 from creditdesk.services.imports.common import BooksChanged, ImportSummary, ensure_import_company
 from creditdesk.services.ledger.payments import take_credit_note_number
 from creditdesk.store.activity import on_day
@@ -72,8 +73,6 @@ from creditdesk.store.queries.imports import (
 )
 from creditdesk.store.unit_of_work import UnitOfWork
 
-_CODE_CHARS = re.compile(r"[^A-Z0-9]+")
-CODE_STEM = 8  # a new client's code from its name: the first letters, then -2, -3 … if taken
 _UNMATCHED = object()
 
 
@@ -190,6 +189,12 @@ def plan_invoice_import(
         if isinstance(read, Problem):
             raise ImportRefused(path.name, [str(read)])
         return _Planner(uow.session, path, read, options, today).plan()
+
+
+def file_header(path: Path | str) -> tuple[str, ...]:
+    """The columns of a file's header row, so a file no source recognises can be mapped by hand."""
+    with collection_paused():
+        return header_of(Path(path))
 
 
 REPLANS = 5  # how often a file is compared with the books again when they change meanwhile
@@ -541,12 +546,7 @@ class _Planner:
         return key
 
     def _code_for(self, name: str) -> str:
-        stem = _CODE_CHARS.sub("", name.upper())[:CODE_STEM] or "CLIENT"
-        code, number = stem, 1
-        while code.casefold() in self.codes:
-            number += 1
-            code = f"{stem}-{number}"
-        return code
+        return free_code(name, self.codes)
 
     def _terms_id(self, client: int | str | None) -> int | None:
         if isinstance(client, int):

@@ -94,3 +94,24 @@ def added_since(conn: Connection, mark: BooksMark) -> AddedSince:
         )
     ]
     return AddedSince(clients, invoices, credits)
+
+
+class StoredClientDetails(NamedTuple):
+    """What a client import compares and may bring up to date (never what the user set for chasing)."""
+
+    id: int
+    code: str
+    name: str
+    email: str
+    contact_name: str
+    phone: str
+    address: str
+    terms_id: int
+    credit_limit: int | None  # minor units
+
+
+def stored_client_details(conn: Connection) -> list[StoredClientDetails]:
+    rows = conn.execute(
+        text("SELECT id, code, name, email, contact_name, phone, address, terms_id, credit_limit FROM client")
+    )
+    return [StoredClientDetails(*row) for row in rows]

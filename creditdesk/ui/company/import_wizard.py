@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,8 +44,11 @@ from creditdesk.services.imports.invoice_import import (
     InvoiceImportOptions,
     InvoicePlan,
     apply_invoice_plan,
+    file_header,
     plan_invoice_import,
 )
+from creditdesk.services.imports.mappings import ColumnMapping
+from creditdesk.ui.company.import_mapping import MappingPanel, Source
 from creditdesk.ui.company.import_preview import (
     PREVIEW_HEADERS,
     PREVIEW_ROWS,
@@ -89,13 +94,14 @@ class Planned:
     options: InvoiceImportOptions
     plan: InvoicePlan | None
     refusal: ImportRefused | None = None
+    header: tuple[str, ...] = ()  # a refused file's columns, to map them by hand
 
 
 def _plan(workspace: Workspace, path: Path, options: InvoiceImportOptions, today: date) -> Planned:
     try:
         return Planned(options, plan_invoice_import(workspace.db, path, options, today))
     except ImportRefused as exc:  # an unreadable or unrecognised file: said on the page, not in a box
-        return Planned(options, None, exc)
+        return Planned(options, None, exc, file_header(path))
 
 
 class ImportWizard(QWizard):
@@ -196,6 +202,12 @@ class FoundPage(QWizardPage):
         orders = QWidget()
         orders.setLayout(self.orders_form)
         found.addRow(orders)
+        self.mapping_panel = MappingPanel(workspace)
+        self.mapping_panel.source_changed.connect(self.on_mapping_panel_source_changed)
+        mapping_area = QScrollArea()
+        mapping_area.setWidgetResizable(True)
+        mapping_area.setFrameShape(QFrame.Shape.NoFrame)
+        mapping_area.setWidget(self.mapping_panel)
 
         self.preview_model = PreviewModel(workspace.formats, PREVIEW_HEADERS, self)
         self.preview_table = QTableView()
@@ -219,7 +231,8 @@ class FoundPage(QWizardPage):
 
         left = QVBoxLayout()
         left.addWidget(self.options_box)
-        left.addStretch(1)
+        left.addWidget(mapping_area, 1)
+        left.addWidget(self.mapping_panel.footer)
         right = QVBoxLayout()
         right.addWidget(self.preview_caption)
         right.addWidget(self.preview_table, 1)
@@ -249,12 +262,20 @@ class FoundPage(QWizardPage):
             self.as_of_chosen = None
             self.date_orders = {}
             self.sync_box.setChecked(False)
+            self.mapping_panel.reset()
+        self.mapping_panel.load_saved()
         self.replan()
 
     def options(self) -> InvoiceImportOptions:
         sync = self.sync_box.isChecked()
+        chosen: Source = self.mapping_panel.source()
+        choices = FormatChoices(date_orders=dict(self.date_orders))
+        source: str | ColumnMapping = chosen if isinstance(chosen, str | ColumnMapping) else chosen.mapping
+        if not isinstance(chosen, str | ColumnMapping):  # a saved mapping reads with its own formats
+            choices = chosen.choices(choices)
         return InvoiceImportOptions(
-            choices=FormatChoices(date_orders=dict(self.date_orders)),
+            source=source,
+            choices=choices,
             sync=sync,
             complete=sync and self.complete_box.isChecked(),
             as_of=self.as_of_chosen,
@@ -284,7 +305,7 @@ class FoundPage(QWizardPage):
         if planned.plan is None:
             refusal = planned.refusal
             assert refusal is not None
-            self._show_refusal(refusal)
+            self._show_refusal(refusal, planned.header)
         else:
             self._show_plan(planned.plan)
         self.completeChanged.emit()
@@ -292,16 +313,21 @@ class FoundPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.plan is not None
 
+    def on_mapping_panel_source_changed(self) -> None:
+        self.date_orders = {}  # the columns may be others now: their answers are asked again
+        self.replan()
+
     # -- showing what was found ----------------------------------------------------------------
-    def _show_refusal(self, refusal: ImportRefused) -> None:
+    def _show_refusal(self, refusal: ImportRefused, header: tuple[str, ...]) -> None:
         for label in (self.source_value, self.table_value, self.formats_value):
             label.clear()
+        self.mapping_panel.show_plan(None, header)
         self.preview_model.set_rows(())
         self.preview_caption.clear()
         self.summary_label.setText("CreditDesk cannot read this file.")
         self.message.show_problem(
-            "Nothing can be imported from this file; go back and choose another, or save it again from "
-            "your accounting system."
+            "Nothing can be imported from this file as it is; choose which column holds which field on "
+            "the left, go back and choose another file, or save it again from your accounting system."
         )
         self.notes_caption.setText("What is wrong with the file:")
         self.notes_model.setStringList([sentence(problem) for problem in refusal.problems])
@@ -309,6 +335,7 @@ class FoundPage(QWizardPage):
     def _show_plan(self, plan: InvoicePlan) -> None:
         read = plan.read
         self.source_value.setText(read.source_label)
+        self.mapping_panel.show_plan(plan)
         self.table_value.setText(read.table)
         self.formats_value.setText("\n".join(read.formats.describe()))
         self.as_of_edit.blockSignals(True)
