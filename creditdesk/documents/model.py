@@ -103,6 +103,7 @@ class InvoiceDocument:
     payment_reference: str  # what the client should quote with the payment
     notes: str = ""
     watermark: str = ""  # "DRAFT" or "VOID" across the page; empty for an issued invoice
+    creditor_reference: str = ""  # ISO 11649, built from the number; in the EPC QR code when present
 
 
 class StatementStyle(StrEnum):
