@@ -16,7 +16,6 @@ import re
 from typing import NamedTuple
 
 from stdnum import iso11649
-from stdnum.exceptions import ValidationError as NumberError
 from stdnum.iso7064 import mod_97_10
 
 MAX_BODY = 21
@@ -25,6 +24,7 @@ _DIGEST_LENGTH = MAX_BODY - _KEPT
 _BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _NOT_ALLOWED = re.compile(r"[^A-Z0-9]")
 # In free text a reference may be written in groups of four ("RF18 5390 0754 7034").
+_COMPACT = re.compile(r"RF[0-9]{2}[A-Z0-9]{1,21}")
 _START = re.compile(r"(?<![A-Z0-9])RF ?[0-9]{2}")
 _GROUP = re.compile(r" ?([A-Z0-9]+)")
 
@@ -41,12 +41,15 @@ def creditor_reference(invoice_number: str) -> str:
 
 
 def normalise_creditor_reference(text: str) -> str | None:
-    """A reference as read from a bank file, compact and capitalised, or None when it is not valid."""
-    try:
-        value = iso11649.validate(text)
-    except NumberError:
+    """A reference as read from a bank file, compact and capitalised, or None when it is not valid.
+
+    The check is the standard's: ``RF``, two digits, 1 to 21 letters or digits, and the number
+    read with the first four characters moved to the end leaves 1 when divided by 97.
+    """
+    value = "".join(text.split()).upper()
+    if not _COMPACT.fullmatch(value) or not mod_97_10.is_valid(value[4:] + value[:4]):
         return None
-    return str(value)
+    return value
 
 
 def printed_creditor_reference(reference: str) -> str:

@@ -21,7 +21,7 @@ payer's) and must otherwise leave it out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 Key = tuple[str, ...]
@@ -60,7 +60,8 @@ MAX_RUNS = 8
 
 def number_key(number: str) -> Key:
     """The runs of letters and digits of a number, capitalised, digits without leading zeros."""
-    return tuple(_canonical(run) for run in _RUN.findall(number.upper()))
+    # The runs are ASCII ([0-9]+ or [A-Z]+), so a first character up to "9" means digits.
+    return tuple([(run.lstrip("0") or "0") if run[0] <= "9" else run for run in _RUN.findall(number.upper())])
 
 
 @dataclass(frozen=True)
@@ -75,19 +76,22 @@ class NumberIndex:
     """Every open invoice's number, looked up by whole key and by last digits; built once per snapshot."""
 
     def __init__(self, numbers: Iterable[tuple[int, str]]) -> None:
-        self._whole: dict[Key, list[int]] = {}
-        self._tail: dict[str, list[int]] = {}
+        # One id per key, a tuple only where keys collide: 200,000 small lists would cost more than the rest.
+        self._whole: dict[Key, int | tuple[int, ...]] = {}
+        self._tail: dict[str, int | tuple[int, ...]] = {}
         longest = 1
+        whole, tail = self._whole, self._tail
         for invoice_id, number in numbers:
             key = number_key(number)
-            if not key:
-                continue
             if len(key) > 1:
-                self._whole.setdefault(key, []).append(invoice_id)
+                found = whole.get(key)
+                whole[key] = invoice_id if found is None else _joined(found, invoice_id)
                 longest = max(longest, len(key))
-            last_digits = next((run for run in reversed(key) if run.isdigit()), None)
-            if last_digits is not None:
-                self._tail.setdefault(last_digits, []).append(invoice_id)
+            for run in reversed(key):
+                if run[0] <= "9":
+                    found = tail.get(run)
+                    tail[run] = invoice_id if found is None else _joined(found, invoice_id)
+                    break
         self._longest = min(longest, MAX_RUNS)
 
     def readings(self, text: str) -> list[Reading]:
@@ -101,15 +105,15 @@ class NumberIndex:
             whole = self._whole_number_at(upper, runs, i)
             if whole is not None:
                 ids, length = whole
-                found.append(Reading(tuple(ids), True))
+                found.append(Reading(ids, True))
                 i += length
                 cued = _continues_list(upper, runs, i - 1)
                 continue
             value = runs[i].group()
             if value.isdigit() and _standalone(upper, runs[i]) and (cued or _marked(upper, runs, i)):
                 by_tail = self._tail.get(_canonical(value))
-                if by_tail:
-                    found.append(Reading(tuple(by_tail), False))
+                if by_tail is not None:
+                    found.append(Reading(_ids(by_tail), False))
                 cued = _continues_list(upper, runs, i)
             elif value in _CUE_WORDS:
                 cued = _CUE_JOINER.fullmatch(_after(upper, runs, i)) is not None
@@ -120,7 +124,7 @@ class NumberIndex:
 
     def _whole_number_at(
         self, text: str, runs: list[re.Match[str]], start: int
-    ) -> tuple[list[int], int] | None:
+    ) -> tuple[tuple[int, ...], int] | None:
         if _glued(text, runs[start].start() - 1):
             return None
         for length in range(min(self._longest, len(runs) - start), 1, -1):
@@ -132,13 +136,13 @@ class NumberIndex:
             ):
                 continue
             ids = self._whole.get(tuple(_canonical(piece.group()) for piece in pieces))
-            if ids:
-                return ids, length
+            if ids is not None:
+                return _ids(ids), length
         return None
 
 
 def settle(
-    readings: Iterable[Reading], client_of: Mapping[int, int], payer_clients: frozenset[int]
+    readings: Iterable[Reading], client_of: Callable[[int], int], payer_clients: frozenset[int]
 ) -> tuple[list[int], bool]:
     """The invoices the readings name, and whether some reading stayed ambiguous.
 
@@ -150,7 +154,7 @@ def settle(
     for reading in readings:
         ids = reading.invoice_ids
         if len(ids) > 1:
-            ids = tuple(i for i in ids if client_of[i] in payer_clients)
+            ids = tuple(i for i in ids if client_of(i) in payer_clients)
         if len(ids) == 1:
             if ids[0] not in named:
                 named.append(ids[0])
@@ -159,8 +163,17 @@ def settle(
     return named, ambiguous
 
 
+def _joined(found: int | tuple[int, ...], invoice_id: int) -> tuple[int, ...]:
+    return (*found, invoice_id) if isinstance(found, tuple) else (found, invoice_id)
+
+
+def _ids(found: int | tuple[int, ...]) -> tuple[int, ...]:
+    return (found,) if isinstance(found, int) else found
+
+
 def _canonical(run: str) -> str:
-    return str(int(run)) if run.isdigit() else run
+    """Digits without leading zeros (the runs are ASCII: ``[0-9]+`` or ``[A-Z]+``)."""
+    return (run.lstrip("0") or "0") if run[0] <= "9" else run
 
 
 def _after(text: str, runs: list[re.Match[str]], i: int) -> str:

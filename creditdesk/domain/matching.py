@@ -113,7 +113,8 @@ class MatchingBooks:
 
     invoices: Sequence[OpenItem]
     clients: Sequence[ClientIdentity]
-    creditor_references: Mapping[str, int] = field(default_factory=dict)  # RF… -> invoice id
+    # Compact RF… (as creditor_reference() makes them) -> invoice id.
+    creditor_references: Mapping[str, int] = field(default_factory=dict)
     payments: Sequence[RecordedPayment] = ()  # those not linked to a bank entry yet
     known_references: frozenset[str] = frozenset()  # bank references processed before
 
@@ -182,17 +183,14 @@ class _Matcher:
     def __init__(self, books: MatchingBooks, as_of: date) -> None:
         self.as_of = as_of
         self.invoices = {item.invoice_id: item for item in books.invoices}
-        self.remaining = {item.invoice_id: item.open_amount for item in books.invoices}
-        self.client_of = {item.invoice_id: item.client_id for item in books.invoices}
+        self.spent: dict[int, Decimal] = {}  # applied to each invoice by the credits decided so far
         self.by_client: dict[int, list[OpenItem]] = {}
-        for item in sorted(books.invoices, key=lambda i: (i.due_date, i.invoice_id)):
+        for item in books.invoices:
             self.by_client.setdefault(item.client_id, []).append(item)
+        self.sorted_clients: set[int] = set()  # whose invoices are in due order: sorted when first asked
         self.numbers = NumberIndex((item.invoice_id, item.number) for item in books.invoices)
-        self.references = {
-            key: invoice_id
-            for reference, invoice_id in books.creditor_references.items()
-            if (key := normalise_creditor_reference(reference)) is not None
-        }
+        # Issued by CreditDesk in their compact form; what a bank file quotes is checked and compacted.
+        self.references = books.creditor_references
         self.by_iban = _index((iban_key(i), c.client_id) for c in books.clients for i in c.ibans if i.strip())
         self.by_name = _index(
             (key, c.client_id)
@@ -216,10 +214,10 @@ class _Matcher:
             self.seen.add(entry.reference)
         payer = self._payer_clients(entry)
         quoted, text = self._quoted_invoice(entry)
-        named, ambiguous = settle(self.numbers.readings(text), self.client_of, payer)
+        named, ambiguous = settle(self.numbers.readings(text), self._client_of, payer)
         if quoted is not None and quoted not in named:
             named.insert(0, quoted)
-        clients = {self.client_of[i] for i in named}
+        clients = {self._client_of(i) for i in named}
         if len(clients) > 1:
             return MatchDecision(entry, Outcome.UNMATCHED, Reason.INVOICES_OF_SEVERAL_CLIENTS)
         client = next(iter(clients)) if clients else (next(iter(payer)) if len(payer) == 1 else None)
@@ -287,7 +285,7 @@ class _Matcher:
         self, entry: BankTransaction, client: int, named: list[int], *, exact: bool, payer: frozenset[int]
     ) -> MatchDecision:
         targets = sorted(named, key=lambda i: (self.invoices[i].due_date, i))
-        still_open = [i for i in targets if self.remaining[i] > ZERO]
+        still_open = [i for i in targets if self._open(i) > ZERO]
         amount = entry.amount
         if not still_open:
             return self._proposal(entry, client, [], Reason.INVOICE_ALREADY_PAID)
@@ -295,7 +293,7 @@ class _Matcher:
             return self._apply(entry, client, still_open, Reason.CREDITOR_REFERENCE)
         if payer and client not in payer:
             return self._proposal(entry, client, still_open, Reason.PAYER_IS_ANOTHER_CLIENT)
-        total = sum((self.remaining[i] for i in still_open), ZERO)
+        total = sum((self._open(i) for i in still_open), ZERO)
         if len(targets) == 1 and amount <= total:
             reason = Reason.INVOICE_NAMED if amount == total else Reason.PART_PAYMENT
             return self._apply(entry, client, still_open, reason)
@@ -304,21 +302,35 @@ class _Matcher:
         return self._proposal(entry, client, still_open, Reason.AMOUNT_DOES_NOT_FIT)
 
     def _by_payer(self, entry: BankTransaction, client: int) -> MatchDecision:
-        open_items = [i for i in self.by_client.get(client, ()) if self.remaining[i.invoice_id] > ZERO]
+        open_items = [i for i in self._in_due_order(client) if self._open(i.invoice_id) > ZERO]
         for item in open_items:
-            if self.remaining[item.invoice_id] == entry.amount:
+            if self._open(item.invoice_id) == entry.amount:
                 return self._proposal(entry, client, [item.invoice_id], Reason.SAME_AS_OPEN_INVOICE)
         overdue = [i.invoice_id for i in open_items if i.due_date < self.as_of]
-        if overdue and sum((self.remaining[i] for i in overdue), ZERO) == entry.amount:
+        if overdue and sum((self._open(i) for i in overdue), ZERO) == entry.amount:
             return self._proposal(entry, client, overdue, Reason.SAME_AS_OVERDUE_TOTAL)
         return MatchDecision(entry, Outcome.UNMATCHED, Reason.PAYER_KNOWN_AMOUNT_UNFAMILIAR, client_id=client)
+
+    def _client_of(self, invoice_id: int) -> int:
+        return self.invoices[invoice_id].client_id
+
+    def _open(self, invoice_id: int) -> Decimal:
+        """What is still open on the invoice after the credits applied so far."""
+        return self.invoices[invoice_id].open_amount - self.spent.get(invoice_id, ZERO)
+
+    def _in_due_order(self, client: int) -> list[OpenItem]:
+        items = self.by_client.get(client, [])
+        if client not in self.sorted_clients:
+            items.sort(key=lambda i: (i.due_date, i.invoice_id))
+            self.sorted_clients.add(client)
+        return items
 
     def _spread(self, amount: Decimal, invoice_ids: Iterable[int]) -> tuple[tuple[Allocation, ...], Decimal]:
         """Up to each invoice's open amount in the order given; what is left over stays on account."""
         left = amount
         allocations: list[Allocation] = []
         for invoice_id in invoice_ids:
-            share = min(left, self.remaining[invoice_id])
+            share = min(left, self._open(invoice_id))
             if share > ZERO:
                 allocations.append(Allocation(invoice_id, share))
                 left -= share
@@ -329,7 +341,9 @@ class _Matcher:
     ) -> MatchDecision:
         allocations, left = self._spread(entry.amount, invoice_ids)
         for allocation in allocations:
-            self.remaining[allocation.invoice_id] -= allocation.amount
+            self.spent[allocation.invoice_id] = (
+                self.spent.get(allocation.invoice_id, ZERO) + allocation.amount
+            )
         return MatchDecision(entry, Outcome.APPLIED, reason, client, allocations, left)
 
     def _proposal(

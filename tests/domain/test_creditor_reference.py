@@ -58,3 +58,11 @@ def test_references_are_found_in_free_text_written_in_groups() -> None:
     assert len(places) == 1
     assert reference in [found for found, _ in places[0].readings]
     assert references_in_text("RF is not a reference, nor is RF19 5390 0754 7034") == []
+
+
+@given(st.from_regex(r"[Rr][Ff][0-9]{2}[ A-Za-z0-9]{0,24}", fullmatch=True))
+def test_the_check_agrees_with_python_stdnum(text: str) -> None:
+    ours = normalise_creditor_reference(text)
+    assert (ours is not None) == iso11649.is_valid(text)
+    if ours is not None:
+        assert ours == iso11649.compact(text)

@@ -93,11 +93,11 @@ def test_the_longest_number_wins_at_each_place() -> None:
 def test_an_ambiguous_reading_is_settled_by_the_payer_only_when_one_invoice_is_theirs() -> None:
     client_of = {2: 10, 3: 20}
     readings = INDEX.readings("#1003")
-    assert settle(readings, client_of, frozenset({20})) == ([3], False)
-    assert settle(readings, client_of, frozenset()) == ([], True)
-    assert settle(readings, client_of, frozenset({10, 20})) == ([], True)
+    assert settle(readings, client_of.__getitem__, frozenset({20})) == ([3], False)
+    assert settle(readings, client_of.__getitem__, frozenset()) == ([], True)
+    assert settle(readings, client_of.__getitem__, frozenset({10, 20})) == ([], True)
 
 
 def test_an_invoice_named_twice_counts_once() -> None:
     readings = INDEX.readings("A-1002 (A1002)")
-    assert settle(readings, {1: 10}, frozenset()) == ([1], False)
+    assert settle(readings, {1: 10}.__getitem__, frozenset()) == ([1], False)
