@@ -152,6 +152,8 @@ class StatementDocument:
     payment_reference: str
     terms: str
     interest_accrued: Decimal | None = None  # shown, never added to the balance; None: nothing to say
+    # ISO 11649, built from the client's code: a payment quoting it pays the client's invoices oldest first.
+    creditor_reference: str = ""
 
 
 @dataclass(frozen=True)

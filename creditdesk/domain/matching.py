@@ -4,15 +4,16 @@ The rules, strongest first, for each credit in a canonical order (booking date,
 then bank reference) so that the file's own order never changes the outcome:
 
 1. *Known*: its bank reference was processed before, or came earlier in this batch.
-2. The client is decided by a creditor reference CreditDesk issued, else by the
-   invoice numbers the text names (all of one client), else by the payer's IBAN
-   or name.
+2. The client is decided by a creditor reference CreditDesk issued (an invoice's
+   or a statement's), else by the invoice numbers the text names (all of one
+   client), else by the payer's IBAN or name.
 3. *Linked*: that client has a payment already recorded (by hand or by a CSV)
    of the same amount within ``LINK_WINDOW_DAYS`` of the booking; each such
    payment is linked once.
 4. *Applied*: a creditor reference was quoted (its invoice gets up to its open
-   amount, any excess stays on account), or the named invoices fit the amount:
-   one invoice up to its open amount, or several whose open amounts add up to it.
+   amount; a statement's reference pays the client's invoices oldest first; any
+   excess stays on account), or the named invoices fit the amount: one invoice
+   up to its open amount, or several whose open amounts add up to it.
 5. *Suggested*: a named invoice that does not fit, or, with nothing named, an
    amount equal to one open invoice of the payer or to the payer's overdue total.
 6. *Unmatched* otherwise.
@@ -57,6 +58,7 @@ class Reason(StrEnum):
     """Why a decision was taken, as a code the window and the CLI put into words."""
 
     CREDITOR_REFERENCE = "creditor_reference"
+    STATEMENT_REFERENCE = "statement_reference"
     INVOICE_NAMED = "invoice_named"
     PART_PAYMENT = "part_payment"
     INVOICES_NAMED = "invoices_named"
@@ -117,6 +119,8 @@ class MatchingBooks:
     creditor_references: Mapping[str, int] = field(default_factory=dict)
     payments: Sequence[RecordedPayment] = ()  # those not linked to a bank entry yet
     known_references: frozenset[str] = frozenset()  # bank references processed before
+    # Compact RF… that statements carry, one per client -> client id.
+    client_references: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,7 @@ class _Matcher:
         self.numbers = NumberIndex((item.invoice_id, item.number) for item in books.invoices)
         # Issued by CreditDesk in their compact form; what a bank file quotes is checked and compacted.
         self.references = books.creditor_references
+        self.client_references = books.client_references
         self.by_iban = _index((iban_key(i), c.client_id) for c in books.clients for i in c.ibans if i.strip())
         self.by_name = _index(
             (key, c.client_id)
@@ -213,11 +218,13 @@ class _Matcher:
         if entry.reference:  # a file without bank references cannot tell repeated entries apart
             self.seen.add(entry.reference)
         payer = self._payer_clients(entry)
-        quoted, text = self._quoted_invoice(entry)
+        quoted, statement_client, text = self._quoted(entry)
         named, ambiguous = settle(self.numbers.readings(text), self._client_of, payer)
         if quoted is not None and quoted not in named:
             named.insert(0, quoted)
         clients = {self._client_of(i) for i in named}
+        if statement_client is not None:
+            clients.add(statement_client)
         if len(clients) > 1:
             return MatchDecision(entry, Outcome.UNMATCHED, Reason.INVOICES_OF_SEVERAL_CLIENTS)
         client = next(iter(clients)) if clients else (next(iter(payer)) if len(payer) == 1 else None)
@@ -225,6 +232,8 @@ class _Matcher:
             linked = self._link(entry, client)
             if linked is not None:
                 return linked
+        if statement_client is not None:
+            return self._statement(entry, statement_client)
         if named and client is not None:
             return self._named(entry, client, named, exact=quoted is not None, payer=payer)
         if client is not None:
@@ -242,23 +251,33 @@ class _Matcher:
             return by_iban & by_name if len(by_iban) > 1 and by_iban & by_name else by_iban
         return by_name
 
-    def _quoted_invoice(self, entry: BankTransaction) -> tuple[int | None, str]:
-        """The open invoice whose creditor reference the entry quotes (in its field, else its text),
-        and the text left to read invoice numbers in."""
-        quoted = self._issued(normalise_creditor_reference(entry.creditor_reference))
+    def _quoted(self, entry: BankTransaction) -> tuple[int | None, int | None, str]:
+        """The open invoice, or the client (a statement's reference), that the entry quotes a creditor
+        reference of, in its field first, then in its text; and the text left to read numbers in."""
+        invoice_id, client_id = self._issued(normalise_creditor_reference(entry.creditor_reference))
         text = entry.text.upper()  # the places found are places in the capitalised text
         for place in references_in_text(text):
             for reference, end in place.readings:
-                invoice_id = self._issued(reference)
-                if invoice_id is not None:
-                    quoted = invoice_id if quoted is None else quoted
+                found_invoice, found_client = self._issued(reference)
+                if found_invoice is not None or found_client is not None:
+                    if invoice_id is None and client_id is None:
+                        invoice_id, client_id = found_invoice, found_client
                     text = _without(text, place.start, end)
                     break
-        return quoted, text
+        return invoice_id, client_id, text
 
-    def _issued(self, reference: str | None) -> int | None:
-        invoice_id = self.references.get(reference) if reference is not None else None
-        return invoice_id if invoice_id is not None and invoice_id in self.invoices else None
+    def _issued(self, reference: str | None) -> tuple[int | None, int | None]:
+        """(invoice, None) or (None, client) for a reference CreditDesk issued; one issued to both is
+        no proof of either and counts as not issued."""
+        if reference is None:
+            return None, None
+        invoice_id = self.references.get(reference)
+        client_id = self.client_references.get(reference)
+        if invoice_id is not None and client_id is not None:
+            return None, None
+        if invoice_id is not None:
+            return (invoice_id, None) if invoice_id in self.invoices else (None, None)
+        return None, client_id
 
     def _link(self, entry: BankTransaction, client: int) -> MatchDecision | None:
         best: RecordedPayment | None = None
@@ -300,6 +319,12 @@ class _Matcher:
         if len(targets) > 1 and len(still_open) == len(targets) and amount == total:
             return self._apply(entry, client, still_open, Reason.INVOICES_NAMED)
         return self._proposal(entry, client, still_open, Reason.AMOUNT_DOES_NOT_FIT)
+
+    def _statement(self, entry: BankTransaction, client: int) -> MatchDecision:
+        """A statement's reference: the client is certain, and the money goes oldest first, as it does
+        for any payment that names no invoice; what is left stays on the client's account."""
+        open_ids = [i.invoice_id for i in self._in_due_order(client) if self._open(i.invoice_id) > ZERO]
+        return self._apply(entry, client, open_ids, Reason.STATEMENT_REFERENCE)
 
     def _by_payer(self, entry: BankTransaction, client: int) -> MatchDecision:
         open_items = [i for i in self._in_due_order(client) if self._open(i.invoice_id) > ZERO]

@@ -21,6 +21,7 @@ INVOICES = (
     OpenItem(4, BOLT, "B-1003", D("80.00"), date(2026, 3, 15)),
     OpenItem(5, BOLT, "B-2001", D("1200.00"), date(2026, 4, 15)),
 )
+CODES = {ACME: "ACME01", BOLT: "BOLT01"}  # what their statements' references are built from
 CLIENTS = (
     ClientIdentity(ACME, "Acme Trading Ltd", ibans=(ACME_IBAN,), payer_names=("ACME TRADING",)),
     ClientIdentity(BOLT, "Bolt & Nut GmbH", ibans=(BOLT_IBAN,)),
@@ -39,6 +40,7 @@ def books(
         creditor_references={creditor_reference(i.number): i.invoice_id for i in invoices},
         payments=payments,
         known_references=known,
+        client_references={creditor_reference(code): client for client, code in CODES.items()},
     )
 
 

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -20,6 +21,7 @@ from tests.domain.matching_factories import (
     ACME_IBAN,
     BOLT,
     BOLT_IBAN,
+    CODES,
     STATEMENT_DATE,
     books,
     credit,
@@ -75,12 +77,40 @@ def test_a_creditor_reference_in_the_text_counts_and_its_digits_name_nothing_els
 def test_a_creditor_reference_quoting_a_paid_invoice_falls_back_to_the_other_rules() -> None:
     paid = creditor_reference("A-0999")  # issued once, no longer open
     snapshot = books()
-    snapshot = MatchingBooks(
-        snapshot.invoices, snapshot.clients, {**snapshot.creditor_references, paid: 99}, (), frozenset()
-    )
+    snapshot = replace(snapshot, creditor_references={**snapshot.creditor_references, paid: 99})
     decision = decide(credit("80.00", creditor_ref=paid, payer_iban=BOLT_IBAN), snapshot)
     assert (decision.outcome, decision.reason) == (Outcome.SUGGESTED, Reason.SAME_AS_OPEN_INVOICE)
     assert decision.allocations == (Allocation(4, D("80.00")),)
+
+
+def test_a_statement_reference_pays_the_client_oldest_first_and_keeps_the_rest_on_account() -> None:
+    reference = creditor_reference(CODES[ACME])
+    decision = decide(credit("500.00", f"Statement {printed_creditor_reference(reference)}"))
+    assert (decision.outcome, decision.reason, decision.client_id) == (
+        Outcome.APPLIED,
+        Reason.STATEMENT_REFERENCE,
+        ACME,
+    )
+    assert decision.allocations == (
+        Allocation(1, D("100.00")),
+        Allocation(2, D("250.00")),
+        Allocation(3, D("80.00")),
+    )
+    assert decision.on_account == D("70.00")
+    part = decide(credit("120.00", creditor_ref=reference))
+    assert part.allocations == (Allocation(1, D("100.00")), Allocation(2, D("20.00")))
+
+
+def test_a_statement_reference_with_another_client_s_invoice_is_left_to_the_user() -> None:
+    decision = decide(credit("80.00", "B-1003", creditor_ref=creditor_reference(CODES[ACME])))
+    assert (decision.outcome, decision.reason) == (Outcome.UNMATCHED, Reason.INVOICES_OF_SEVERAL_CLIENTS)
+
+
+def test_a_reference_issued_to_an_invoice_and_to_a_client_proves_neither() -> None:
+    shared = creditor_reference("A-1002")
+    snapshot = replace(books(), client_references={shared: BOLT})
+    decision = decide(credit("250.00", creditor_ref=shared, payer_name="Nobody"), snapshot)
+    assert (decision.outcome, decision.reason) == (Outcome.UNMATCHED, Reason.NOTHING_RECOGNISED)
 
 
 # --- suggested -------------------------------------------------------------------------------------

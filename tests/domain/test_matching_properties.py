@@ -63,6 +63,7 @@ def snapshots(draw: st.DrawFn) -> MatchingBooks:
         creditor_references={creditor_reference(i.number): i.invoice_id for i in invoices},
         payments=payments,
         known_references=frozenset(draw(st.lists(st.sampled_from(REFERENCES), max_size=2))),
+        client_references={creditor_reference(f"CLIENT-{c}"): c for c in CLIENT_IDS},
     )
 
 
@@ -83,11 +84,14 @@ def statements(draw: st.DrawFn, books: MatchingBooks) -> list[BankTransaction]:
             st.sampled_from([sum((i.open_amount for i in named), D(0)), D("80.00"), D("250.00")]) | cents
         ).max(D("0.01"))
         quoted = ""
-        quote_it = draw(st.booleans())
-        if named and quote_it:
+        quote = draw(st.sampled_from(["", "invoice", "statement"]))
+        if quote == "statement":
+            quoted = creditor_reference(f"CLIENT-{draw(st.sampled_from(CLIENT_IDS))}")
+        if named and quote == "invoice":
             quoted = creditor_reference(named[0].number)
-            if draw(st.booleans()):
-                text, quoted = f"{text} {printed_creditor_reference(quoted)}", ""
+        in_text = draw(st.booleans())
+        if quoted and in_text:
+            text, quoted = f"{text} {printed_creditor_reference(quoted)}", ""
         entries.append(
             BankTransaction(
                 reference=draw(st.sampled_from(REFERENCES) | st.just(f"E{line}")),
