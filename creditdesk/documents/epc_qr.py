@@ -7,7 +7,6 @@ guessed at whenever something is missing or out of range.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -17,59 +16,93 @@ from reportlab.lib.colors import white
 
 from creditdesk.documents.fonts import REGULAR
 from creditdesk.documents.model import BankDetails
+from creditdesk.domain.bank_accounts import compact, is_valid_bic, is_valid_iban
+from creditdesk.domain.creditor_reference import normalise_creditor_reference
 
 MIN_AMOUNT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999.99")
 MAX_NAME = 70
 MAX_REMITTANCE = 140
-
-_BIC = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?")
-_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+MAX_PAYLOAD_BYTES = 331  # EPC069-12: the whole payload, in the character set's bytes
 
 
 def epc_payload(
-    *, name: str, iban: str, bic: str, amount: Decimal, reference: str, currency: str = "EUR"
+    *,
+    name: str,
+    iban: str,
+    bic: str,
+    amount: Decimal,
+    reference: str,
+    currency: str = "EUR",
+    creditor_reference: str = "",
 ) -> str:
     """The text of an EPC QR code for a SEPA credit transfer; ValueError says why one cannot be made.
 
-    Version 002, character set 1 (UTF-8), with the BIC. The payment reference
-    goes in the unstructured remittance line; purpose and structured reference
-    stay empty. Names longer than 70 characters are cut (the bank shows the
-    name for confirmation; the IBAN decides where the money goes).
+    Version 002, character set 1 (UTF-8), with the BIC. A creditor reference
+    (ISO 11649) goes in the structured field and then the remittance line stays
+    empty, as the guideline allows one or the other, never both; without one the
+    payment reference goes in the unstructured remittance line. The name is cut
+    to 70 characters, and further (on whole characters) to keep the payload
+    within 331 bytes: the bank shows the name for confirmation, the IBAN decides
+    where the money goes.
     """
     if currency.upper() != "EUR":
         raise ValueError(f"An EPC QR code is for euro payments only, not {currency}")
-    clean_iban = _compact(iban)
-    clean_bic = _compact(bic)
-    if not clean_bic or not _BIC.fullmatch(clean_bic):
+    clean_iban = compact(iban)
+    clean_bic = compact(bic)
+    if not clean_bic or not is_valid_bic(clean_bic):
         raise ValueError("An EPC QR code needs the bank's BIC (8 or 11 letters and digits)")
-    if not _IBAN.fullmatch(clean_iban) or not _iban_checks(clean_iban):
+    if not is_valid_iban(clean_iban):
         raise ValueError(f"'{iban}' is not a valid IBAN")
-    beneficiary = _single_line(name)[:MAX_NAME].rstrip()
-    if not beneficiary:
-        raise ValueError("An EPC QR code needs the beneficiary's name")
     if amount != amount.quantize(MIN_AMOUNT) or not MIN_AMOUNT <= amount <= MAX_AMOUNT:
         raise ValueError(f"An EPC QR code takes 0.01 to 999999999.99 EUR in cents, not {amount}")
-    remittance = _single_line(reference)
+    structured = ""
+    if creditor_reference.strip():
+        structured = normalise_creditor_reference(creditor_reference) or ""
+        if not structured:
+            raise ValueError(f"'{creditor_reference}' is not an ISO 11649 creditor reference")
+    remittance = "" if structured else _single_line(reference)
     if len(remittance) > MAX_REMITTANCE:
         raise ValueError(f"The payment reference is longer than {MAX_REMITTANCE} characters")
-    lines = [
-        "BCD",  # service tag
-        "002",  # version
-        "1",  # character set: UTF-8
-        "SCT",  # SEPA credit transfer
-        clean_bic,
-        beneficiary,
-        clean_iban,
-        f"EUR{amount:.2f}",
-        "",  # purpose code
-        "",  # structured creditor reference
-        remittance,  # unstructured remittance information
-    ]
-    # Trailing empty elements are left off, as the guideline asks.
-    while lines[-1] == "":
-        lines.pop()
-    return "\n".join(lines)
+
+    def lines_with(beneficiary: str) -> list[str]:
+        lines = [
+            "BCD",  # service tag
+            "002",  # version
+            "1",  # character set: UTF-8
+            "SCT",  # SEPA credit transfer
+            clean_bic,
+            beneficiary,
+            clean_iban,
+            f"EUR{amount:.2f}",
+            "",  # purpose code
+            structured,  # structured creditor reference
+            remittance,  # unstructured remittance information
+        ]
+        # Trailing empty elements are left off, as the guideline asks.
+        while lines[-1] == "":
+            lines.pop()
+        return lines
+
+    room = MAX_PAYLOAD_BYTES - len("\n".join(lines_with("")).encode("utf-8"))
+    if room <= 0:
+        raise ValueError(
+            f"The payment reference is too long for the {MAX_PAYLOAD_BYTES} bytes of an EPC QR code"
+        )
+    beneficiary = _cut_to_bytes(_single_line(name)[:MAX_NAME], room).rstrip()
+    if not beneficiary:
+        raise ValueError("An EPC QR code needs the beneficiary's name")
+    return "\n".join(lines_with(beneficiary))
+
+
+def _cut_to_bytes(text: str, room: int) -> str:
+    """The longest start of ``text`` whose UTF-8 takes at most ``room`` bytes: whole characters only."""
+    used = 0
+    for index, char in enumerate(text):
+        used += len(char.encode("utf-8"))
+        if used > room:
+            return text[:index]
+    return text
 
 
 def epc_allowed(bank: BankDetails, currency: str, amount_due: Decimal) -> bool:
@@ -78,7 +111,13 @@ def epc_allowed(bank: BankDetails, currency: str, amount_due: Decimal) -> bool:
 
 
 def epc_qr_drawing(
-    bank: BankDetails, beneficiary: str, currency: str, amount_due: Decimal, reference: str, size: float
+    bank: BankDetails,
+    beneficiary: str,
+    currency: str,
+    amount_due: Decimal,
+    reference: str,
+    size: float,
+    creditor_reference: str = "",
 ) -> Drawing | None:
     """The code as a ``size`` point square (quiet zone included), or None when it must not print."""
     if not epc_allowed(bank, currency, amount_due):
@@ -91,6 +130,7 @@ def epc_qr_drawing(
             amount=amount_due,
             reference=reference,
             currency=currency,
+            creditor_reference=creditor_reference,
         )
     except ValueError:
         return None
@@ -105,16 +145,5 @@ def epc_qr_drawing(
     return drawing
 
 
-def _compact(value: str) -> str:
-    return re.sub(r"\s+", "", value).upper()
-
-
 def _single_line(value: str) -> str:
     return " ".join(value.split())
-
-
-def _iban_checks(iban: str) -> bool:
-    """ISO 13616 check digits: the rearranged number modulo 97 is 1."""
-    rearranged = iban[4:] + iban[:4]
-    digits = "".join(str(int(char, 36)) for char in rearranged)
-    return int(digits) % 97 == 1

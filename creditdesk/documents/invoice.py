@@ -48,6 +48,7 @@ def _story(doc: InvoiceDocument, width: float) -> list[Flowable]:
                 reference=doc.payment_reference,
                 amount_due=doc.amount_due,
                 payable=not doc.watermark.strip(),
+                creditor_reference=doc.creditor_reference,
             )
         ),
     ]

@@ -103,6 +103,7 @@ class InvoiceDocument:
     payment_reference: str  # what the client should quote with the payment
     notes: str = ""
     watermark: str = ""  # "DRAFT" or "VOID" across the page; empty for an issued invoice
+    creditor_reference: str = ""  # ISO 11649, built from the number; in the EPC QR code when present
 
 
 class StatementStyle(StrEnum):
@@ -151,6 +152,8 @@ class StatementDocument:
     payment_reference: str
     terms: str
     interest_accrued: Decimal | None = None  # shown, never added to the balance; None: nothing to say
+    # ISO 11649, built from the client's code: a payment quoting it pays the client's invoices oldest first.
+    creditor_reference: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from creditdesk.documents.model import BankDetails, Branding
 from creditdesk.documents.styles import BODY, PANEL, SECTION, SMALL_CENTRE
 from creditdesk.documents.tables import grid
 from creditdesk.documents.text import escape
+from creditdesk.domain.creditor_reference import printed_creditor_reference
 from creditdesk.domain.formats import Formats
 
 QR_SIZE = 32 * mm
@@ -44,14 +45,25 @@ def payment_panel(
     reference: str,
     amount_due: Decimal,
     payable: bool = True,
+    creditor_reference: str = "",
 ) -> Table:
     """A quiet panel with everything the client needs to pay; the QR code on its right when allowed.
 
-    ``payable`` is false for a draft or void invoice: no code that would send money for it.
+    ``payable`` is false for a draft or void invoice: no code that would send money for it. A
+    ``creditor_reference`` (ISO 11649) is printed under the payment reference and is what the
+    code carries, so a banking app passes it on untouched and the payment is matched exactly.
     """
     qr = None
     if payable:
-        qr = epc_qr_drawing(branding.bank, branding.name, formats.currency, amount_due, reference, QR_SIZE)
+        qr = epc_qr_drawing(
+            branding.bank,
+            branding.name,
+            formats.currency,
+            amount_due,
+            reference,
+            QR_SIZE,
+            creditor_reference=creditor_reference,
+        )
     qr_width = QR_SIZE + 2 * _PAD if qr is not None else 0
     text_width = width - 2 * _PAD - qr_width
     left: list[Flowable] = [Paragraph("HOW TO PAY", SECTION)]
@@ -65,8 +77,10 @@ def payment_panel(
     facts = bank_facts(branding.bank)
     if reference.strip():
         facts.append(("Payment reference", reference.strip()))
+    if creditor_reference.strip():
+        facts.append(("Creditor reference", printed_creditor_reference(creditor_reference)))
     if facts:
-        left.append(facts_table(facts, text_width, bold={"Payment reference"}))
+        left.append(facts_table(facts, text_width, bold={"Payment reference", "Creditor reference"}))
     if branding.payment_instructions.strip():
         left += [Spacer(1, 4), Paragraph(escape(branding.payment_instructions), BODY)]
     cells: list[list[Flowable]] = [left]

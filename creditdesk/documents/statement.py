@@ -34,6 +34,7 @@ from creditdesk.documents.styles import (
 )
 from creditdesk.documents.tables import Cell, figure_width, grid, headings, ledger_table, side_by_side
 from creditdesk.documents.text import escape, one_line
+from creditdesk.domain.creditor_reference import printed_creditor_reference
 
 KIND_LABELS = {
     EntryKind.INVOICE: "Invoice",
@@ -285,11 +286,16 @@ def _remittance_slip(doc: StatementDocument, width: float) -> Table:
             half - 12,
         ),
     ]
+    creditor_row = []
+    if doc.creditor_reference:
+        printed = escape(printed_creditor_reference(doc.creditor_reference))
+        creditor_row.append(["Creditor reference", Paragraph(f"<b>{printed}</b>", CELL_RIGHT)])
     figures = grid(
         [
             ["Amount due", doc.formats.money(doc.closing_balance)],
             ["Amount enclosed", ""],
             ["Payment reference", Paragraph(f"<b>{escape(doc.payment_reference)}</b>", CELL_RIGHT)],
+            *creditor_row,
         ],
         [32 * mm, half - 32 * mm],
         [
@@ -304,7 +310,7 @@ def _remittance_slip(doc: StatementDocument, width: float) -> Table:
             ("LEADING", (0, 0), (0, -1), 9.6),
             ("LEADING", (1, 0), (1, 0), 13.2),
             ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
-            ("VALIGN", (0, 2), (-1, 2), "TOP"),
+            ("VALIGN", (0, 2), (-1, -1), "TOP"),
             ("BOX", (1, 1), (1, 1), 0.6, MUTED),
             ("TOPPADDING", (0, 0), (-1, -1), 6),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 6),

@@ -95,3 +95,32 @@ def test_combined_pdf_has_every_page_of_every_part() -> None:
 def test_combining_nothing_is_refused() -> None:
     with pytest.raises(ValueError):
         combine_pdfs([])
+
+
+def test_the_two_wrong_ibans_of_the_old_check_are_refused() -> None:
+    for iban in ("DE41370400440532013", "XX46370400440532013000"):
+        with pytest.raises(ValueError, match="is not a valid IBAN"):
+            payload(iban=iban)
+    with pytest.raises(ValueError, match="BIC"):
+        payload(bic="DEUTXXFF")  # no country XX
+
+
+def test_a_creditor_reference_goes_in_the_structured_field_and_the_remittance_line_stays_empty() -> None:
+    lines = payload(creditor_reference="rf18 5390 0754 7034").split("\n")
+    assert len(lines) == 10  # the unstructured remittance line is left off: one or the other
+    assert lines[8:] == ["", "RF18539007547034"]
+    with pytest.raises(ValueError, match="is not an ISO 11649 creditor reference"):
+        payload(creditor_reference="RF19 5390 0754 7034")
+
+
+def test_the_payload_stays_within_331_bytes_cutting_the_name_on_whole_characters() -> None:
+    wide = "\U0001d504" * 70  # 70 characters of four bytes each
+    text = payload(name=wide, reference="R" * 140)
+    assert len(text.encode("utf-8")) <= 331
+    name = text.split("\n")[5]
+    assert name and set(name) == {"\U0001d504"}  # whole characters only, and some of them kept
+    assert len(payload(name=wide, reference="R" * 140).encode("utf-8")) == len(text.encode("utf-8"))
+    short = payload(name=wide, creditor_reference="RF18539007547034")
+    assert len(short.encode("utf-8")) <= 331 and len(short.split("\n")[5]) > len(name)
+    # A name that fits is left whole.
+    assert payload(name="Zoë Ærø Ltd").split("\n")[5] == "Zoë Ærø Ltd"

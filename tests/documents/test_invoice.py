@@ -102,3 +102,10 @@ def test_a_draft_or_void_invoice_carries_no_payment_code() -> None:
         text = squash(all_text(render_invoice(invoice(branding=EURO_BRANDING, formats=EUR, watermark=word))))
         assert "Scan with your banking app" not in text
         assert "DE89 3704 0044 0532 0130 00" in text
+
+
+def test_the_creditor_reference_is_printed_beside_the_payment_reference() -> None:
+    doc = replace(invoice(branding=EURO_BRANDING, formats=EUR), creditor_reference="RF18539007547034")
+    text = squash(all_text(render_invoice(doc)))
+    assert f"Payment reference {doc.payment_reference}" in text
+    assert "Creditor reference RF18 5390 0754 7034" in text

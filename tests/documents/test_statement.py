@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,6 +37,14 @@ def test_aging_strip_and_remittance_slip_carry_the_amount_due() -> None:
         assert expected in text
     assert f"Payment reference {doc.payment_reference}" in text
     assert "Page 1 of 1" in text
+
+
+def test_the_remittance_slip_carries_the_statement_s_creditor_reference() -> None:
+    doc = replace(activity_statement(), creditor_reference="RF18539007547034")
+    text = squash(all_text(render_statement(doc)))
+    assert f"Payment reference {doc.payment_reference}" in text
+    assert "Creditor reference RF18 5390 0754 7034" in text
+    assert "Creditor reference" not in squash(all_text(render_statement(activity_statement())))
 
 
 def test_a_120_line_statement_runs_over_pages_with_the_slip_on_the_last(tmp_path: Path) -> None:

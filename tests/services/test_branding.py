@@ -85,6 +85,13 @@ def test_a_bad_iban_names_the_field_and_saves_nothing(db: Database) -> None:
         ("name", "  ", "company name is required"),
         ("email", "accounts@", "email 'accounts@' is not a valid email address"),
         ("bank_iban", "12AB", "IBAN '12AB' is not an IBAN"),
+        (
+            "bank_iban",
+            "DE41370400440532013",
+            "IBAN DE41 3704 0044 0532 013 has 19 characters, but an IBAN from Germany has 22",
+        ),
+        ("bank_iban", "XX46370400440532013000", "IBAN 'XX46370400440532013000' starts with XX, which is not"),
+        ("bank_bic", "DEUTXXFF", "BIC DEUTXXFF names no country"),
         ("bank_bic", "WEST GB", "BIC 'WEST GB' is not a BIC"),
         ("bank_bic", "WESTGB2LXX", "BIC 'WESTGB2LXX' is not a BIC"),
         ("accent_colour", "navy", "accent colour 'navy' is not a colour written as #RRGGBB"),

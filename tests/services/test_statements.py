@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from creditdesk.documents.model import EntryKind, StatementDocument, StatementStyle
 from creditdesk.domain.allocation import Allocation
+from creditdesk.domain.creditor_reference import creditor_reference
 from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.domain.money import from_minor
@@ -117,6 +118,7 @@ def test_activity_statement_walks_from_opening_to_closing(db: Database, ledger: 
         == aging_total(db, ledger, MARCH_END)
     )
     assert (doc.payment_reference, doc.terms, doc.client.contact_name) == ("ACME", "Net 30", "Ann Jones")
+    assert doc.creditor_reference == creditor_reference("ACME")  # recomputed from the code, never stored
 
 
 def test_a_longer_period_starts_from_an_earlier_balance(db: Database, ledger: int) -> None:

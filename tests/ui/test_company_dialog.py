@@ -89,6 +89,18 @@ def test_a_bad_iban_is_named_and_nothing_is_saved(qtbot: QtBot, workspace: Works
     assert branding_form(workspace.db) == before
 
 
+def test_an_iban_of_the_wrong_length_for_its_country_says_what_is_expected(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    d = dialog(qtbot, workspace)
+    QTest.keyClicks(d.iban_edit, "DE41 3704 0044 0532 013")
+    assert d.iban_edit.property("invalid")
+    assert d.iban_edit.toolTip() == (
+        "IBAN DE41 3704 0044 0532 013 has 19 characters, but an IBAN from Germany has 22; "
+        "copy it again from a bank statement."
+    )
+
+
 def test_a_file_that_is_not_a_picture_is_refused(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
     fake = tmp_path / "logo.png"
     fake.write_text("not a picture")

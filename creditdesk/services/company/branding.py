@@ -13,6 +13,10 @@ from PIL import Image, ImageOps
 
 from creditdesk.documents.model import BankDetails, Branding
 from creditdesk.documents.model import PageSize as PageSize
+from creditdesk.domain.bank_accounts import check_bic as check_bic
+from creditdesk.domain.bank_accounts import check_iban as check_iban
+from creditdesk.domain.bank_accounts import compact as compact
+from creditdesk.domain.bank_accounts import grouped_iban as grouped_iban
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.validation import check_email, check_text
 from creditdesk.services.clients.records import FieldProblem
@@ -55,8 +59,6 @@ LOGO_MAX_BYTES = 5 * 1024 * 1024
 LOGO_MAX_SIZE = (1200, 600)  # pixels: sharp at 300 dpi on a letterhead 10 cm by 5 cm
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
-_IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
-_BIC = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -79,46 +81,6 @@ class BrandingInput:
     accent_colour: str = "#1F4E79"
     signatory: str = ""
     logo: bytes | None = None  # as load_logo() made it
-
-
-def compact(value: str) -> str:
-    """An IBAN or BIC as banks store it: no spaces, capitals."""
-    return "".join(value.split()).upper()
-
-
-def grouped_iban(iban: str) -> str:
-    """An IBAN as people read it: groups of four."""
-    value = compact(iban)
-    return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
-
-
-def check_iban(value: str) -> str:
-    """An IBAN (country, check digits, account) whose check digits agree, or empty."""
-    iban = compact(value)
-    if not iban:
-        return ""
-    if not _IBAN.match(iban):
-        raise ValidationError(
-            f"IBAN '{value.strip()}' is not an IBAN: it starts with two letters for the country and "
-            "two check digits, followed by 11 to 30 letters and digits"
-        )
-    digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
-    if int(digits) % 97 != 1:
-        raise ValidationError(
-            f"IBAN {grouped_iban(iban)} fails its check digits; copy it again from a bank statement"
-        )
-    return iban
-
-
-def check_bic(value: str) -> str:
-    """A BIC (SWIFT code) of 8 or 11 characters, or empty."""
-    bic = compact(value)
-    if bic and not _BIC.match(bic):
-        raise ValidationError(
-            f"BIC '{value.strip()}' is not a BIC: it has 8 or 11 characters, 4 letters for the bank, "
-            "2 for the country, 2 letters or digits for the place and optionally 3 for the branch"
-        )
-    return bic
 
 
 def check_colour(value: str) -> str:

@@ -22,6 +22,7 @@ from creditdesk.documents.model import (
     InvoiceDocument,
     TaxSummaryLine,
 )
+from creditdesk.domain.creditor_reference import creditor_reference
 from creditdesk.domain.errors import NotFoundError
 from creditdesk.domain.formats import Formats
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
@@ -132,6 +133,7 @@ def invoice_document(db: Database, invoice_id: int) -> InvoiceDocument:
         gross = from_minor(invoice.gross, exponent)
         paid = from_minor(invoice_applied(session.connection(), invoice.id), exponent)
         amount_due = gross - paid
+        watermark = WATERMARKS.get(InvoiceStatus(invoice.status), "")
         return InvoiceDocument(
             branding=head.branding,
             formats=head.formats,
@@ -156,7 +158,9 @@ def invoice_document(db: Database, invoice_id: int) -> InvoiceDocument:
             discount=discount_sentence(terms, invoice, gross, amount_due, head.formats),
             payment_reference=invoice.number,
             notes=invoice.notes,
-            watermark=WATERMARKS.get(InvoiceStatus(invoice.status), ""),
+            watermark=watermark,
+            # Only an issued invoice's number is final; a draft or void one gets no reference to pay by.
+            creditor_reference="" if watermark else creditor_reference(invoice.number),
         )
 
 

@@ -27,6 +27,7 @@ from creditdesk.domain.aging import (
     bucket_keys,
 )
 from creditdesk.domain.allocation import natural_key
+from creditdesk.domain.creditor_reference import creditor_reference
 from creditdesk.domain.errors import NotFoundError, ValidationError
 from creditdesk.domain.money import from_minor
 from creditdesk.services.clients.records import client_by_code, client_terms
@@ -241,6 +242,7 @@ def build_statement(
         payment_reference=client.code,
         terms=client_terms(session, client).describe(),
         interest_accrued=uncharged_interest_in(session, client, as_of),
+        creditor_reference=creditor_reference(client.code),
     )
 
 
