@@ -13,7 +13,7 @@ from creditdesk.domain.bank import BankStatement, BankTransaction
 from creditdesk.domain.creditor_reference import creditor_reference
 from creditdesk.domain.errors import ImportRefused, LedgerError
 from creditdesk.domain.invoice import InvoiceLine
-from creditdesk.domain.matching import Outcome
+from creditdesk.domain.matching import Outcome, Reason
 from creditdesk.services.bank.entries import (
     assign_entry,
     confirm_entries,
@@ -22,6 +22,7 @@ from creditdesk.services.bank.entries import (
     list_bank_entries,
     undo_entry,
 )
+from creditdesk.services.bank.reasons import reason_text
 from creditdesk.services.bank.statement_import import import_bank_statement
 from creditdesk.services.clients.records import ClientInput, add_client
 from creditdesk.services.company.settings import create_company
@@ -200,3 +201,9 @@ def test_a_dry_run_says_what_would_happen_and_writes_nothing(db: Database) -> No
     )
     assert summary.counts[Outcome.APPLIED] == 1
     assert payments(db) == 0 and list_bank_entries(db) == []
+
+
+def test_every_reason_the_matcher_gives_has_a_sentence() -> None:
+    for reason in Reason:
+        words = reason_text(reason)
+        assert words != reason.value and words.endswith("."), reason

@@ -19,6 +19,7 @@ from creditdesk.domain.allocation import Allocation
 from creditdesk.domain.errors import LedgerError, NotFoundError
 from creditdesk.domain.matching import Outcome, iban_key, payer_name_key
 from creditdesk.domain.money import currency_exponent, format_plain, from_minor, to_minor
+from creditdesk.services.bank.reasons import UNDONE
 from creditdesk.services.bank.statement_import import BANK_METHOD
 from creditdesk.services.company.settings import company_in
 from creditdesk.services.ledger.payments import EARLY_PAYMENT_DISCOUNT_REASON, PaymentInput, record_payment_in
@@ -141,7 +142,7 @@ def undo_entry(db: Database, entry_id: int) -> None:
         session.execute(delete(BankEntryInvoice).where(BankEntryInvoice.bank_entry_id == entry.id))
         entry.client_id = None
         entry.status = Outcome.UNMATCHED.value
-        entry.reason = "undone"
+        entry.reason = UNDONE
         uow.commit()
 
 
