@@ -30,6 +30,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/python tools/lint_clock.py creditdesk
 
 test: lint
+	sh tools/ensure_postgres.sh
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2
 
 bench: $(VENV)/.installed-test

@@ -88,9 +88,15 @@ def add_import(sub: Subcommands) -> None:
 def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
     def action(db: Database) -> int:
         if args.kind == "invoices":
-            summary = invoice_import.import_invoices(
-                db, args.file, options=invoice_options(args), today=as_of, dry_run=args.dry_run
-            )
+            try:
+                summary = invoice_import.import_invoices(
+                    db, args.file, options=invoice_options(args), today=as_of, dry_run=args.dry_run
+                )
+            except invoice_import.PlanRefused as refused:
+                code = fail(refused.message, refused.problems)
+                for hint in how_to_answer(refused.plan):
+                    print(hint, file=sys.stderr)
+                return code
         elif args.kind == "clients":
             summary = importing.import_clients(db, args.file, dry_run=args.dry_run)
         else:
@@ -100,6 +106,16 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
         return EXIT_OK
 
     return with_db(path, action, create=True)
+
+
+def how_to_answer(plan: invoice_import.InvoicePlan) -> list[str]:
+    """The options that settle what a refused invoice file asked."""
+    hints = []
+    if plan.read.questions:
+        hints.append("Give the file's formats with --date-format or --number-format.")
+    if plan.imported_before:
+        hints.append("Add --sync to keep the books in step with the earlier import of this source.")
+    return hints
 
 
 def invoice_options(args: argparse.Namespace) -> invoice_import.InvoiceImportOptions:

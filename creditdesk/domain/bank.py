@@ -31,6 +31,9 @@ class BankTransaction:
     text: str = ""
     creditor_reference: str = ""
     line: int = 0  # where in the file it was read, for messages
+    reversal: bool = False  # the bank undoes an earlier entry (CAMT RvslInd, MT940 RC/RD)
+    # True when the file gave no reference of its own and the reader derived a stable key.
+    reference_derived: bool = False
 
     @property
     def is_credit(self) -> bool:
@@ -48,8 +51,12 @@ class BankStatement:
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
     statement_date: date | None = None
+    account: str = ""  # the account as the file names it, IBAN or not (OFX BANKID/ACCTID, MT940 :25:)
 
     @property
     def credits(self) -> tuple[BankTransaction, ...]:
-        """Money in: the only entries that can be customer payments."""
-        return tuple(entry for entry in self.transactions if entry.is_credit)
+        """Money in: the only entries that can be customer payments.
+
+        A reversal booked as a credit gives back money the business paid out; it pays no invoice.
+        """
+        return tuple(entry for entry in self.transactions if entry.is_credit and not entry.reversal)

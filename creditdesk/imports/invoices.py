@@ -251,13 +251,16 @@ class _Reader:
         self._pick(row)
         texts = self._texts
         picked = self._picked
-        kind = texts.get(Field.TRANSACTION_TYPE, "")
+        kind = column_key(texts.get(Field.TRANSACTION_TYPE, ""))
+        is_credit = kind in self.preset.credit_types
         if (
             self.preset.invoice_types
             and Field.TRANSACTION_TYPE in self.where
-            and column_key(kind) not in self.preset.invoice_types
+            and kind not in self.preset.invoice_types
+            and not is_credit
         ):
-            self.set_aside.append((row.line, f"{kind or 'a transaction'} (not an invoice)"))
+            shown = texts.get(Field.TRANSACTION_TYPE, "") or "a transaction"
+            self.set_aside.append((row.line, f"{shown} (not an invoice)"))
             return
         before = len(self.problems)
         number = texts.get(Field.NUMBER, "")
@@ -298,6 +301,8 @@ class _Reader:
         if existing is None:
             record = self._record(row, number, client, currency, values, terms, status)
             if record is not None:
+                if is_credit:
+                    record = _as_credit(record)
                 drafts[number] = _Draft(record, values, [row.line], [item] if item else [])
             return
         if self.preset.one_row_per_invoice:
@@ -494,6 +499,17 @@ class _Reader:
             return by_index[column].read(cell, line, exponent)
 
         self.problems.extend(check_totals(self.report, sorted(by_index), read))
+
+
+def _as_credit(record: InvoiceRecord) -> InvoiceRecord:
+    """A credit note row: its figures negative, whichever sign the system writes them with."""
+
+    def negative(amount: Decimal | None) -> Decimal | None:
+        return None if amount is None else -abs(amount)
+
+    return record._replace(
+        total=negative(record.total), amount_due=negative(record.amount_due), amount_paid=None, is_credit=True
+    )
 
 
 def _money(value: object) -> Decimal | None:

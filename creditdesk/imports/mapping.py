@@ -7,10 +7,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 from creditdesk.imports.problems import Problem
 
 _NOT_WORD = re.compile(r"[^\w]+")
+Target = TypeVar("Target")
 
 
 class Field(StrEnum):
@@ -55,6 +57,17 @@ def positions(header: Sequence[str]) -> dict[str, int]:
         key = column_key(name)
         if key:
             found.setdefault(key, index)
+    return found
+
+
+def find_columns(header: Sequence[str], columns: Mapping[Target, Sequence[str]]) -> dict[Target, int]:
+    """Where each target's column is: the first of its names the header has; absent targets left out."""
+    keys = positions(header)
+    found: dict[Target, int] = {}
+    for target, names in columns.items():
+        index = next((keys[column_key(name)] for name in names if column_key(name) in keys), None)
+        if index is not None:
+            found[target] = index
     return found
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from creditdesk.imports.mapping import ColumnMapping, Field, column_key, positions
+from creditdesk.imports.mapping import ColumnMapping, Field, column_key, find_columns, positions
 from creditdesk.imports.records import SourceStatus
 
 DRAFT, VOID, PAID, OPEN = SourceStatus.DRAFT, SourceStatus.VOID, SourceStatus.PAID, SourceStatus.OPEN
@@ -27,6 +27,7 @@ class Preset:
     marks: tuple[str, ...] = ()  # other columns it must have (keys), to tell reports of one system apart
     statuses: Mapping[str, SourceStatus] = field(default_factory=dict)  # keys: column_key of the word
     invoice_types: frozenset[str] = frozenset()  # TRANSACTION_TYPE values that are invoices; others set aside
+    credit_types: frozenset[str] = frozenset()  # TRANSACTION_TYPE values that are credit notes
     groups_are_clients: bool = False  # a report grouped by customer: the group row names the client
     unguard: bool = False  # CreditDesk's own export: undo its guard against spreadsheet formulas
     one_row_per_invoice: bool = False  # a number repeated is a mistake, not another line item
@@ -38,11 +39,7 @@ class Preset:
         keys = positions(header)
         if any(column_key(mark) not in keys for mark in self.marks):
             return None
-        found: dict[Field, int] = {}
-        for target, names in self.columns.items():
-            index = next((keys[column_key(name)] for name in names if column_key(name) in keys), None)
-            if index is not None:
-                found[target] = index
+        found = find_columns(header, self.columns)
         if not self.required <= found.keys():
             return None
         return found
@@ -173,6 +170,7 @@ SAGE = Preset(
     frozenset({Field.CLIENT_NAME, Field.ISSUE_DATE, Field.NUMBER, Field.AMOUNT_DUE}),
     marks=("Older",),
     invoice_types=frozenset({"invoice", "sales invoice", "si"}),
+    credit_types=frozenset({"credit note", "sales credit note", "sc"}),
 )
 
 ZOHO = Preset(

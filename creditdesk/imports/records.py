@@ -56,6 +56,7 @@ class InvoiceRecord(NamedTuple):
     status: SourceStatus
     reference: str = ""
     items: tuple[LineItem, ...] = ()
+    is_credit: bool = False  # a credit note (money owed back), its figures negative
 
     @property
     def line(self) -> int:

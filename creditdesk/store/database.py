@@ -11,13 +11,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.private_files import create_private_file, tighten
 from creditdesk.store.backup import copy_database, read_only_uri, remove_with_sidecars
+from creditdesk.store.server import (
+    ServerAddress,
+    is_address,
+    local_stand_in,
+    make_server_engine,
+    parse_address,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,11 +44,25 @@ class Database:
     closing a handle disposes the engine when the last handle on the file closes.
     """
 
-    def __init__(self, path: Path, engine: Engine, key: FileKey | None = None) -> None:
+    def __init__(
+        self, path: Path, engine: Engine, key: FileKey | None = None, address: ServerAddress | None = None
+    ) -> None:
+        # For books on a server, ``path`` is a stand-in in this computer's own folder for that
+        # server: its parent is where backups and documents made here go.
         self.path = path
         self.engine = engine
+        self.address = address
         self._key = key
         self._closed = False
+
+    @property
+    def on_server(self) -> bool:
+        return self.address is not None
+
+    @property
+    def shown(self) -> str:
+        """Where the books are, for the user: the file's path or the server's address."""
+        return self.address.shown if self.address is not None else str(self.path)
 
     def close(self) -> None:
         if self._closed:
@@ -53,7 +74,8 @@ class Database:
             _release(self._key)
 
 
-FileKey = tuple[int, int]
+# A file's device and inode, or ("server", host:port/dbname) for books on a server.
+FileKey = tuple[int, int] | tuple[str, str]
 
 
 @dataclass
@@ -174,9 +196,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _stored_revision(conn: Connection) -> str | None:
-    if not conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-    ).first():
+    if not inspect(conn).has_table("alembic_version"):
         return None
     row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
     return None if row is None else str(row[0])
@@ -267,8 +287,17 @@ def inspect_file(path: Path) -> FileState:
 _OPENING = threading.RLock()
 
 
-def open_database(path: Path | str, *, create: bool = False, busy_timeout_ms: int | None = None) -> Database:
-    """Open (and if needed create or upgrade) the company file at ``path``.
+def open_database(
+    path: Path | str,
+    *,
+    create: bool = False,
+    busy_timeout_ms: int | None = None,
+    password: str | None = None,
+) -> Database:
+    """Open (and if needed create or upgrade) the company file at ``path``, or the books at an address.
+
+    A ``postgresql://`` address opens books on a server (``password`` is the
+    user's, from the keyring); see ``_open_server``.
 
     A file this process already has open is not touched again: the new handle
     shares its engine. An older file is first copied to ``backups/`` beside it;
@@ -277,6 +306,8 @@ def open_database(path: Path | str, *, create: bool = False, busy_timeout_ms: in
     refused untouched. ``busy_timeout_ms`` is how long a writer waits for another
     program's write to finish: a scheduled command can wait longer than the window.
     """
+    if isinstance(path, str) and is_address(path):
+        return _open_server(parse_address(path), password, create=create)
     path = Path(path).expanduser()
     with _OPENING:
         fresh = False
@@ -315,6 +346,53 @@ def open_database(path: Path | str, *, create: bool = False, busy_timeout_ms: in
         with _OPEN_LOCK:
             _OPEN[key] = _Shared(engine, 1)
         return Database(real, engine, key)
+
+
+def _open_server(address: ServerAddress, password: str | None, *, create: bool) -> Database:
+    """Books on a server: created in an empty database, upgraded in one transaction, else refused.
+
+    A database holding tables that are not CreditDesk's is never written to.
+    """
+    key: FileKey = ("server", address.key)
+    with _OPENING:
+        with _OPEN_LOCK:
+            shared = _OPEN.get(key)
+            if shared is not None:
+                shared.handles += 1
+                return Database(local_stand_in(address), shared.engine, key, address)
+        engine = make_server_engine(address, password)
+        try:
+            with engine.connect() as conn:
+                tables = set(inspect(conn).get_table_names())
+                current = _stored_revision(conn)
+            if current is None:
+                if tables:
+                    raise DatabaseError(
+                        f"The database {address.shown} holds other tables, so it is not CreditDesk's; "
+                        "give CreditDesk an empty database of its own."
+                    )
+                if not create:
+                    raise DatabaseError(
+                        f"There are no books in {address.shown} yet. Create them with 'creditdesk init' "
+                        "or an import, or choose another database with --db."
+                    )
+            elif current not in known_revisions():
+                raise DatabaseError(
+                    f"The books in {address.shown} were saved by a newer version of CreditDesk. "
+                    "Install the latest CreditDesk to open them; nothing has been changed."
+                )
+            if current != quick_head():
+                with engine.begin() as conn:  # PostgreSQL changes its schema in a transaction too
+                    _alembic_upgrade()(alembic_config(conn), "head")
+        except DatabaseError:
+            engine.dispose()
+            raise
+        except Exception as exc:
+            engine.dispose()
+            raise DatabaseError(f"The books in {address.shown} cannot be opened: {exc}") from exc
+        with _OPEN_LOCK:
+            _OPEN[key] = _Shared(engine, 1)
+        return Database(local_stand_in(address), engine, key, address)
 
 
 def open_read_only(path: Path | str) -> Database:

@@ -221,7 +221,11 @@ def test_import_invoices_of_an_accounting_report_then_keep_in_step(
         in capsys.readouterr().out
     )
     assert main(["--db", books, "import", "invoices", str(report)]) == 1
-    assert "import with keeping in step (--sync)" in capsys.readouterr().err
+    refusal = capsys.readouterr().err
+    assert "was imported from this source before" in refusal
+    assert refusal.rstrip().endswith(
+        "Add --sync to keep the books in step with the earlier import of this source."
+    )
     assert main(["--db", books, "import", "invoices", str(report), "--sync"]) == 0
     out = capsys.readouterr().out
     assert (

@@ -271,7 +271,7 @@ def test_xero_aged_receivables_detail_takes_clients_from_the_groups_and_checks_t
     assert result.set_aside == ((7, "group 'Bramble & Co'"), (12, "group 'Quayside Café'"), (16, "footer"))
 
 
-def test_sage_aged_debtors_sets_credit_notes_aside_but_counts_them_in_the_totals() -> None:
+def test_sage_aged_debtors_reads_credit_notes_as_credits_and_checks_the_totals() -> None:
     result = read("sage_aged_debtors.csv", currency="GBP")
     assert result.source_label == "Sage Accounting (Aged Debtors, detailed)"
     assert result.ready and result.as_of == d("2026-11-30")
@@ -287,6 +287,7 @@ def test_sage_aged_debtors_sets_credit_notes_aside_but_counts_them_in_the_totals
             "GBP",
             OPEN,
         ),
+        ("SC-0007", "Bramble & Co", d("2026-11-18"), None, "-60.00", "-60.00", None, "GBP", OPEN),
         (
             "SI-1019",
             "Harbour Lights Ltd",
@@ -310,8 +311,14 @@ def test_sage_aged_debtors_sets_credit_notes_aside_but_counts_them_in_the_totals
             OPEN,
         ),
     ]
-    assert [invoice.client.code for invoice in result.invoices] == ["BRAMBLE001", "HARBOUR01", "QUAYSIDE1"]
-    assert result.set_aside == ((7, "Credit Note (not an invoice)"),)
+    assert [invoice.client.code for invoice in result.invoices] == [
+        "BRAMBLE001",
+        "BRAMBLE001",
+        "HARBOUR01",
+        "QUAYSIDE1",
+    ]
+    assert [invoice.is_credit for invoice in result.invoices] == [False, True, False, False]
+    assert result.set_aside == ()
 
 
 def test_zoho_books_invoices_with_currencies_terms_and_statuses() -> None:

@@ -10,9 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from creditdesk.domain.errors import ImportRefused
+from creditdesk.services.clients.records import ClientInput, add_client
 from creditdesk.services.company.settings import create_company
+from creditdesk.services.imports.common import BooksChanged
 from creditdesk.services.imports.invoice_import import (
     InvoiceImportOptions,
+    apply_invoice_plan,
     import_invoice_file,
     plan_invoice_import,
 )
@@ -50,10 +53,15 @@ def owed(db: Database, as_of: date) -> D:
         # The report's own "as of" date, and its stated open total.
         ("quickbooks_ar_aging_detail.csv", "USD", "en_US", date(2026, 11, 30), D("5870.49")),
         ("xero_aged_receivables_detail.csv", "GBP", "en_GB", date(2026, 11, 30), D("1707.50")),
+        # Its credit note stays on account against the client, as the report nets it.
+        ("sage_aged_debtors.csv", "GBP", "en_GB", date(2026, 11, 30), D("2642.00")),
         # Invoice exports state no date: the import's day; drafts and voids are not owed.
         ("quickbooks_invoice_list.csv", "USD", "en_US", TODAY, D("3290.50")),
         ("freeagent_invoices.csv", "GBP", "en_GB", TODAY, D("1500.00")),  # 1,200.00 + 300.00 still due
         ("wave_invoices.csv", "CAD", "en_CA", TODAY, D("4255.00")),  # 1,695.00 + 300.00 + 2,260.00
+        ("xero_sales_invoices.csv", "GBP", "en_GB", TODAY, D("1372.00")),  # 972.00 + 400.00, by line items
+        # The EUR invoice of this multi-currency export is left out of a USD company.
+        ("zoho_invoices.csv", "USD", "en_US", TODAY, D("2384.56")),  # 1,150.00 + 1,234.56
     ],
 )
 def test_each_source_imports_and_the_aging_as_of_its_date_equals_the_file(
@@ -157,7 +165,9 @@ def test_reimporting_without_keeping_in_step_is_refused_and_says_how(tmp_path: P
     with pytest.raises(ImportRefused) as refused:
         import_invoice_file(db, path, InvoiceImportOptions(), TODAY)
     assert refused.value.problems[0].startswith("line 2, field 'Reference': invoice 2001 was imported")
-    assert "--sync" in refused.value.problems[0]
+    assert refused.value.problems[0].endswith(
+        "import the file keeping in step with that import to bring it up to date"
+    )
     assert counts(db) == before
 
 
@@ -198,3 +208,30 @@ def test_excel_files_of_four_locales_import_with_their_credits_on_account(
     assert owed(db, date(2027, 1, 31)) == D("13082.50")
     again = import_invoice_file(db, FIXTURES / fixture, InvoiceImportOptions(sync=True), TODAY)
     assert (len(again.create), len(again.credits), again.unchanged) == (0, 0, 4)
+
+
+def test_a_plan_is_not_written_over_books_that_changed_after_it_was_made(tmp_path: Path) -> None:
+    db = company(tmp_path, "CAD", "en_CA")
+    path = FIXTURES / "wave_invoices.csv"
+    late = plan_invoice_import(db, path, InvoiceImportOptions(), TODAY)
+    import_invoice_file(db, path, InvoiceImportOptions(), TODAY)  # someone else imported it meanwhile
+    after_first = counts(db)
+    with pytest.raises(BooksChanged) as changed:
+        apply_invoice_plan(db, late, TODAY)
+    assert "nothing was imported" in changed.value.message
+    assert counts(db) == after_first, "the invoices are not there twice"
+    again = plan_invoice_import(db, path, InvoiceImportOptions(), TODAY)
+    assert not again.ready, "checked again, the file is one that was imported before"
+
+
+def test_a_plan_is_written_when_what_changed_meanwhile_does_not_touch_it(tmp_path: Path) -> None:
+    db = company(tmp_path, "CAD", "en_CA")
+    plan = plan_invoice_import(db, FIXTURES / "wave_invoices.csv", InvoiceImportOptions(), TODAY)
+    add_client(db, ClientInput("WALKIN", "Walk-in client"))  # the window saves a client meanwhile
+    apply_invoice_plan(db, plan, TODAY)
+    assert owed(db, TODAY) == D("4255.00")
+    plan = plan_invoice_import(db, FIXTURES / "quickbooks_invoice_list.csv", InvoiceImportOptions(), TODAY)
+    first_new = plan.new_clients[0]
+    add_client(db, ClientInput("SAMENAME", first_new.name))  # ... but this time one of the file's clients
+    with pytest.raises(BooksChanged):
+        apply_invoice_plan(db, plan, TODAY)

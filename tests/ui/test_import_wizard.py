@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QMenu, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from creditdesk.services.company.settings import create_company, get_company
+from creditdesk.services.imports.invoice_import import InvoiceImportOptions, import_invoice_file
 from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.database import open_database
 from creditdesk.ui.company.import_wizard import ImportWizard
@@ -210,3 +211,26 @@ def test_file_import_invoices_opens_the_wizard_and_cancelling_writes_nothing(
     window.import_invoices_action.trigger()
     assert len(opened) == 1
     assert run_aging(usd_workspace.db, TODAY).rows == ()
+
+
+def test_books_written_meanwhile_refuse_the_old_plan_and_the_file_is_checked_again(
+    qtbot: QtBot, usd_workspace: Workspace
+) -> None:
+    path = FIXTURES / "quickbooks_ar_aging_detail.csv"
+    wizard = open_wizard(qtbot, usd_workspace)
+    choose_file(qtbot, wizard, path)
+    next_page(qtbot, wizard)
+    page = wizard.import_page
+    # Another window (or computer) imports the same report while this one waits on its last page.
+    import_invoice_file(usd_workspace.db, path, InvoiceImportOptions(), usd_workspace.today())
+
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    wait_for_op(qtbot, page)
+    assert not page.imported
+    assert page.message.isVisible()
+    assert "The books changed after the file was checked" in page.message.text()
+    wait_for_op(qtbot, wizard.found_page)
+    assert wizard.found_page.plan is not None and not wizard.found_page.plan.ready
+    assert "unchanged: 6" in page.summary_label.text(), "the figures shown are those of the books now"
+    assert not page.import_button.isEnabled(), "a file already imported is not imported again"
+    assert run_aging(usd_workspace.db, FILE_DATE).totals.total == D("5870.49"), "nothing doubled"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from creditdesk.domain.errors import LedgerError
 from creditdesk.domain.money import format_plain
 from creditdesk.services.company.settings import create_company_in, currency_for_locale, system_locale
 from creditdesk.store.models import Company
@@ -59,3 +60,13 @@ def ensure_import_company(session: Session, currency: str | None = None) -> Comp
         return company
     locale = system_locale()
     return create_company_in(session, NEW_COMPANY_NAME, currency or currency_for_locale(locale), locale)
+
+
+class BooksChanged(LedgerError):
+    """The books were written to between checking a file and importing it; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The books changed after the file was checked (another window or computer wrote to them), "
+            "so nothing was imported; check the file again before importing it."
+        )

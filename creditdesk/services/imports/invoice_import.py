@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import ImportRefused, ValidationError
@@ -46,7 +46,7 @@ from creditdesk.imports.presets import SOURCE_KEYS as SOURCE_KEYS
 from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.imports.records import ClientRef, InvoiceRecord, SourceStatus
 from creditdesk.services.company.settings import terms_of
-from creditdesk.services.imports.common import ImportSummary, ensure_import_company
+from creditdesk.services.imports.common import BooksChanged, ImportSummary, ensure_import_company
 from creditdesk.services.ledger.payments import take_credit_note_number
 from creditdesk.store.activity import on_day
 from creditdesk.store.bulk import BulkWriter
@@ -62,7 +62,14 @@ from creditdesk.store.models import (
     Payment,
     PaymentTermsRow,
 )
-from creditdesk.store.queries.imports import StoredInvoice, stored_clients, stored_invoices
+from creditdesk.store.queries.imports import (
+    BooksMark,
+    StoredInvoice,
+    added_since,
+    books_mark,
+    stored_clients,
+    stored_invoices,
+)
 from creditdesk.store.unit_of_work import UnitOfWork
 
 _CODE_CHARS = re.compile(r"[^A-Z0-9]+")
@@ -92,7 +99,7 @@ class NewInvoice:
 
 @dataclass(frozen=True)
 class NewCredit:
-    """A spreadsheet's negative row: a credit note for the client, left on account."""
+    """A credit note row (or a spreadsheet's negative row): a credit note for the client, left on account."""
 
     record: InvoiceRecord
     client: int | str
@@ -139,6 +146,8 @@ class InvoicePlan:
     ]  # lines not imported, with why (drafts, voids never seen, report rows)
     conflicts: tuple[Problem, ...]  # more due than CreditDesk thinks: looked at by the user, not changed
     problems: tuple[Problem, ...]
+    books: BooksMark | None = None  # where the books stood when it was made
+    imported_before: bool = False  # it lists invoices imported earlier, and keeping in step was not chosen
 
     @property
     def settled(self) -> int:
@@ -183,6 +192,9 @@ def plan_invoice_import(
         return _Planner(uow.session, path, read, options, today).plan()
 
 
+REPLANS = 5  # how often a file is compared with the books again when they change meanwhile
+
+
 def import_invoice_file(
     db: Database,
     path: Path | str,
@@ -191,13 +203,26 @@ def import_invoice_file(
     *,
     dry_run: bool = False,
 ) -> InvoicePlan:
-    """Plan and, if nothing is wrong, write it; every problem refuses the whole file."""
+    """Plan and, if nothing is wrong, write it; every problem refuses the whole file.
+
+    Another program may write between planning and writing (the file is read
+    without holding the write lock, so the window is never kept waiting); then
+    the file is compared with the books again, a few times before giving up.
+    """
     with collection_paused():
-        plan = plan_invoice_import(db, path, options, today)
-        refuse_unless_ready(plan)
-        if not dry_run:
-            apply_invoice_plan(db, plan, today)
-    return plan
+        for attempt in range(1, REPLANS + 1):
+            plan = plan_invoice_import(db, path, options, today)
+            refuse_unless_ready(plan)
+            if dry_run:
+                return plan
+            try:
+                apply_invoice_plan(db, plan, today)
+            except BooksChanged:
+                if attempt == REPLANS:
+                    raise
+                continue
+            return plan
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def import_invoices(
@@ -231,13 +256,17 @@ def import_invoices(
     )
 
 
+class PlanRefused(ImportRefused):
+    """A file with problems or open questions; ``plan`` lets the caller say how to answer them."""
+
+    def __init__(self, plan: InvoicePlan) -> None:
+        super().__init__(plan.path.name, [*map(str, plan.problems), *plan.read.questions])
+        self.plan = plan
+
+
 def refuse_unless_ready(plan: InvoicePlan) -> None:
-    lines = [str(problem) for problem in plan.problems]
-    lines += [
-        f"{question} (give it with --date-format or --number-format)" for question in plan.read.questions
-    ]
-    if lines:
-        raise ImportRefused(plan.path.name, lines)
+    if not plan.ready:
+        raise PlanRefused(plan)
 
 
 class _Planner:
@@ -276,6 +305,7 @@ class _Planner:
         self.new_clients: dict[str, NewClient] = {}
         self.credit_numbers = {number.casefold() for number in session.scalars(select(CreditNote.number))}
         self.matched: dict[ClientRef, object] = {}  # a file names each client many times: match each once
+        self.imported_before = False
 
     def plan(self) -> InvoicePlan:
         create: list[NewInvoice] = []
@@ -293,7 +323,9 @@ class _Planner:
                 else:
                     money_in.append(change)
                 continue
-            if self.read.negative_is_credit and record.total is not None and record.total < 0:
+            if record.is_credit or (
+                self.read.negative_is_credit and record.total is not None and record.total < 0
+            ):
                 if record.number.casefold() in self.credit_numbers:
                     unchanged += 1  # imported before: a credit note's number is its key
                     continue
@@ -323,6 +355,8 @@ class _Planner:
             tuple(self.left_out),
             tuple(self.conflicts),
             sorted_problems(self.problems),
+            books_mark(self.session.connection()),
+            self.imported_before,
         )
 
     # -- invoices the books already hold ---------------------------------------------------
@@ -333,10 +367,11 @@ class _Planner:
                 Problem(
                     record.line,
                     f"invoice {record.number} was imported from this source before; "
-                    "import with keeping in step (--sync) to bring it up to date",
+                    "import the file keeping in step with that import to bring it up to date",
                     self.read.columns.get(Field.NUMBER),
                 )
             )
+            self.imported_before = True
             return None
         due = self._due_now(record)
         owed = from_minor(stored.owed, self.exponent)
@@ -460,8 +495,13 @@ class _Planner:
         client = self._client(record)
         if client is None:
             return None
+        # What is still on account: an aging report states it beside the credit note's total.
+        left = -(record.amount_due if record.amount_due is not None else record.total or Decimal(0))
+        if left <= 0:
+            self.left_out.append((record.line, f"credit {record.number} is used up"))
+            return None
         self.credit_numbers.add(record.number.casefold())
-        return NewCredit(record, client, -(record.total or Decimal(0)))
+        return NewCredit(record, client, left)
 
     def _client(self, record: InvoiceRecord) -> int | str | None:
         found = self.matched.get(record.client, _UNMATCHED)
@@ -546,11 +586,48 @@ _TALLIES = (
 
 
 def apply_invoice_plan(db: Database, plan: InvoicePlan, today: date) -> None:
-    """Write ``plan`` in one transaction (the file is read again by no one: the plan holds it all)."""
+    """Write ``plan`` in one transaction (the file is read again by no one: the plan holds it all).
+
+    Raises ``BooksChanged``, writing nothing, when the books are no longer as the plan found them.
+    """
     with UnitOfWork(db, write=True) as uow:
+        if _changed_under(uow.session.connection(), plan):
+            raise BooksChanged
         company = ensure_import_company(uow.session, plan.currency)
         _Writer(uow.session, company, plan, on_day(today)).write()
         uow.commit()
+
+
+def _changed_under(conn: Connection, plan: InvoicePlan) -> bool:
+    """Whether what was written since the plan was made clashes with it.
+
+    Other writers go on meanwhile (the window adding a client, a payment
+    recorded): only what the plan relies on counts. New clients that are the
+    file's clients or take their codes, invoices and credit notes with its
+    numbers, and, for a plan that records money against stored invoices, any
+    money recorded or removed since.
+    """
+    mark = plan.books
+    if mark is None:
+        return True
+    now = books_mark(conn)
+    if plan.money_in and now.money != mark.money:
+        return True
+    if (now.client, now.invoice, now.credit_note) == (mark.client, mark.invoice, mark.credit_note):
+        return False
+    added = added_since(conn, mark)
+    taken = {c.code.casefold() for c in added.clients}
+    index = ClientIndex(KnownClient(c.id, c.code, c.name, c.email) for c in added.clients)
+    for client in plan.new_clients:
+        if client.code.casefold() in taken:
+            return True
+        if index.match(ClientRef(client.name, client.code, client.email or None)) is not None:
+            return True
+    numbers = {new.record.number.casefold() for new in plan.create}
+    if any(number.casefold() in numbers for number, _, _ in added.invoices):
+        return True
+    credits = {credit.record.number.casefold() for credit in plan.credits}
+    return any(number.casefold() in credits for number in added.credit_notes)
 
 
 class _Writer:

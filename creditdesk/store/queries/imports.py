@@ -47,3 +47,50 @@ def stored_invoices(conn: Connection) -> list[StoredInvoice]:
 
 def stored_clients(conn: Connection) -> list[StoredClient]:
     return [StoredClient(*row) for row in conn.execute(text("SELECT id, code, name, email FROM client"))]
+
+
+class BooksMark(NamedTuple):
+    """Where the books stood when an import was planned: the newest rows, and the money applied."""
+
+    client: int
+    invoice: int
+    credit_note: int
+    money: tuple[int, int, int, int]  # payments and allocations: how many, and the newest of each
+
+
+class AddedSince(NamedTuple):
+    clients: list[StoredClient]
+    invoices: list[tuple[str, str, str]]  # number, source, external key
+    credit_notes: list[str]
+
+
+_MARK = text("""
+    SELECT (SELECT COALESCE(MAX(id), 0) FROM client), (SELECT COALESCE(MAX(id), 0) FROM invoice),
+           (SELECT COALESCE(MAX(id), 0) FROM credit_note),
+           (SELECT COUNT(*) FROM payment), (SELECT COALESCE(MAX(id), 0) FROM payment),
+           (SELECT COUNT(*) FROM allocation), (SELECT COALESCE(MAX(id), 0) FROM allocation)
+""")
+
+
+def books_mark(conn: Connection) -> BooksMark:
+    row = [int(value) for value in conn.execute(_MARK).one()]
+    return BooksMark(row[0], row[1], row[2], (row[3], row[4], row[5], row[6]))
+
+
+def added_since(conn: Connection, mark: BooksMark) -> AddedSince:
+    """The clients, invoices and credit notes written after ``mark`` was taken."""
+    clients = [
+        StoredClient(*row)
+        for row in conn.execute(
+            text("SELECT id, code, name, email FROM client WHERE id > :after"), {"after": mark.client}
+        )
+    ]
+    newer_invoices = text("SELECT number, source, external_key FROM invoice WHERE id > :after")
+    invoices = [(row[0], row[1], row[2]) for row in conn.execute(newer_invoices, {"after": mark.invoice})]
+    credits = [
+        row[0]
+        for row in conn.execute(
+            text("SELECT number FROM credit_note WHERE id > :after"), {"after": mark.credit_note}
+        )
+    ]
+    return AddedSince(clients, invoices, credits)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk.domain.errors import ImportRefused
+from creditdesk.services.imports.common import BooksChanged
 from creditdesk.services.imports.invoice_import import (
     DateOrder,
     FormatChoices,
@@ -406,16 +407,22 @@ class ImportPage(QWizardPage):
         layout.addWidget(self.done_label)
         layout.addStretch(1)
         self.import_button.clicked.connect(self.on_import_button_clicked)
+        self.checking_again = False
+        found_page.completeChanged.connect(self.on_checked_again)
 
     def initializePage(self) -> None:
         plan = self.found_page.plan
         assert plan is not None  # the page before is complete only with a plan
+        self.show_plan(plan)
+
+    def show_plan(self, plan: InvoicePlan, *, keep_message: bool = False) -> None:
         day = self.workspace.formats.day(plan.as_of)
         self.summary_label.setText(f"Importing {plan.path.name} as of {day} would make: {plan.describe()}.")
         self.import_button.setEnabled(plan.ready)
         self.done_label.clear()
         if plan.ready:
-            self.message.show_problem(None)
+            if not keep_message:
+                self.message.show_problem(None)
         else:
             self.message.show_problem(
                 "The file cannot be imported until every problem and question on the page before is settled."
@@ -434,7 +441,21 @@ class ImportPage(QWizardPage):
             done=lambda _: self.on_imported(plan),
             busy=self.import_button,
             problem=self.message,
+            failed=self.on_import_failed,
         )
+
+    def on_import_failed(self, exc: BaseException) -> None:
+        """Books written meanwhile: the message says so, and the file is checked again against them."""
+        if isinstance(exc, BooksChanged):
+            self.checking_again = True
+            self.import_button.setEnabled(False)
+            self.found_page.replan()
+
+    def on_checked_again(self) -> None:
+        plan = self.found_page.plan
+        if self.checking_again and plan is not None:
+            self.checking_again = False
+            self.show_plan(plan, keep_message=True)
 
     def on_imported(self, plan: InvoicePlan) -> None:
         self.imported = True
