@@ -80,3 +80,27 @@ def test_a_wrong_id_or_client_is_a_plain_error(tmp_path: Path, capsys: pytest.Ca
         main(["--db", db, "bank", "list", "--status", "lost"])
     assert usage.value.code == 1, "a usage mistake is a user error, not exit 2"
     assert "invalid choice: 'lost'" in capsys.readouterr().err
+
+
+def test_import_bank_says_what_it_did_and_refuses_a_bad_file_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixtures = Path(__file__).parents[1] / "imports" / "fixtures" / "bank"
+    db = str(tmp_path / "books.sqlite")
+    assert main(["--db", db, "init", "--name", "Klein Kunden", "--currency", "EUR", "--locale", "de_DE"]) == 0
+    capsys.readouterr()
+    statement = str(fixtures / "camt054_001_04_sparkasse.xml")
+    assert main(["--db", db, "import", "bank", statement, "--dry-run"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Dry run, nothing written: camt054_001_04_sparkasse.xml (camt.054)"
+    )
+    assert main(["--db", db, "import", "bank", statement]) == 0
+    assert "unmatched: 2" in capsys.readouterr().out
+    assert main(["--db", db, "import", "bank", statement]) == 0
+    assert "already imported: 2" in capsys.readouterr().out
+    assert main(["--db", db, "import", "bank", statement, "--format", "mt940"]) == 1
+    assert "camt054_001_04_sparkasse.xml" in capsys.readouterr().err
+    not_a_statement = tmp_path / "notes.txt"
+    not_a_statement.write_text("Dear Sir,\nplease find enclosed\n", encoding="utf-8")
+    assert main(["--db", db, "import", "bank", str(not_a_statement)]) == 1
+    assert "notes.txt" in capsys.readouterr().err

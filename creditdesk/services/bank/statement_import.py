@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,7 @@ from creditdesk.domain.matching import (
     match_transactions,
 )
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
+from creditdesk.imports.bank import read_bank_file
 from creditdesk.services.company.settings import company_in
 from creditdesk.services.ledger.payments import PaymentInput, record_payment_in
 from creditdesk.store.database import Database
@@ -84,7 +86,7 @@ def import_bank_statement(
         _refuse_other_currency(statement, currency, file_name)
         exponent = currency_exponent(currency)
         credits = statement.credits
-        account = statement.account_iban or "unknown account"
+        account = statement.account_iban or statement.account or "unknown account"
         decisions = match_transactions(
             credits, _books(session, account, credits, exponent), _as_of(statement)
         )
@@ -103,6 +105,17 @@ def import_bank_statement(
         len(statement.transactions) - len(credits),
         dry_run,
     )
+
+
+def import_bank_file(
+    db: Database, path: Path | str, *, format: str | None = None, dry_run: bool = False
+) -> BankImportSummary:
+    """Read a statement file (CAMT, OFX, MT940 or a bank's CSV) and import it; a bad file writes nothing."""
+    path = Path(path)
+    with UnitOfWork(db) as uow:
+        currency = company_in(uow.session).currency
+    statement = read_bank_file(path, format, currency=currency)
+    return import_bank_statement(db, statement, path.name, dry_run=dry_run)
 
 
 def _refuse_other_currency(statement: BankStatement, currency: str, file_name: str) -> None:
