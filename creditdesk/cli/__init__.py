@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from creditdesk import __version__
-from creditdesk.cli import backups, books, documents, import_mappings, mail, reminders, reports, window
+from creditdesk.cli import backups, bank, books, documents, import_mappings, mail, reminders, reports, window
 from creditdesk.cli.mail import CLI_NO_KEYRING
 from creditdesk.cli.parsing import Parser, Subcommands
 from creditdesk.cli.running import run_command
@@ -25,6 +25,7 @@ SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (
     books.add_init,
     books.add_import,
     import_mappings.add_import_mappings,
+    bank.add_bank,
     reports.add_aging,
     books.add_export,
     books.add_demo,

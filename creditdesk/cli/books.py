@@ -11,6 +11,7 @@ from pathlib import Path
 from creditdesk.cli.parsing import Subcommands, add_as_of, add_basis, iso_date, positive_int
 from creditdesk.cli.running import EXIT_OK, EXIT_USER_ERROR, fail, print_problems, with_db
 from creditdesk.domain.aging import Basis
+from creditdesk.services.bank.statement_import import import_bank_file
 from creditdesk.services.clients.records import count_clients
 from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.demo import generate_demo
@@ -54,9 +55,14 @@ def add_import(sub: Subcommands) -> None:
         description="Clients and invoices come from CreditDesk's own export, from QuickBooks Online, Xero, "
         "Sage, Zoho Books, FreeAgent or Wave exports, or from any spreadsheet with the usual columns.",
     )
-    imp.add_argument("kind", choices=["clients", "invoices", "payments"])
+    imp.add_argument("kind", choices=["clients", "invoices", "payments", "bank"])
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
+    imp.add_argument(
+        "--format",
+        choices=["camt", "ofx", "mt940", "csv"],
+        help="bank: the statement's format (default: recognised from its content)",
+    )
     imp.add_argument(
         "--source",
         default="auto",
@@ -93,6 +99,8 @@ def add_import(sub: Subcommands) -> None:
 
 def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
     def action(db: Database) -> int:
+        if args.kind == "bank":
+            return import_bank(db, args)
         if args.kind == "invoices":
             try:
                 summary = invoice_import.import_invoices(
@@ -114,6 +122,13 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
         return EXIT_OK
 
     return with_db(path, action, create=True)
+
+
+def import_bank(db: Database, args: argparse.Namespace) -> int:
+    summary = import_bank_file(db, args.file, format=args.format, dry_run=args.dry_run)
+    prefix = "Dry run, nothing written:" if args.dry_run else "Imported bank statement"
+    print(f"{prefix} {summary.describe()}")
+    return EXIT_OK
 
 
 def how_to_answer(plan: invoice_import.InvoicePlan) -> list[str]:

@@ -546,3 +546,62 @@ class ImportMappingRow(Base):
         Text, default="{}"
     )  # JSON: column -> [decimal mark, grouping]
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class BankEntry(Base):
+    """One credit read from a bank statement, and what was done with it.
+
+    ``account`` and ``bank_reference`` name the entry as the bank does, so a
+    statement imported twice, or two that overlap, add nothing. ``payment_id``
+    is the payment recorded for it ("applied", "confirmed") or the payment
+    already in the books that it was found to be ("linked").
+    """
+
+    __tablename__ = "bank_entry"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(
+            "status IN ('applied', 'suggested', 'unmatched', 'linked', 'ignored')", name="status_known"
+        ),
+        UniqueConstraint("account", "bank_reference", name="uq_bank_entry_account_reference"),
+        Index("ix_bank_entry_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(34))  # the statement's account (an IBAN or the bank's number)
+    bank_reference: Mapped[str] = mapped_column(String(140))
+    booked: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[int] = mapped_column(Integer)  # minor units, money in only
+    payer_name: Mapped[str] = mapped_column(String(140), default="")
+    payer_iban: Mapped[str] = mapped_column(String(34), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    creditor_reference: Mapped[str] = mapped_column(String(35), default="")
+    status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(40), default="")  # why it was suggested or left
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"), index=True)
+    statement: Mapped[str] = mapped_column(String(260), default="")  # the file it came from, for the user
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class BankEntryInvoice(Base):
+    """The invoices a bank entry pays, or would pay if its suggestion is confirmed."""
+
+    __tablename__ = "bank_entry_invoice"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    bank_entry_id: Mapped[int] = mapped_column(ForeignKey("bank_entry.id"), primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), primary_key=True)
+    amount: Mapped[int] = mapped_column(Integer)  # minor units
+
+
+class KnownPayer(Base):
+    """A payer's IBAN or name the user assigned to a client, so the next payment from it is known."""
+
+    __tablename__ = "known_payer"
+    __table_args__ = (UniqueConstraint("iban", "name_key", name="uq_known_payer_iban_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    iban: Mapped[str] = mapped_column(String(34), default="")  # '' when only the name is known
+    name_key: Mapped[str] = mapped_column(String(140), default="")  # the payer's name, normalised

@@ -1,0 +1,1 @@
+"""Payments in from the bank: statements read and matched, and the entries the user works through."""
