@@ -12,7 +12,6 @@ reads again with the user's answer in ``FormatChoices``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,21 +19,18 @@ from pathlib import Path
 
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.money import check_currency, currency_exponent
-from creditdesk.domain.validation import check_email
 from creditdesk.imports.clients import client_key
-from creditdesk.imports.dates import DateOrder
 from creditdesk.imports.formats import AmountField, DateField, DetectedFormats, FormatChoices
-from creditdesk.imports.layout import DataRow, Report, check_totals, read_report
+from creditdesk.imports.layout import DataRow, Report, check_totals
 from creditdesk.imports.mapping import AMOUNT_FIELDS, DATE_FIELDS, ColumnMapping, Field, column_key
 from creditdesk.imports.memory import collection_paused
-from creditdesk.imports.presets import PRESETS, SOURCE_KEYS, Preset, closest, detect, from_mapping
+from creditdesk.imports.presets import PRESETS, Preset
 from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.imports.records import ClientRef, InvoiceRecord, LineItem, SourceStatus
-from creditdesk.imports.tables import Cell, TableFile, open_table
+from creditdesk.imports.sources import client_named, find_source, picked_cells
+from creditdesk.imports.tables import Cell, TableFile
 
 _DAYS = re.compile(r"\d{1,4}")
-# CreditDesk's exports prefix a text cell that a spreadsheet would run as a formula with ``'``.
-_GUARDED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 _COMPARED = (
     Field.ISSUE_DATE,
     Field.DUE_DATE,
@@ -92,67 +88,10 @@ def read_invoices(
 def _read(
     path: Path, source: str | ColumnMapping, choices: FormatChoices, currency: str, sheet: str | None
 ) -> InvoiceRead | Problem:
-    if isinstance(source, str) and source != "auto" and source not in SOURCE_KEYS:
-        known = ", ".join(("auto", *SOURCE_KEYS))
-        return Problem(
-            0, f"'{source}' is not a source CreditDesk knows; choose one of {known} or map the columns"
-        )
-    table = open_table(path, sheet=sheet)
-    if isinstance(table, Problem):
-        return table
-    order = DateOrder.for_locale(choices.locale) if choices.locale else None
-    preset_of: dict[tuple[str, ...], tuple[Preset, dict[Field, int]] | None] = {}
-
-    def recognised(cells: Sequence[Cell]) -> bool:
-        header = tuple(str(cell) for cell in cells)
-        if header not in preset_of:
-            preset_of[header] = _resolve(header, source)
-        return preset_of[header] is not None
-
-    report = read_report(table.rows(), is_header=recognised, date_order=order)
-    if isinstance(report, Problem):
-        return _unrecognised(table, source, order)
-    found = preset_of[report.header]
-    assert found is not None
-    preset, where = found
-    return _Reader(table, report, preset, where, choices, currency).read()
-
-
-def _resolve(header: tuple[str, ...], source: str | ColumnMapping) -> tuple[Preset, dict[Field, int]] | None:
-    if isinstance(source, ColumnMapping):
-        preset = from_mapping(source)
-        where = preset.resolve(header)
-        return None if where is None else (preset, where)
-    return detect(header, source)
-
-
-def _unrecognised(table: TableFile, source: str | ColumnMapping, order: DateOrder | None) -> Problem:
-    """Why no header matched: name what the file's header row has and what was looked for."""
-    plain = read_report(table.rows(), date_order=order)
-    if isinstance(plain, Problem):
-        return plain
-    columns = ", ".join(f"'{name}'" for name in plain.header if name)
-    line = plain.header_line
-    if isinstance(source, ColumnMapping):
-        missing = ", ".join(f"'{name}'" for name in source.missing(plain.header))
-        return Problem(
-            line,
-            f"the file has no column {missing} of the mapping '{source.name}'; its columns are {columns}",
-        )
-    near = closest(plain.header, source)
-    if near is not None:
-        preset, lacking = near
-        return Problem(line, f"the columns are those of {preset.label}, but it lacks {' and '.join(lacking)}")
-    if source != "auto":
-        labels = " or ".join(preset.label for preset in PRESETS if preset.key == source)
-        return Problem(
-            line, f"these columns are not those of {labels}: {columns}; choose another source or map them"
-        )
-    return Problem(
-        line,
-        f"CreditDesk does not recognise the source of these columns: {columns}; "
-        "map each column to a CreditDesk field",
-    )
+    found = find_source(path, source, choices, sheet, PRESETS)
+    if isinstance(found, Problem):
+        return found
+    return _Reader(found.table, found.report, found.preset, found.where, choices, currency).read()
 
 
 @dataclass
@@ -211,12 +150,7 @@ class _Reader:
 
     def _pick(self, row: DataRow) -> None:
         """The row's mapped cells, and the same as text, picked out once for all the checks of the row."""
-        cells, width = row.cells, len(row.cells)
-        self._picked = picked = {f: cells[i] for f, i in self.where.items() if i < width}
-        texts = {f: cell if cell.__class__ is str else f"{cell}" for f, cell in picked.items()}
-        if self.preset.unguard:
-            texts = {f: text[1:] if text.startswith(_GUARDED) else text for f, text in texts.items()}
-        self._texts = texts
+        self._picked, self._texts = picked_cells(row, self.where, self.preset.unguard)
 
     def read(self) -> InvoiceRead:
         invoices: list[InvoiceRecord] = []
@@ -321,23 +255,13 @@ class _Reader:
             existing.items.append(item)
 
     def _client(self, row: DataRow) -> ClientRef | None:
-        texts = self._texts
-        name = texts.get(Field.CLIENT_NAME, "") or None
-        if name is None and self.preset.groups_are_clients:
-            name = row.group
-        code = texts.get(Field.CLIENT_CODE, "") or None
-        email = texts.get(Field.CLIENT_EMAIL, "") or None
-        if email is not None:
-            try:
-                email = check_email(email) or None
-            except ValidationError as exc:
-                self._problem(row, Field.CLIENT_EMAIL, exc.message)
-                return None
-        if name is None and code is None:
-            target = Field.CLIENT_NAME if Field.CLIENT_NAME in self.where else Field.CLIENT_CODE
-            self._problem(row, target, "is empty; every invoice needs its client")
-            return None
-        return ClientRef(name, code, email)
+        client = client_named(
+            self._texts, row.group, self.preset, self.where, "is empty; every invoice needs its client"
+        )
+        if isinstance(client, ClientRef):
+            return client
+        self._problem(row, *client)
+        return None
 
     def _currency(self, row: DataRow) -> str:
         texts = self._texts

@@ -14,7 +14,7 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 
 class Field(StrEnum):
-    """The fields an invoice record is made of; a file maps some of its columns to them."""
+    """The fields an invoice or a payment record is made of; a file maps some of its columns to them."""
 
     CLIENT_NAME = "client_name"
     CLIENT_CODE = "client_code"
@@ -34,6 +34,11 @@ class Field(StrEnum):
     ITEM_QUANTITY = "item_quantity"
     ITEM_UNIT_PRICE = "item_unit_price"
     ITEM_AMOUNT = "item_amount"
+    # A payment's own fields (its client, reference and the invoice it names are the ones above).
+    PAYMENT_DATE = "payment_date"
+    AMOUNT = "amount"
+    INVOICE_NUMBER = "invoice_number"
+    METHOD = "method"
 
     # Hashed as the text it is (Enum's own hash runs in Python): every row is looked up by field many times.
     __hash__ = str.__hash__

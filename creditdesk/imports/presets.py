@@ -32,6 +32,7 @@ class Preset:
     one_row_per_invoice: bool = False  # a number repeated is a mistake, not another line item
     negative_is_credit: bool = False  # a row with a negative total is a credit note (spreadsheets)
     generic: bool = False  # tried only when no system's own preset recognises the header
+    one_of: frozenset[Field] = frozenset()  # at least one of these present too (a payment's client)
 
     def resolve(self, header: Sequence[str]) -> dict[Field, int] | None:
         """Where each field is in this header, or None when the header is not this system's."""
@@ -43,7 +44,7 @@ class Preset:
             index = next((keys[column_key(name)] for name in names if column_key(name) in keys), None)
             if index is not None:
                 found[target] = index
-        if not self.required <= found.keys():
+        if not self.required <= found.keys() or (self.one_of and self.one_of.isdisjoint(found)):
             return None
         return found
 
@@ -341,11 +342,13 @@ PRESETS = (
 SOURCE_KEYS = tuple(dict.fromkeys(preset.key for preset in PRESETS))
 
 
-def detect(header: Sequence[str], source: str = "auto") -> tuple[Preset, dict[Field, int]] | None:
+def detect(
+    header: Sequence[str], source: str = "auto", presets: Sequence[Preset] = PRESETS
+) -> tuple[Preset, dict[Field, int]] | None:
     """The preset whose columns this header has (of ``source`` only, unless "auto"), best match first."""
     best: tuple[Preset, dict[Field, int]] | None = None
     for generic in (False, True):  # a system's own layout first; the usual column names only failing that
-        for preset in PRESETS:
+        for preset in presets:
             if preset.generic is not generic or (source != "auto" and preset.key != source):
                 continue
             found = preset.resolve(header)
@@ -356,11 +359,13 @@ def detect(header: Sequence[str], source: str = "auto") -> tuple[Preset, dict[Fi
     return best
 
 
-def closest(header: Sequence[str], source: str = "auto") -> tuple[Preset, list[str]] | None:
+def closest(
+    header: Sequence[str], source: str = "auto", presets: Sequence[Preset] = PRESETS
+) -> tuple[Preset, list[str]] | None:
     """The preset this header nearly is (two or more of its required columns), and what it lacks."""
     keys = positions(header)
     best: tuple[Preset, list[str], int] | None = None
-    for preset in PRESETS:
+    for preset in presets:
         if source != "auto" and preset.key != source:
             continue
         missing = [
