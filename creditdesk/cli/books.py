@@ -15,7 +15,7 @@ from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import create_company
-from creditdesk.services.imports import exporting, importing, invoice_import
+from creditdesk.services.imports import exporting, importing, invoice_import, payment_import
 from creditdesk.services.imports.invoice_import import COMMA, POINT, SOURCE_KEYS, DateOrder, NumberFormat
 
 
@@ -59,7 +59,7 @@ def add_import(sub: Subcommands) -> None:
         "--source",
         default="auto",
         choices=["auto", *SOURCE_KEYS],
-        help="invoices: the system the file comes from (default: recognised from its columns)",
+        help="invoices and payments: the system the file comes from (default: recognised from its columns)",
     )
     imp.add_argument(
         "--sync",
@@ -78,9 +78,11 @@ def add_import(sub: Subcommands) -> None:
         help="invoices: the date the file describes (default: the date it states, else today)",
     )
     imp.add_argument(
-        "--date-format", choices=list(DATE_FORMATS), help="invoices: how the file writes its dates"
+        "--date-format", choices=list(DATE_FORMATS), help="invoices and payments: how the file writes dates"
     )
-    imp.add_argument("--number-format", choices=list(NUMBER_FORMATS), help="invoices: how it writes amounts")
+    imp.add_argument(
+        "--number-format", choices=list(NUMBER_FORMATS), help="invoices and payments: how it writes amounts"
+    )
     imp.add_argument("--drafts", action="store_true", help="invoices: import the file's drafts as drafts")
     imp.set_defaults(run=cmd_import)
 
@@ -94,7 +96,9 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
         elif args.kind == "clients":
             summary = importing.import_clients(db, args.file, dry_run=args.dry_run)
         else:
-            summary = importing.import_payments(db, args.file, dry_run=args.dry_run)
+            summary = payment_import.import_payments(
+                db, args.file, options=payment_options(args), dry_run=args.dry_run
+            )
         prefix = "Dry run, nothing written: would import" if args.dry_run else "Imported"
         print(f"{prefix} {summary.describe()}")
         return EXIT_OK
@@ -115,6 +119,14 @@ def invoice_options(args: argparse.Namespace) -> invoice_import.InvoiceImportOpt
         as_of=args.as_of,
         drafts=args.drafts,
     )
+
+
+def payment_options(args: argparse.Namespace) -> payment_import.PaymentImportOptions:
+    choices = invoice_import.FormatChoices(
+        every_date=DATE_FORMATS.get(args.date_format or ""),
+        every_amount=NUMBER_FORMATS.get(args.number_format or ""),
+    )
+    return payment_import.PaymentImportOptions(source=args.source, choices=choices)
 
 
 def add_export(sub: Subcommands) -> None:

@@ -72,7 +72,7 @@ def allocate_payment(
 
 
 def apply_in_order(amount: Decimal, targets: Iterable[tuple[int, Decimal]]) -> AllocationResult:
-    """Apply ``amount`` to ``(invoice id, open amount)`` targets in the order given, each up to its open amount."""
+    """Apply ``amount`` to ``(invoice id, open amount)`` pairs in their order, each up to its open amount."""
     remaining = amount
     allocations: list[Allocation] = []
     for invoice_id, open_amount in targets:

@@ -47,3 +47,45 @@ def stored_invoices(conn: Connection) -> list[StoredInvoice]:
 
 def stored_clients(conn: Connection) -> list[StoredClient]:
     return [StoredClient(*row) for row in conn.execute(text("SELECT id, code, name, email FROM client"))]
+
+
+class OwedInvoice(NamedTuple):
+    """An issued invoice with money still owed on it now, as a payments import applies money to it."""
+
+    id: int
+    client_id: int
+    number: str
+    issue_date: date
+    due_date: date
+    gross: int  # minor units
+    owed: int  # gross less everything applied to it, whatever the dates
+
+
+class StoredPayment(NamedTuple):
+    """What tells a payment already in the books from a new one: who paid, when, how much, quoting what."""
+
+    client_id: int
+    date: date
+    amount: int  # minor units
+    reference: str
+
+
+def owed_invoices(conn: Connection) -> list[OwedInvoice]:
+    rows = conn.execute(
+        text("""
+            SELECT i.id, i.client_id, i.number, i.issue_date, i.due_date, i.gross,
+                   i.gross - COALESCE(applied.total, 0) AS owed
+            FROM invoice i
+            LEFT JOIN (SELECT a.invoice_id, SUM(a.amount) AS total FROM allocation a GROUP BY a.invoice_id)
+                AS applied ON applied.invoice_id = i.id
+            WHERE i.status = 'issued' AND i.gross - COALESCE(applied.total, 0) > 0
+        """)
+    )
+    return [
+        OwedInvoice(row[0], row[1], row[2], as_date(row[3]), as_date(row[4]), row[5], row[6]) for row in rows
+    ]
+
+
+def stored_payments(conn: Connection) -> list[StoredPayment]:
+    rows = conn.execute(text("SELECT p.client_id, p.date, p.amount, p.reference FROM payment p"))
+    return [StoredPayment(row[0], as_date(row[1]), row[2], row[3]) for row in rows]
