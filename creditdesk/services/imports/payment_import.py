@@ -18,6 +18,7 @@ are worked out in memory by the domain's rules (``OpenBook``,
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -27,14 +28,13 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creditdesk.domain.allocation import OpenBook, OpenInvoice
+from creditdesk.domain.allocation import Allocation, OpenBook, OpenInvoice
 from creditdesk.domain.discounts import discount_applies
 from creditdesk.domain.errors import ImportRefused, ValidationError
 from creditdesk.domain.invoice import InvoiceStatus
-from creditdesk.domain.money import currency_exponent, from_minor, to_minor
+from creditdesk.domain.money import currency_exponent, from_minor
 from creditdesk.domain.ranges import check_amount, check_date
 from creditdesk.domain.terms import PaymentTerms
-from creditdesk.domain.validation import check_text
 from creditdesk.imports.clients import ClientIndex, KnownClient
 from creditdesk.imports.formats import FormatChoices
 from creditdesk.imports.mapping import ColumnMapping, Field
@@ -62,7 +62,7 @@ from creditdesk.store.models import (
     Payment,
     PaymentTermsRow,
 )
-from creditdesk.store.queries.imports import owed_invoices, stored_clients, stored_invoices, stored_payments
+from creditdesk.store.queries.imports import numbered_invoices, owed_invoices, stored_clients, stored_payments
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)
@@ -188,10 +188,14 @@ class _Planner:
         clients = stored_clients(conn)
         self.index = ClientIndex(KnownClient(c.id, c.code, c.name, c.email) for c in clients)
         self.codes = {c.id: c.code for c in clients}
-        invoices = stored_invoices(conn)
+        # Only a file that names invoices needs them, and only a payment dated within the file's days can
+        # be one of its payments already recorded: a month's file does not read the whole ledger.
+        invoices = numbered_invoices(conn) if any(p.invoice_number for p in read.payments) else []
         self.by_number = {inv.number: inv for inv in invoices}
         self.by_folded = {inv.number.casefold(): inv for inv in reversed(invoices)}
-        self.recorded = Counter((p.client_id, p.date, p.amount, p.reference) for p in stored_payments(conn))
+        days = [p.date for p in read.payments]
+        stored = stored_payments(conn, min(days), max(days)) if days else []
+        self.recorded = Counter((p.client_id, p.date, p.amount, p.reference) for p in stored)
         self.matched: dict[object, int | None] = {}  # a file names each client many times: match each once
 
     def plan(self) -> PaymentPlan:
@@ -204,7 +208,7 @@ class _Planner:
             key = (
                 payment.client_id,
                 payment.date,
-                to_minor(payment.amount, self.exponent),
+                _units(payment.amount, self.exponent),
                 payment.reference,
             )
             if self.recorded[key] > 0:  # each payment in the books accounts for one row of the file
@@ -249,11 +253,11 @@ class _Planner:
         )
 
     def _text(self, record: PaymentRecord, value: str, target: Field, longest: int) -> str:
-        try:
-            return check_text(value, field=target.value, max_length=longest)
-        except ValidationError:
+        """The table reader strips every cell, so only the length is left to check."""
+        if len(value) > longest:
             self._problem(record, f"is longer than {longest} characters", target)
             return ""
+        return value
 
     def _client(self, record: PaymentRecord) -> int | None:
         ref = record.client
@@ -299,7 +303,7 @@ class _Planner:
 
 # --- working out and writing -------------------------------------------------------------------
 
-PAYMENT_COLUMNS = ("id", "client_id", "date", "amount", "method", "reference")
+PAYMENT_COLUMNS = ("id", "client_id", "date", "amount", "method", "reference", "notes")
 ALLOCATION_COLUMNS = ("id", "invoice_id", "payment_id", "credit_note_id", "date", "amount")
 CREDIT_NOTE_COLUMNS = ("id", "number", "client_id", "invoice_id", "date", "amount", "reason")
 ACTIVITY_COLUMNS = ("id", "client_id", "invoice_id", "at", "kind", "text")
@@ -320,7 +324,7 @@ def apply_payment_plan(db: Database, plan: PaymentPlan, *, dry_run: bool = False
 
 class _Invoice(NamedTuple):
     issue_date: date
-    gross: Decimal
+    gross: int  # minor units; made Decimal only for the few payments that may earn a discount
 
 
 class _Writer:
@@ -333,6 +337,7 @@ class _Writer:
         self.books: dict[int, OpenBook] = {}
         self.invoices: dict[int, _Invoice] = {}
         self.discount_terms = self._discount_terms()
+        self.discounted: Counter[int] = Counter()  # early-payment discounts credited, by client
 
     def _discount_terms(self) -> dict[int, PaymentTerms]:
         """The terms of each client whose terms offer an early-payment discount."""
@@ -355,7 +360,7 @@ class _Writer:
                         row.id, row.number, row.issue_date, row.due_date, from_minor(row.owed, exponent)
                     )
                 )
-                self.invoices[row.id] = _Invoice(row.issue_date, from_minor(row.gross, exponent))
+                self.invoices[row.id] = _Invoice(row.issue_date, row.gross)
         self.books = {client_id: OpenBook(owed.get(client_id, ())) for client_id in clients}
 
     def write(self) -> PaymentOutcome:
@@ -363,18 +368,19 @@ class _Writer:
         out = self.out
         exponent = self.exponent
         payment_id = out.next_id(Payment)
-        allocation_id = out.next_id(AllocationRow)
-        note_id = out.next_id(CreditNote)
+        self.allocation_id = out.next_id(AllocationRow)
+        self.note_id = out.next_id(CreditNote)
         payments: list[tuple[object, ...]] = []
-        allocations: list[tuple[object, ...]] = []
-        notes: list[tuple[object, ...]] = []
-        tally: dict[int, Counter[str]] = defaultdict(Counter)
-        last_day: dict[int, date] = {}
+        self.allocations: list[tuple[object, ...]] = []
+        self.notes: list[tuple[object, ...]] = []
         allocated = on_account = ZERO
+        allocations = self.allocations
         invoices = self.invoices
+        books = self.books
+        discount_terms = self.discount_terms
         for payment in self.plan.payments:
             client_id, day = payment.client_id, payment.date
-            book = self.books[client_id]
+            book = books[client_id]
             result = book.pay(payment.amount, day, payment.invoice_id)
             text_day = out.day(day)
             payments.append(
@@ -382,92 +388,96 @@ class _Writer:
                     payment_id,
                     client_id,
                     text_day,
-                    to_minor(payment.amount, exponent),
+                    _units(payment.amount, exponent),
                     payment.method,
                     payment.reference,
+                    "",
                 )
             )
             for allocation in result.allocations:
                 issued = invoices[allocation.invoice_id].issue_date
                 # Money cannot take effect on an invoice before the invoice exists.
                 on = text_day if issued <= day else out.day(issued)
-                allocations.append(
-                    (
-                        allocation_id,
-                        allocation.invoice_id,
-                        payment_id,
-                        None,
-                        on,
-                        to_minor(allocation.amount, exponent),
-                    )
-                )
-                allocation_id += 1
+                amount = _units(allocation.amount, exponent)
+                allocations.append((self.allocation_id, allocation.invoice_id, payment_id, None, on, amount))
+                self.allocation_id += 1
                 allocated += allocation.amount
-            terms = self.discount_terms.get(client_id)
+            terms = discount_terms.get(client_id)
             if terms is not None:
-                for allocation in result.allocations:
-                    invoice = invoices[allocation.invoice_id]
-                    open_before = book.open[allocation.invoice_id] + allocation.amount
-                    discount = discount_applies(
-                        terms,
-                        invoice.issue_date,
-                        day,
-                        open_before,
-                        allocation.amount,
-                        exponent,
-                        gross=invoice.gross,
-                    )
-                    if discount is None:
-                        continue
-                    credited = book.pay(discount, day, allocation.invoice_id)
-                    number = take_credit_note_number(self.company)
-                    minor = to_minor(discount, exponent)
-                    notes.append(
-                        (
-                            note_id,
-                            number,
-                            client_id,
-                            allocation.invoice_id,
-                            text_day,
-                            minor,
-                            EARLY_PAYMENT_DISCOUNT_REASON,
-                        )
-                    )
-                    for applied in credited.allocations:
-                        on = text_day if invoice.issue_date <= day else out.day(invoice.issue_date)
-                        allocations.append(
-                            (
-                                allocation_id,
-                                applied.invoice_id,
-                                None,
-                                note_id,
-                                on,
-                                to_minor(applied.amount, exponent),
-                            )
-                        )
-                        allocation_id += 1
-                    note_id += 1
-                    tally[client_id]["discounts"] += 1
+                self._discounts(terms, book, client_id, day, result.allocations)
             on_account += result.on_account
-            tally[client_id]["payments"] += 1
-            last_day[client_id] = day
             payment_id += 1
         out.insert(Payment, PAYMENT_COLUMNS, payments)
-        out.insert(CreditNote, CREDIT_NOTE_COLUMNS, notes)
+        out.insert(CreditNote, CREDIT_NOTE_COLUMNS, self.notes)
         out.insert(AllocationRow, ALLOCATION_COLUMNS, allocations)
-        self._timeline(tally, last_day)
+        self._timeline()
         self.session.flush()
-        return PaymentOutcome(allocated, on_account, len(notes))
+        return PaymentOutcome(allocated, on_account, len(self.notes))
 
-    def _timeline(self, tally: dict[int, Counter[str]], last_day: dict[int, date]) -> None:
+    def _discounts(
+        self,
+        terms: PaymentTerms,
+        book: OpenBook,
+        client_id: int,
+        day: date,
+        allocations: Sequence[Allocation],
+    ) -> None:
+        """What ``apply_early_payment_discount_in`` does after a payment: a credit note per discount earned.
+
+        The invoice's open amount before this payment is what it owed less
+        everything applied to it by others, as there; the credit note is
+        applied to the invoice by the house rules, dated the payment's day.
+        """
+        exponent, out = self.exponent, self.out
+        for allocation in allocations:
+            invoice = self.invoices[allocation.invoice_id]
+            open_before = book.open[allocation.invoice_id] + allocation.amount
+            gross = from_minor(invoice.gross, exponent)
+            discount = discount_applies(
+                terms, invoice.issue_date, day, open_before, allocation.amount, exponent, gross=gross
+            )
+            if discount is None:
+                continue
+            credited = book.pay(discount, day, allocation.invoice_id)
+            number = take_credit_note_number(self.company)
+            text_day = out.day(day)
+            self.notes.append(
+                (
+                    self.note_id,
+                    number,
+                    client_id,
+                    allocation.invoice_id,
+                    text_day,
+                    _units(discount, exponent),
+                    EARLY_PAYMENT_DISCOUNT_REASON,
+                )
+            )
+            for applied in credited.allocations:
+                on = text_day if invoice.issue_date <= day else out.day(invoice.issue_date)
+                amount = _units(applied.amount, exponent)
+                self.allocations.append(
+                    (self.allocation_id, applied.invoice_id, None, self.note_id, on, amount)
+                )
+                self.allocation_id += 1
+            self.note_id += 1
+            self.discounted[client_id] += 1
+
+    def _timeline(self) -> None:
         """One entry per client says what the import did (the ledger's own rows show each payment)."""
+        recorded = Counter(payment.client_id for payment in self.plan.payments)
+        last_day = {payment.client_id: payment.date for payment in self.plan.payments}  # in date order
         first = self.out.next_id(Activity)
         heading = f"Payments imported from {self.plan.path.name}"
         rows = []
-        for n, (client_id, counts) in enumerate(tally.items()):
-            done = f"payments recorded: {counts['payments']}"
-            if counts["discounts"]:
-                done += f"; early-payment discounts: {counts['discounts']}"
+        for n, (client_id, count) in enumerate(recorded.items()):
+            done = f"payments recorded: {count}"
+            if self.discounted[client_id]:
+                done += f"; early-payment discounts: {self.discounted[client_id]}"
             at = self.out.moment(on_day(last_day[client_id]))
             rows.append((first + n, client_id, None, at, "payment", f"{heading}; {done}"))
         self.out.insert(Activity, ACTIVITY_COLUMNS, rows)
+
+
+def _units(amount: Decimal, exponent: int) -> int:
+    """Minor units of an amount that has the currency's places already (as every amount of a plan has)."""
+    return int(amount.scaleb(exponent))
