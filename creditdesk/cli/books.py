@@ -17,7 +17,7 @@ from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.demo import generate_demo
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import create_company
-from creditdesk.services.imports import client_import, exporting, importing, invoice_import, mappings
+from creditdesk.services.imports import client_import, exporting, invoice_import, mappings, payment_import
 from creditdesk.services.imports.client_import import CLIENT_SOURCE_KEYS, ColumnMapping
 from creditdesk.services.imports.invoice_import import COMMA, POINT, SOURCE_KEYS, DateOrder, NumberFormat
 
@@ -67,7 +67,7 @@ def add_import(sub: Subcommands) -> None:
         "--source",
         default="auto",
         metavar="SOURCE",
-        help="clients and invoices: the system the file comes from (auto, "
+        help="clients, invoices and payments: the system the file comes from (auto, "
         f"{', '.join(SOURCE_KEYS)}) or the name of a saved mapping (default: recognised from its columns)",
     )
     imp.add_argument(
@@ -88,10 +88,10 @@ def add_import(sub: Subcommands) -> None:
         help="invoices: the date the file describes (default: the date it states, else today)",
     )
     imp.add_argument(
-        "--date-format", choices=list(DATE_FORMATS), help="invoices: how the file writes its dates"
+        "--date-format", choices=list(DATE_FORMATS), help="invoices and payments: how the file writes dates"
     )
     imp.add_argument(
-        "--number-format", choices=list(NUMBER_FORMATS), help="clients and invoices: how it writes amounts"
+        "--number-format", choices=list(NUMBER_FORMATS), help="invoices and payments: how it writes amounts"
     )
     imp.add_argument("--drafts", action="store_true", help="invoices: import the file's drafts as drafts")
     imp.set_defaults(run=cmd_import)
@@ -116,7 +116,9 @@ def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
                 db, args.file, options=client_options(db, args), today=as_of, dry_run=args.dry_run
             )
         else:
-            summary = importing.import_payments(db, args.file, dry_run=args.dry_run)
+            summary = payment_import.import_payments(
+                db, args.file, options=payment_options(db, args), dry_run=args.dry_run
+            )
         prefix = "Dry run, nothing written: would import" if args.dry_run else "Imported"
         print(f"{prefix} {summary.describe()}")
         return EXIT_OK
@@ -173,6 +175,11 @@ def invoice_options(db: Database, args: argparse.Namespace) -> invoice_import.In
         as_of=args.as_of,
         drafts=args.drafts,
     )
+
+
+def payment_options(db: Database, args: argparse.Namespace) -> payment_import.PaymentImportOptions:
+    source, choices = chosen_source(db, "payments", args, payment_import.PAYMENT_SOURCE_KEYS)
+    return payment_import.PaymentImportOptions(source=source, choices=choices)
 
 
 def add_export(sub: Subcommands) -> None:

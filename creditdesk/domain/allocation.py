@@ -12,10 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
 
 from creditdesk.domain.errors import LedgerError, ValidationError
 
 ZERO = Decimal(0)
+_DATES = attrgetter("due_date", "issue_date")
 
 
 def natural_key(number: str) -> tuple[tuple[int, int | str], ...]:
@@ -51,7 +54,18 @@ class AllocationResult:
 
 
 def oldest_first(invoices: Iterable[OpenInvoice]) -> list[OpenInvoice]:
-    return sorted(invoices, key=lambda i: (i.due_date, i.issue_date, natural_key(i.number)))
+    """By due date, then issue date, then number (INV-9 before INV-10).
+
+    The number's key is worked out only where both dates are the same: an
+    import orders tens of thousands of open invoices, and few share both.
+    """
+    ordered: list[OpenInvoice] = []
+    for _, run in groupby(sorted(invoices, key=_DATES), _DATES):
+        same = list(run)
+        if len(same) > 1:
+            same.sort(key=lambda i: natural_key(i.number))
+        ordered.extend(same)
+    return ordered
 
 
 def allocate_payment(
@@ -68,15 +82,61 @@ def allocate_payment(
         targets = [i for i in invoices if i.id == named_invoice_id]
     else:
         targets = oldest_first(i for i in invoices if i.issue_date <= payment_date)
+    return apply_in_order(amount, ((i.id, i.open_amount) for i in targets))
+
+
+def apply_in_order(amount: Decimal, targets: Iterable[tuple[int, Decimal]]) -> AllocationResult:
+    """Apply ``amount`` to ``(invoice id, open amount)`` pairs in their order, each up to its open amount."""
     remaining = amount
     allocations: list[Allocation] = []
-    for invoice in targets:
+    for invoice_id, open_amount in targets:
         if remaining <= ZERO:
             break
-        applied = min(remaining, invoice.open_amount)
-        allocations.append(Allocation(invoice.id, applied))
+        applied = min(remaining, open_amount)
+        allocations.append(Allocation(invoice_id, applied))
         remaining -= applied
     return AllocationResult(tuple(allocations), remaining)
+
+
+class OpenBook:
+    """One client's open invoices while many payments are applied in turn (an import of a whole file).
+
+    Each ``pay`` gives what ``allocate_payment`` would give over the invoices'
+    open amounts at that moment, and lowers them by it; the oldest-first order
+    is worked out once, not for every payment.
+    """
+
+    def __init__(self, invoices: Iterable[OpenInvoice]) -> None:
+        ordered = oldest_first(i for i in invoices if i.open_amount > ZERO)
+        self._order = [i.id for i in ordered]
+        self._issued = {i.id: i.issue_date for i in ordered}
+        self.open = {i.id: i.open_amount for i in ordered}  # what is still owed on each, as payments go in
+        self._start = 0  # invoices before it in the order are settled
+
+    def pay(
+        self, amount: Decimal, payment_date: date, named_invoice_id: int | None = None
+    ) -> AllocationResult:
+        if amount <= ZERO:
+            raise ValidationError(f"a payment must be more than zero (got {amount})")
+        open_now = self.open
+        if named_invoice_id is not None:
+            owed = open_now.get(named_invoice_id, ZERO)
+            targets: Iterable[tuple[int, Decimal]] = [(named_invoice_id, owed)] if owed > ZERO else []
+        else:
+            order, start = self._order, self._start
+            while start < len(order) and open_now[order[start]] <= ZERO:
+                start += 1
+            self._start = start
+            issued = self._issued
+            targets = (
+                (order[k], open_now[order[k]])
+                for k in range(start, len(order))
+                if open_now[order[k]] > ZERO and issued[order[k]] <= payment_date
+            )
+        result = apply_in_order(amount, targets)
+        for allocation in result.allocations:
+            open_now[allocation.invoice_id] -= allocation.amount
+        return result
 
 
 def check_allocations(

@@ -53,7 +53,9 @@ def to_minor(amount: Decimal, exponent: int = 2) -> int:
 
 def from_minor(units: int, exponent: int = 2) -> Decimal:
     """Integer minor units to a Decimal with exactly ``exponent`` places."""
-    return Decimal(units).scaleb(-exponent).quantize(quantum(exponent))
+    amount = Decimal(units).scaleb(-exponent)
+    # An int's scaled Decimal has exactly those places already; anything else is made to.
+    return amount if type(units) is int else amount.quantize(quantum(exponent))
 
 
 def parse_amount(text: str, exponent: int = 2, *, field: str = "amount") -> Decimal:

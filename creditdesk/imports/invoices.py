@@ -19,7 +19,6 @@ from pathlib import Path
 
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.money import check_currency, currency_exponent
-from creditdesk.domain.validation import check_email
 from creditdesk.imports.clients import client_key
 from creditdesk.imports.formats import AmountField, DateField, DetectedFormats, FormatChoices
 from creditdesk.imports.layout import DataRow, Report, check_totals
@@ -27,7 +26,7 @@ from creditdesk.imports.mapping import AMOUNT_FIELDS, DATE_FIELDS, ColumnMapping
 from creditdesk.imports.memory import collection_paused
 from creditdesk.imports.presets import PRESETS, Preset
 from creditdesk.imports.problems import Problem, sorted_problems
-from creditdesk.imports.recognise import recognise, row_texts
+from creditdesk.imports.recognise import client_named, recognise, row_texts
 from creditdesk.imports.records import ClientRef, InvoiceRecord, LineItem, SourceStatus
 from creditdesk.imports.tables import Cell, TableFile
 
@@ -263,23 +262,13 @@ class _Reader:
             existing.items.append(item)
 
     def _client(self, row: DataRow) -> ClientRef | None:
-        texts = self._texts
-        name = texts.get(Field.CLIENT_NAME, "") or None
-        if name is None and self.preset.groups_are_clients:
-            name = row.group
-        code = texts.get(Field.CLIENT_CODE, "") or None
-        email = texts.get(Field.CLIENT_EMAIL, "") or None
-        if email is not None:
-            try:
-                email = check_email(email) or None
-            except ValidationError as exc:
-                self._problem(row, Field.CLIENT_EMAIL, exc.message)
-                return None
-        if name is None and code is None:
-            target = Field.CLIENT_NAME if Field.CLIENT_NAME in self.where else Field.CLIENT_CODE
-            self._problem(row, target, "is empty; every invoice needs its client")
-            return None
-        return ClientRef(name, code, email)
+        client = client_named(
+            self._texts, row.group, self.preset, self.where, "is empty; every invoice needs its client"
+        )
+        if isinstance(client, ClientRef):
+            return client
+        self._problem(row, *client)
+        return None
 
     def _currency(self, row: DataRow) -> str:
         texts = self._texts

@@ -16,7 +16,7 @@ Target = TypeVar("Target")
 
 
 class Field(StrEnum):
-    """The fields a record (an invoice or a client) is made of; a file maps some of its columns to them."""
+    """The fields an invoice, a client or a payment is made of; a file maps some of its columns to them."""
 
     CLIENT_NAME = "client_name"
     CLIENT_CODE = "client_code"
@@ -56,6 +56,11 @@ class Field(StrEnum):
     ON_HOLD = "on_hold"
     DO_NOT_CHASE = "do_not_chase"
     ARCHIVED = "archived"
+    # A payment's own fields (its client, reference and the invoice it names are the ones above).
+    PAYMENT_DATE = "payment_date"
+    AMOUNT = "amount"
+    INVOICE_NUMBER = "invoice_number"
+    METHOD = "method"
 
     # Hashed as the text it is (Enum's own hash runs in Python): every row is looked up by field many times.
     __hash__ = str.__hash__

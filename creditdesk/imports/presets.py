@@ -33,6 +33,7 @@ class Preset:
     one_row_per_invoice: bool = False  # a number repeated is a mistake, not another line item
     negative_is_credit: bool = False  # a row with a negative total is a credit note (spreadsheets)
     generic: bool = False  # tried only when no system's own preset recognises the header
+    one_of: frozenset[Field] = frozenset()  # at least one of these present too (a payment's client)
 
     def resolve(self, header: Sequence[str]) -> dict[Field, int] | None:
         """Where each field is in this header, or None when the header is not this system's."""
@@ -40,7 +41,7 @@ class Preset:
         if any(column_key(mark) not in keys for mark in self.marks):
             return None
         found = find_columns(header, self.columns)
-        if not self.required <= found.keys():
+        if not self.required <= found.keys() or (self.one_of and self.one_of.isdisjoint(found)):
             return None
         return found
 

@@ -1,9 +1,11 @@
-"""Opening a file and finding which source wrote it: the steps every reader (invoices, clients) shares.
+"""Opening a file and finding which source wrote it: the steps every reader shares.
 
 The table is opened (encoding, delimiter, ``.xlsx``), the report around it set
 aside, and the header matched against the reader's presets or the user's own
 mapping. When nothing matches, the problem names the file's columns and what
 was looked for, so the user can choose another source or map the columns.
+The row helpers read the cells every record has in common: the mapped cells
+as text, and the client the row names.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from creditdesk.domain.errors import ValidationError
+from creditdesk.domain.validation import check_email
 from creditdesk.imports.dates import DateOrder
 from creditdesk.imports.formats import FormatChoices
 from creditdesk.imports.layout import DataRow, Report, read_report
 from creditdesk.imports.mapping import ColumnMapping, Field
 from creditdesk.imports.presets import Preset, closest, detect, from_mapping
 from creditdesk.imports.problems import Problem
+from creditdesk.imports.records import ClientRef
 from creditdesk.imports.tables import Cell, TableFile, open_table
 
 # CreditDesk's exports prefix a text cell that a spreadsheet would run as a formula with ``'``.
@@ -32,6 +37,11 @@ class Recognised:
     report: Report
     preset: Preset
     where: dict[Field, int]
+
+    @property
+    def names(self) -> dict[Field, str]:
+        """Each field read and the name of the file's column it comes from."""
+        return {target: self.report.header[index] for target, index in self.where.items()}
 
 
 def source_keys(presets: Sequence[Preset]) -> tuple[str, ...]:
@@ -133,3 +143,35 @@ def header_of(path: Path, sheet: str | None = None) -> tuple[str, ...]:
         return ()
     plain = read_report(table.rows())
     return () if isinstance(plain, Problem) else tuple(name for name in plain.header if name)
+
+
+def client_named(
+    texts: dict[Field, str],
+    group: str | None,
+    preset: Preset,
+    where: dict[Field, int],
+    empty: str,
+    *,
+    by_email: bool = False,
+) -> ClientRef | tuple[Field, str]:
+    """The client the row names, or the field at fault and why (``empty``: what to say when none is named).
+
+    ``by_email``: an e-mail alone names the client (a payment's client must be known
+    already; a new invoice's may be added, and that needs its name or code).
+    """
+    name = texts.get(Field.CLIENT_NAME, "") or None
+    if name is None and preset.groups_are_clients:
+        name = group
+    code = texts.get(Field.CLIENT_CODE, "") or None
+    email = texts.get(Field.CLIENT_EMAIL, "") or None
+    if email is not None:
+        try:
+            email = check_email(email) or None
+        except ValidationError as exc:
+            return Field.CLIENT_EMAIL, exc.message
+    if name is None and code is None and (email is None or not by_email):
+        if by_email:
+            named_by = (Field.CLIENT_NAME, Field.CLIENT_CODE, Field.CLIENT_EMAIL)
+            return next((f for f in named_by if f in where), Field.CLIENT_NAME), empty
+        return (Field.CLIENT_NAME if Field.CLIENT_NAME in where else Field.CLIENT_CODE), empty
+    return ClientRef(name, code, email)

@@ -1,11 +1,13 @@
-"""Reading benchmark: 200,000 invoice rows of a German Excel CSV, against the csv module on the same file.
+"""Import benchmarks: 200,000 invoice rows of a German Excel CSV, then 200,000 payments, against csv.
 
 Run with ``make bench``. Prints the seconds for the plain ``csv`` module (the
 floor: decode and split, nothing checked), for the table reader alone, and for
 reading the whole file into checked invoice records (dates and amounts
 resolved per column and parsed, clients and totals gathered), with the ratios
-to the floor. Asserts only that every row was read and the money adds up,
-never on time.
+to the floor; then importing the invoices and, into the same books, 200,000
+payments applied oldest first and another 20,000, each against the same rows
+read with the csv module and inserted with executemany into a fresh file.
+Asserts only that every row was read and the money adds up, never on time.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from creditdesk.imports.mapping import ColumnMapping, Field
 from creditdesk.imports.tables import Row, TableFile, open_table
 from creditdesk.services.company.settings import create_company
 from creditdesk.services.imports.invoice_import import InvoiceImportOptions, import_invoice_file
+from creditdesk.services.imports.payment_import import PaymentImportOptions, import_payment_file
 from creditdesk.store.database import open_database
 
 ROWS = 200_000
+PAYMENTS, MONTH_OF_PAYMENTS = 200_000, 20_000
 MAPPING = ColumnMapping(
     "Rechnungen",
     {
@@ -153,3 +157,61 @@ def test_importing_200000_invoices(tmp_path: Path) -> None:
     print(f"  csv module + executemany (floor): {floor:6.2f} s")
     print(f"  CreditDesk import:                {took:6.2f} s  ({took / floor:4.1f}x the floor)")
     print(f"  the same file again, kept in step: {again_took:5.2f} s  ({again_took / floor:4.1f}x the floor)")
+    start_day = date(2026, 12, 4)
+    for count, seed, first_day in (
+        (PAYMENTS, 11, start_day),
+        (MONTH_OF_PAYMENTS, 12, start_day + timedelta(days=200)),
+    ):
+        payments = tmp_path / f"zahlungen-{count}.csv"
+        received = write_payments(payments, count, seed, first_day)
+        payment_floor = floor_payments(payments, tmp_path / f"floor-{count}.sqlite")
+        start = time.perf_counter()
+        payment_plan, outcome = import_payment_file(db, payments, PaymentImportOptions())
+        took = time.perf_counter() - start
+        assert len(payment_plan.payments) == count and payment_plan.total == received
+        assert outcome.allocated + outcome.on_account == received
+        print(f"\nImporting {count:,} payments into those books (applied oldest first)")
+        print(f"  csv module + executemany (floor): {payment_floor:6.2f} s")
+        print(f"  CreditDesk import:                {took:6.2f} s  ({took / payment_floor:4.1f}x the floor)")
+        print(
+            f"  {outcome.allocated:,} EUR allocated to invoices, {outcome.on_account:,} EUR left on account"
+        )
+    db.close()
+
+
+def write_payments(path: Path, count: int, seed: int, first_day: date) -> Decimal:
+    """A German Excel list of payments received (`;`, Windows-1252, `1.234,50`, `31.12.2026`); their total."""
+    rng = random.Random(seed)
+    total = 0
+    with path.open("w", encoding="cp1252", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(["Kundennummer", "Zahlungsdatum", "Betrag", "Verwendungszweck"])
+        for number in range(1, count + 1):
+            cents = rng.randrange(1_000, 2_000_000)
+            total += cents
+            day = first_day + timedelta(days=rng.randrange(120))
+            writer.writerow(
+                [
+                    f"K-{rng.randrange(5_000):05d}",
+                    day.strftime("%d.%m.%Y"),
+                    german_amount(cents),
+                    f"Überweisung {number}",
+                ]
+            )
+    return Decimal(total).scaleb(-2)
+
+
+def floor_payments(path: Path, target: Path) -> float:
+    """The payment rows read with the csv module and inserted with executemany into a fresh file."""
+    start = time.perf_counter()
+    conn = sqlite3.connect(target)
+    conn.execute(
+        "CREATE TABLE payment (id INTEGER PRIMARY KEY, client TEXT, date TEXT, amount TEXT, reference TEXT)"
+    )
+    with path.open(encoding="cp1252", newline="") as stream:
+        rows = csv.reader(stream, delimiter=";")
+        next(rows)
+        conn.executemany("INSERT INTO payment VALUES (NULL, ?, ?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    return time.perf_counter() - start

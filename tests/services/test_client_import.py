@@ -107,7 +107,9 @@ def test_a_client_without_a_code_gets_one_from_its_name(db: Database, tmp_path: 
 
 def test_every_fixture_imports_into_an_empty_company(db: Database) -> None:
     names = sorted(
-        path.name for path in FIXTURES.iterdir() if "client" in path.name or "contact" in path.name
+        path.name
+        for path in FIXTURES.iterdir()
+        if ("client" in path.name or "contact" in path.name) and "payments" not in path.name
     )
     names += ["wave_customers.csv", "sage_customers.csv"]
     created = {name: import_clients(db, FIXTURES / name, today=TODAY).count for name in names}

@@ -16,8 +16,8 @@ from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.imports.client_import import import_clients
 from creditdesk.services.imports.common import ImportSummary
-from creditdesk.services.imports.importing import import_payments
 from creditdesk.services.imports.invoice_import import import_invoices
+from creditdesk.services.imports.payment_import import import_payments
 from creditdesk.services.ledger.invoices import InvoiceInput, LineText, create_invoice, read_invoice_form
 from creditdesk.services.ledger.payments import PaymentInput, record_payment
 from creditdesk.services.reports.aging import run_aging
@@ -108,8 +108,9 @@ def test_payments_and_credit_limits_beyond_the_range_are_refused(acme: Database,
     payments = "client_code,date,amount\nACME,2026-02-01,50000000000000000.00\nACME,9999-12-31,10.00\n"
     problems = refusal(lambda: import_payments(acme, csv_file(tmp_path, payments, "payments.csv")))
     assert problems == (
-        f"line 2: amount 50000000000000000.00 is larger than the largest amount CreditDesk accepts {LIMIT}",
-        "line 3: date 9999-12-31 is outside 1900-01-01 to 2199-12-31",
+        "line 2, field 'amount': amount 50000000000000000.00 is larger than the largest amount "
+        f"CreditDesk accepts {LIMIT}",
+        "line 3, field 'date': 9999-12-31 is outside 1900-01-01 to 2199-12-31",
     )
     assert count(acme, Payment) == 0
     clients = "code,name,credit_limit\nBIG,Big plc,100000000000.00\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
@@ -10,20 +10,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
 
 from creditdesk.domain.aging import AgingRow
-from creditdesk.domain.errors import ImportRefused, LedgerError
+from creditdesk.domain.errors import ImportRefused
 from creditdesk.domain.invoice import InvoiceLine, InvoiceStatus
 from creditdesk.services.company.settings import has_company
-from creditdesk.services.imports import importing
 from creditdesk.services.imports.client_import import import_clients
 from creditdesk.services.imports.common import ImportSummary
-from creditdesk.services.imports.importing import import_payments
 from creditdesk.services.imports.invoice_import import import_invoices
+from creditdesk.services.imports.payment_import import import_payments
 from creditdesk.services.ledger.invoices import InvoiceInput, create_invoice
-from creditdesk.services.ledger.payments import PaymentInput, Receipt, record_payment_in
 from creditdesk.services.reports.aging import run_aging
+from creditdesk.store.bulk import BulkWriter, Row
 from creditdesk.store.database import Database, open_database
 from creditdesk.store.models import Activity, AllocationRow, Base, Client, Invoice, InvoiceLineRow, Payment
 from creditdesk.store.unit_of_work import UnitOfWork
@@ -234,7 +233,7 @@ def test_missing_columns_are_named_on_line_one(db: Database, tmp_path: Path) -> 
         "but it lacks a column 'gross' or 'amount' and a column 'issue_date'",
     )
     problems = refusal(lambda: import_payments(db, csv_file(tmp_path, "client_code,date,Amount,amount\n")))
-    assert problems == ("line 1: column 'amount' appears more than once",)
+    assert problems == ("line 1: column 'Amount' appears more than once",)
 
 
 @pytest.mark.parametrize(
@@ -326,16 +325,17 @@ def test_bad_payment_rows(db: Database, tmp_path: Path) -> None:
     )
     problems = refusal(lambda: import_payments(db, csv_file(tmp_path, text)))
     assert problems == (
-        "line 3: client_code 'NOPE' is not a known client",
-        "line 4: date '2026-02-31' is not a date",
-        "line 5: amount '0' must be more than zero",
-        "line 6: amount 'ten' is not a plain number such as 1234.50",
-        "line 7: invoice_number 'A-404' does not exist",
-        "line 8: invoice_number 'B-1' belongs to client 'BETA', not 'ACME'",
-        "line 9: invoice_number 'A-VOID' is void; money cannot be applied to it",
-        "line 10: invoice_number 'A-DRAFT' is a draft; money cannot be applied to it",
-        "line 11: reference is longer than 100 characters",
-        "line 12: client_code is required",
+        "line 3, field 'client_code': 'NOPE' is not a client CreditDesk keeps; "
+        "add the client first, then import the payments",
+        "line 4, field 'date': expected a date like 2026-12-31, got '2026-02-31'",
+        "line 5, field 'amount': a payment must be more than zero, got '0'",
+        "line 6, field 'amount': expected an amount like 1234.50, got 'ten'",
+        "line 7, field 'invoice_number': there is no invoice A-404",
+        "line 8, field 'invoice_number': invoice B-1 belongs to client 'BETA', not to 'ACME'",
+        "line 9, field 'invoice_number': invoice A-VOID is void; money cannot be applied to it",
+        "line 10, field 'invoice_number': invoice A-DRAFT is a draft; money cannot be applied to it",
+        "line 11, field 'reference': is longer than 100 characters",
+        "line 12, field 'client_code': is empty; every payment needs the client who paid",
     )
     assert ledger_counts(db) == before
 
@@ -355,34 +355,26 @@ def test_nothing_is_written_when_one_row_of_many_is_bad(db: Database, tmp_path: 
     assert ledger_counts(db) == before
 
 
-def test_a_refusal_from_a_service_names_the_line_and_rolls_everything_back(
+def test_a_write_that_fails_halfway_rolls_everything_back(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A rule only the service knows (here: a stand-in for one) still refuses the whole file."""
+    """The payments are inserted, then the database refuses the allocations: nothing of the file stays."""
     with_clients(db, tmp_path)
     import_invoices(db, csv_file(tmp_path, "number,client_code,issue_date,amount\nA-1,ACME,2026-01-01,500\n"))
     before = ledger_counts(db)
+    insert = BulkWriter.insert
 
-    def strict_record_payment_in(session: Session, data: PaymentInput) -> Receipt:
-        if data.reference.startswith("BLOCK"):
-            raise LedgerError("the client is on hold; payments need a manager")
-        return record_payment_in(session, data)
+    def refusing_insert(
+        self: BulkWriter, entity: type[Base], columns: Sequence[str], rows: Iterable[Row]
+    ) -> int:
+        if entity is AllocationRow:
+            raise IntegrityError("INSERT INTO allocation", None, Exception("the database refused the rows"))
+        return insert(self, entity, columns, rows)
 
-    monkeypatch.setattr(importing, "record_payment_in", strict_record_payment_in)
-    text = (
-        "client_code,date,amount,reference\n"
-        "ACME,2026-03-01,10.00,BLOCK 1\n"
-        "ACME,2026-02-01,10.00,fine\n"
-        "ACME,2026-01-15,10.00,BLOCK 2\n"
-    )
-    path = csv_file(tmp_path, text)
-    for dry_run in (True, False):
-        with pytest.raises(ImportRefused) as info:
-            import_payments(db, path, dry_run=dry_run)
-        assert info.value.problems == (
-            "line 2: the client is on hold; payments need a manager",
-            "line 4: the client is on hold; payments need a manager",
-        )
+    monkeypatch.setattr(BulkWriter, "insert", refusing_insert)
+    text = "client_code,date,amount,reference\nACME,2026-03-01,10.00,one\nACME,2026-02-01,10.00,two\n"
+    with pytest.raises(IntegrityError):
+        import_payments(db, csv_file(tmp_path, text))
     assert ledger_counts(db) == before
 
 

@@ -30,6 +30,7 @@ class ImportSummary:
     on_account: Decimal | None = None  # payments: left on the clients' accounts
     company_created: bool = False  # the file had no company; one was made for it
     detail: str = ""  # keeping in step: what was updated, settled and left to look at
+    counts: tuple[tuple[str, int], ...] = ()  # more to say, as counts after their labels ("already recorded")
 
     def describe(self) -> str:
         """What was imported, for "Imported ..." or "Dry run: would import ..." in front of it."""
@@ -45,6 +46,8 @@ class ImportSummary:
                 f" ({self._money(self.allocated)} allocated to invoices, "
                 f"{self._money(self.on_account)} left on account)"
             )
+        if self.counts:
+            text += "; " + "; ".join(f"{label}: {count}" for label, count in self.counts)
         if self.company_created:
             verb = "would be" if self.dry_run else "was"
             text += f"; the file had no company, so '{NEW_COMPANY_NAME}' ({self.currency}) {verb} created"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Date, bindparam, text
 
 from creditdesk.store.queries._sql import as_date
 
@@ -115,3 +115,66 @@ def stored_client_details(conn: Connection) -> list[StoredClientDetails]:
         text("SELECT id, code, name, email, contact_name, phone, address, terms_id, credit_limit FROM client")
     )
     return [StoredClientDetails(*row) for row in rows]
+
+
+class OwedInvoice(NamedTuple):
+    """An issued invoice with money still owed on it now, as a payments import applies money to it."""
+
+    id: int
+    client_id: int
+    number: str
+    issue_date: date
+    due_date: date
+    gross: int  # minor units
+    owed: int  # gross less everything applied to it, whatever the dates
+
+
+class NumberedInvoice(NamedTuple):
+    """What a payment naming an invoice by its number needs to know of it."""
+
+    id: int
+    number: str
+    client_id: int
+    status: str
+
+
+class StoredPayment(NamedTuple):
+    """What tells a payment already in the books from a new one: who paid, when, how much, quoting what."""
+
+    client_id: int
+    date: date
+    amount: int  # minor units
+    reference: str
+
+
+def owed_invoices(conn: Connection) -> list[OwedInvoice]:
+    rows = conn.execute(
+        text("""
+            SELECT i.id, i.client_id, i.number, i.issue_date, i.due_date, i.gross,
+                   i.gross - COALESCE(applied.total, 0) AS owed
+            FROM invoice i
+            LEFT JOIN (SELECT a.invoice_id, SUM(a.amount) AS total FROM allocation a GROUP BY a.invoice_id)
+                AS applied ON applied.invoice_id = i.id
+            WHERE i.status = 'issued' AND i.gross - COALESCE(applied.total, 0) > 0
+        """)
+    ).all()  # fetched at once: a whole ledger's open invoices, row by row, cost a third more
+    return [
+        OwedInvoice(row[0], row[1], row[2], as_date(row[3]), as_date(row[4]), row[5], row[6]) for row in rows
+    ]
+
+
+def numbered_invoices(conn: Connection) -> list[NumberedInvoice]:
+    return [
+        NumberedInvoice(*row)
+        for row in conn.execute(text("SELECT id, number, client_id, status FROM invoice"))
+    ]
+
+
+def stored_payments(conn: Connection, first: date, last: date) -> list[StoredPayment]:
+    """The payments dated from ``first`` to ``last``: only those can be a file's payments already recorded."""
+    query = text(
+        "SELECT p.client_id, p.date, p.amount, p.reference FROM payment p "
+        "WHERE p.date BETWEEN :first AND :last"
+    ).bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
+    rows = conn.execute(query, {"first": first, "last": last})
+    return [StoredPayment(row[0], as_date(row[1]), row[2], row[3]) for row in rows]
