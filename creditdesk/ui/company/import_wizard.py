@@ -434,7 +434,7 @@ class ImportPage(QWizardPage):
         layout.addWidget(self.done_label)
         layout.addStretch(1)
         self.import_button.clicked.connect(self.on_import_button_clicked)
-        self.checking_again = False
+        self.checked_again_because: str | None = None
         found_page.completeChanged.connect(self.on_checked_again)
 
     def initializePage(self) -> None:
@@ -442,18 +442,19 @@ class ImportPage(QWizardPage):
         assert plan is not None  # the page before is complete only with a plan
         self.show_plan(plan)
 
-    def show_plan(self, plan: InvoicePlan, *, keep_message: bool = False) -> None:
+    def show_plan(self, plan: InvoicePlan, *, why_again: str | None = None) -> None:
+        """The plan's figures; ``why_again``: the file was checked again, and this says why."""
         day = self.workspace.formats.day(plan.as_of)
         self.summary_label.setText(f"Importing {plan.path.name} as of {day} would make: {plan.describe()}.")
         self.import_button.setEnabled(plan.ready)
         self.done_label.clear()
-        if plan.ready:
-            if not keep_message:
-                self.message.show_problem(None)
-        else:
-            self.message.show_problem(
-                "The file cannot be imported until every problem and question on the page before is settled."
-            )
+        blocked = (
+            None
+            if plan.ready
+            else "The file cannot be imported until every problem and question on the page before is settled."
+        )
+        shown = " ".join(part for part in (why_again, blocked) if part)
+        self.message.show_problem(shown or None)
 
     def on_import_button_clicked(self) -> None:
         plan = self.found_page.plan
@@ -474,15 +475,15 @@ class ImportPage(QWizardPage):
     def on_import_failed(self, exc: BaseException) -> None:
         """Books written meanwhile: the message says so, and the file is checked again against them."""
         if isinstance(exc, BooksChanged):
-            self.checking_again = True
+            self.checked_again_because = sentence(exc.message)
             self.import_button.setEnabled(False)
             self.found_page.replan()
 
     def on_checked_again(self) -> None:
         plan = self.found_page.plan
-        if self.checking_again and plan is not None:
-            self.checking_again = False
-            self.show_plan(plan, keep_message=True)
+        if self.checked_again_because is not None and plan is not None:
+            why, self.checked_again_because = self.checked_again_because, None
+            self.show_plan(plan, why_again=why)
 
     def on_imported(self, plan: InvoicePlan) -> None:
         self.imported = True
