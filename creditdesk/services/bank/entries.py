@@ -99,7 +99,13 @@ def confirm_entries(db: Database, entry_ids: Sequence[int]) -> int:
                     f"{_described(uow.session, entry)} is not a suggestion waiting to be confirmed "
                     f"(it is {entry.status}); refresh the list to see what was done with it"
                 )
-            _record(uow.session, entry, entry.client_id, _proposed(uow.session, entry))
+            try:
+                _record(uow.session, entry, entry.client_id, _proposed(uow.session, entry))
+            except LedgerError as exc:  # the invoices changed since the statement was read
+                raise LedgerError(
+                    f"{_described(uow.session, entry)} can no longer be confirmed as suggested "
+                    f"({exc.message}); assign it to the client instead, to apply it to what is open now"
+                ) from exc
         uow.commit()
     return len(entry_ids)
 
