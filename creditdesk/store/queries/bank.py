@@ -121,12 +121,18 @@ def bank_entries(conn: Connection, statuses: Sequence[str] | None = None) -> lis
         params,
     ).all()
     numbers: dict[int, list[str]] = {}
+    # Only the listed entries' invoices: the waiting few are read after every payment, years of
+    # applied entries are not.
     for entry_id, number in conn.execute(
-        text("""
+        text(f"""
             SELECT e.bank_entry_id, i.number
-            FROM bank_entry_invoice e JOIN invoice i ON i.id = e.invoice_id
+            FROM bank_entry_invoice e
+            JOIN invoice i ON i.id = e.invoice_id
+            JOIN bank_entry b ON b.id = e.bank_entry_id
+            {where}
             ORDER BY e.bank_entry_id, i.number
-        """)
+        """),  # noqa: S608 - the WHERE holds only numbered parameter marks
+        params,
     ):
         numbers.setdefault(entry_id, []).append(number)
     return [
