@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -334,3 +334,27 @@ def test_the_bank_model_passes_the_model_tester(
     right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     assert model.index(0, AMOUNT).data(Qt.ItemDataRole.TextAlignmentRole) == right
     assert model.headerData(AMOUNT, Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole) == right
+
+
+def test_rows_grow_to_show_reasons_whole_on_a_narrow_window_and_stay_one_line_on_a_wide_one(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    books = Books(workspace)
+    books.read(*EVERY_KIND)
+    tab = BankTab(workspace)
+    qtbot.addWidget(tab)
+    tab.resize(1800, 500)
+    tab.show()
+    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
+        tab.status_combo.setCurrentIndex(2)
+    rows = tab.table_view.verticalHeader()
+    line = tab.table_view.fontMetrics().lineSpacing()
+    assert rows.defaultSectionSize() == line + 8, "wide: every reason fits on one line"
+    tab.resize(1000, 500)
+    qtbot.waitUntil(lambda: rows.defaultSectionSize() > line + 8, timeout=TIMEOUT)
+    metrics = tab.table_view.fontMetrics()
+    room = tab.table_view.columnWidth(REASON) - 12
+    for row in range(tab.model.rowCount()):
+        reason = tab.model.index(row, REASON).data()
+        needed = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, reason).height()
+        assert needed + 8 <= rows.defaultSectionSize(), reason

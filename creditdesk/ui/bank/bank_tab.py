@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +60,9 @@ UNDOABLE = (*IN_THE_BOOKS, IGNORED)
 WIDTHS = {BOOKED: 11, AMOUNT: 13, PAYER: 22, TEXT: 26}
 WRAPPED = (DONE, REASON)
 MAX_LINES = 3  # a row grows to show the longest reason whole on a narrow window, and no further
+LONGEST = (
+    12  # the widest texts measured for wrapping; word breaks make the very widest not always the tallest
+)
 SHOWS = Change.BANK | Change.LEDGER | Change.CLIENTS  # entries, what they pay, clients' names
 
 
@@ -102,6 +105,7 @@ class BankTab(FollowsChanges, QWidget):
         self.model = BankModel(workspace.formats, self)
         self.listing: BankList | None = None
         self._select_after_load: set[int] = set()
+        self._longest: dict[int, list[str]] = {}  # per wrapped column, its widest texts shown
         self._load = BackgroundLoad(self, self._start_load, self._on_loaded, busy=self._set_busy)
 
         self.status_combo = QComboBox()
@@ -231,6 +235,7 @@ class BankTab(FollowsChanges, QWidget):
         self.model.set_rows(listing.rows)
         self._select(selected)
         self.count_label.setText(waiting_text(listing.waiting))
+        self._find_longest()
         self._fit_rows()
         self._update_actions()
         self._update_placeholder()
@@ -294,6 +299,14 @@ class BankTab(FollowsChanges, QWidget):
         self.placeholder.setVisible(bool(text))
         self.placeholder.resize(self.table_view.viewport().size())
 
+    def _find_longest(self) -> None:
+        """The widest texts of each wrapped column, measured once per load rather than on every
+        step of dragging a column's edge."""
+        metrics = self.table_view.fontMetrics()
+        for column in WRAPPED:
+            texts = {str(self.model.index(row, column).data()) for row in range(self.model.rowCount())}
+            self._longest[column] = sorted(texts, key=metrics.horizontalAdvance, reverse=True)[:LONGEST]
+
     def _fit_rows(self) -> None:
         """Rows as tall as the longest "what was done" or reason needs in its column's width (up to
         ``MAX_LINES``), so a reason is read whole rather than cut; one line when the window is wide."""
@@ -301,11 +314,10 @@ class BankTab(FollowsChanges, QWidget):
         lines = 1
         for column in WRAPPED:
             room = self.table_view.columnWidth(column) - 12  # the cell's margins
-            texts = {self.model.index(row, column).data() for row in range(self.model.rowCount())}
-            for text in texts:
+            for text in self._longest.get(column, ()):
                 if room <= 0 or lines >= MAX_LINES:
                     break
-                bounds = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, str(text))
+                bounds = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text)
                 lines = max(lines, min(MAX_LINES, -(-bounds.height() // metrics.lineSpacing())))
         height = lines * metrics.lineSpacing() + 8
         rows = self.table_view.verticalHeader()
@@ -315,6 +327,8 @@ class BankTab(FollowsChanges, QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.placeholder.resize(self.table_view.viewport().size())
+        # Stretched columns take their new widths once the layout has run: fit the rows after it.
+        QTimer.singleShot(0, self, self._fit_rows)
 
     # -- slots ---------------------------------------------------------------------------------
     def on_status_combo_current_index_changed(self, _: int) -> None:
