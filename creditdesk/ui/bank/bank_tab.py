@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.matching import Outcome
 from creditdesk.services.bank.entries import (
     IGNORED,
@@ -74,24 +75,24 @@ class BankList:
     waiting: int
 
 
-def waiting_text(count: int) -> str:
+def waiting_text(count: int, fmt: Formats) -> str:
     if count == 0:
         return "Nothing is waiting for you."
     if count == 1:
         return "1 bank payment is waiting for you."
-    return f"{count:,} bank payments are waiting for you."
+    return f"{fmt.count(count)} bank payments are waiting for you."
 
 
-def confirmed_text(count: int) -> str:
+def confirmed_text(count: int, fmt: Formats) -> str:
     if count == 1:
         return "The suggestion is confirmed and its payment recorded."
-    return f"{count:,} suggestions are confirmed and their payments recorded."
+    return f"{fmt.count(count)} suggestions are confirmed and their payments recorded."
 
 
-def ignored_text(count: int) -> str:
+def ignored_text(count: int, fmt: Formats) -> str:
     if count == 1:
         return "The bank payment is ignored; it no longer waits for you."
-    return f"{count:,} bank payments are ignored; they no longer wait for you."
+    return f"{fmt.count(count)} bank payments are ignored; they no longer wait for you."
 
 
 class BankTab(FollowsChanges, QWidget):
@@ -234,7 +235,7 @@ class BankTab(FollowsChanges, QWidget):
         self.listing = listing
         self.model.set_rows(listing.rows)
         self._select(selected)
-        self.count_label.setText(waiting_text(listing.waiting))
+        self.count_label.setText(waiting_text(listing.waiting, self.workspace.formats))
         self._find_longest()
         self._fit_rows()
         self._update_actions()
@@ -374,7 +375,7 @@ class BankTab(FollowsChanges, QWidget):
         self._write(
             lambda: confirm_entries(db, ids),
             ASSIGN_CHANGES,
-            confirmed_text(len(ids)),
+            confirmed_text(len(ids), self.workspace.formats),
             self.confirm_action,
             ids,
         )
@@ -396,7 +397,11 @@ class BankTab(FollowsChanges, QWidget):
             return
         db, ids = self.workspace.db, [e.id for e in entries]
         self._write(
-            lambda: ignore_entries(db, ids), Change.BANK, ignored_text(len(ids)), self.ignore_action, ids
+            lambda: ignore_entries(db, ids),
+            Change.BANK,
+            ignored_text(len(ids), self.workspace.formats),
+            self.ignore_action,
+            ids,
         )
 
     def on_undo_clicked(self) -> None:
