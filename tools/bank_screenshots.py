@@ -11,6 +11,7 @@ bank-all-1600.png, bank-assign.png and bank-today.png.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -182,6 +183,7 @@ def main(out: Path) -> None:
     window.close()
     settle(app)
     db.close()
+    shutil.rmtree(scratch, ignore_errors=True)  # the scratch company and its settings
 
 
 if __name__ == "__main__":
