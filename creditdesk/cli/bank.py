@@ -14,7 +14,7 @@ from creditdesk.services.bank.entries import (
     BankEntryView,
     assign_entry,
     confirm_entries,
-    ignore_entry,
+    ignore_entries,
     list_bank_entries,
     undo_entry,
 )
@@ -108,9 +108,8 @@ def cmd_bank_assign(args: argparse.Namespace, path: Path, as_of: date) -> int:
 
 def cmd_bank_ignore(args: argparse.Namespace, path: Path, as_of: date) -> int:
     def action(db: Database) -> int:
-        for entry_id in args.ids:
-            ignore_entry(db, entry_id)
-        print("Ignored 1 bank entry." if len(args.ids) == 1 else f"Ignored {len(args.ids)} bank entries.")
+        count = ignore_entries(db, args.ids)
+        print("Ignored 1 bank entry." if count == 1 else f"Ignored {count} bank entries.")
         return EXIT_OK
 
     return with_db(path, action)

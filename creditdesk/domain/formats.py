@@ -32,6 +32,10 @@ class Formats:
         """With the currency symbol placed as the locale places it: ``£1,234.50``, ``1.234,50 €``."""
         return str(format_currency(value, self.currency, locale=self.locale))
 
+    def count(self, value: int) -> str:
+        """A whole number of things, grouped the locale's way: ``1,234``, ``1.234``."""
+        return str(format_decimal(value, locale=self.locale))
+
     def day(self, value: date) -> str:
         return str(format_date(value, "medium", locale=self.locale))
 

@@ -1,4 +1,5 @@
-"""The main window: Clients, Invoices and Aging tabs, menus, toolbar and the money in the status bar."""
+"""The main window: Clients, Invoices, Aging, Outbox, Today and Bank tabs, menus, toolbar and the money
+in the status bar."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from creditdesk import __version__
 from creditdesk.services.company.settings import get_company
 from creditdesk.services.reports.aging import CompanyFigures, company_figures
 from creditdesk.ui.arrangements import disputes_dialog
+from creditdesk.ui.bank.bank_tab import BankTab
 from creditdesk.ui.chasing import mail_account_dialog as smtp_dialog
 from creditdesk.ui.chasing import schedule_dialog
 from creditdesk.ui.chasing.outbox_tab import OutboxTab
@@ -38,8 +40,11 @@ from creditdesk.ui.views import FollowsChanges
 from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import AGING_INPUTS, Workspace
 
-CLIENTS, INVOICES, AGING, OUTBOX, TODAY = 0, 1, 2, 3, 4
+# The Bank tab comes last, beside Today whose bank line leads to it: the tabs people know keep their
+# places and their Ctrl+1 to Ctrl+5.
+CLIENTS, INVOICES, AGING, OUTBOX, TODAY, BANK = 0, 1, 2, 3, 4, 5
 TODAY_TITLE = "Toda&y"
+BANK_TITLE = "&Bank"
 
 
 class MainWindow(FollowsChanges, QMainWindow):
@@ -71,6 +76,8 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.tabs.addTab(self.outbox_tab, "&Outbox")
         self.today_tab = TodayTab(workspace)
         self.tabs.addTab(self.today_tab, TODAY_TITLE)
+        self.bank_tab = BankTab(workspace)
+        self.tabs.addTab(self.bank_tab, BANK_TITLE)
         self.setCentralWidget(self.tabs)
 
         self._build_actions()
@@ -90,6 +97,9 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.outbox_tab.waiting_changed.connect(self.on_outbox_tab_waiting_changed)
         self.today_tab.status_message.connect(self.show_message)
         self.today_tab.count_changed.connect(self.on_today_tab_count_changed)
+        self.today_tab.bank_requested.connect(self.on_today_tab_bank_requested)
+        self.bank_tab.status_message.connect(self.show_message)
+        self.bank_tab.waiting_changed.connect(self.on_bank_tab_waiting_changed)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         self._aging_loaded = False
         self._load_later: list[ClientsTab | InvoicesTab] = []
@@ -211,7 +221,7 @@ class MainWindow(FollowsChanges, QMainWindow):
                 f"Ctrl+{i + 1}",
                 f"Show the {name.replace('&', '')} tab",
             )
-            for i, name in enumerate(("&Clients", "&Invoices", "&Aging", "&Outbox", TODAY_TITLE))
+            for i, name in enumerate(("&Clients", "&Invoices", "&Aging", "&Outbox", TODAY_TITLE, BANK_TITLE))
         ]
 
     def _build_menus(self) -> None:
@@ -303,6 +313,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         first.reload()
         self.outbox_tab.reload()  # a small read; its count belongs in the tab's title from the start
         self.today_tab.reload()  # its count too: the day's work should be visible from any tab
+        self.bank_tab.reload()  # and the bank payments waiting, for the same reason
         if self.tabs.currentIndex() == AGING:  # otherwise the aging waits until it is first shown
             self._load_aging()
 
@@ -349,6 +360,19 @@ class MainWindow(FollowsChanges, QMainWindow):
     def on_today_tab_count_changed(self, count: int) -> None:
         self.tabs.setTabText(TODAY, f"{TODAY_TITLE} ({count:,})" if count else TODAY_TITLE)
         self.tabs.setTabToolTip(TODAY, f"{count:,} things need you today (Ctrl+5)" if count else "")
+
+    def on_today_tab_bank_requested(self) -> None:
+        self.tabs.setCurrentIndex(BANK)
+
+    def on_bank_tab_waiting_changed(self, waiting: int) -> None:
+        self.tabs.setTabText(BANK, f"{BANK_TITLE} ({waiting:,})" if waiting else BANK_TITLE)
+        if waiting == 1:
+            tip = "1 bank payment is waiting for you (Ctrl+6)"
+        elif waiting:
+            tip = f"{waiting:,} bank payments are waiting for you (Ctrl+6)"
+        else:
+            tip = ""
+        self.tabs.setTabToolTip(BANK, tip)
 
     def on_outbox_tab_waiting_changed(self, waiting: int) -> None:
         self.tabs.setTabText(OUTBOX, f"&Outbox ({waiting:,})" if waiting else "&Outbox")
@@ -453,6 +477,7 @@ class MainWindow(FollowsChanges, QMainWindow):
             "invoices/header": self.invoices_tab.table_view.horizontalHeader(),
             "aging/splitter": self.aging_tab.splitter,
             "outbox/header": self.outbox_tab.table_view.horizontalHeader(),
+            "bank/header": self.bank_tab.table_view.horizontalHeader(),
         }
 
     def restore_state(self, settings: QSettings) -> None:

@@ -27,7 +27,8 @@ class Change(enum.Flag):
     TIMELINE = enum.auto()  # conversations and notes on a client's timeline
     OUTBOX = enum.auto()  # reminders queued, edited, approved or sent
     SETTINGS = enum.auto()  # company settings, reminder schedules, the mail account
-    EVERYTHING = LEDGER | CLIENTS | ARRANGEMENTS | TIMELINE | OUTBOX | SETTINGS
+    BANK = enum.auto()  # bank entries confirmed, assigned, ignored or undone; payers remembered
+    EVERYTHING = LEDGER | CLIENTS | ARRANGEMENTS | TIMELINE | OUTBOX | SETTINGS | BANK
 
 
 # What the shared aging depends on: a note or a queued reminder leaves it as it was.

@@ -15,9 +15,13 @@ from creditdesk.domain.errors import ImportRefused, LedgerError
 from creditdesk.domain.invoice import InvoiceLine
 from creditdesk.domain.matching import Outcome, Reason
 from creditdesk.services.bank.entries import (
+    IGNORED,
+    IN_THE_BOOKS,
+    WAITING,
     assign_entry,
     confirm_entries,
     count_entries_to_look_at,
+    ignore_entries,
     ignore_entry,
     list_bank_entries,
     undo_entry,
@@ -220,3 +224,33 @@ def test_the_reference_on_a_statement_pays_that_clients_invoices_oldest_first(db
     )
     assert summary.counts[Outcome.APPLIED] == 1
     assert owed(db, older) == 0 and owed(db, newer) == D("150.00")
+
+
+def test_entries_are_listed_by_several_statuses_and_ignored_together_or_not_at_all(db: Database) -> None:
+    bramble = client(db, "BRAMBLE", "Bramble & Co")
+    invoice(db, bramble, "A-1002", "500.00")
+    invoice(db, bramble, "A-1003", "80.00")
+    import_bank_statement(
+        db,
+        statement(
+            credit("B1", "500.00", "A-1002", "Bramble & Co"),
+            credit("B2", "80.00", "thanks", "Bramble & Co"),
+            credit("B3", "12.50", "refund", "Kiosk am Hafen"),
+        ),
+        "dec.xml",
+    )
+    waiting = list_bank_entries(db, WAITING)
+    assert sorted(e.status for e in waiting) == ["suggested", "unmatched"]
+    assert [e.status for e in list_bank_entries(db, IN_THE_BOOKS)] == ["applied"]
+    assert list_bank_entries(db, ()) == []
+    applied = list_bank_entries(db, "applied")[0]
+
+    with pytest.raises(LedgerError) as refused:
+        ignore_entries(db, [waiting[0].id, applied.id])
+    # The entry is named as the Bank view shows it, in the company's locale, not by its row id.
+    assert refused.value.message.startswith("the bank payment of 500,00\xa0€ from Bramble & Co on 01.12.2026")
+    assert count_entries_to_look_at(db) == 2, "all or none: the waiting one is still waiting"
+
+    assert ignore_entries(db, [e.id for e in waiting]) == 2
+    assert count_entries_to_look_at(db) == 0
+    assert sorted(e.status for e in list_bank_entries(db, IGNORED)) == ["ignored", "ignored"]

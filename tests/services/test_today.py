@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal as D
 
+from creditdesk.domain.bank import BankStatement, BankTransaction
 from creditdesk.domain.disputes import DisputeReason
 from creditdesk.domain.payment_plans import Frequency
 from creditdesk.services.arrangements.disputes import open_dispute
 from creditdesk.services.arrangements.payment_plans import PlanInput, create_plan
 from creditdesk.services.arrangements.promises import PromiseInput, record_promise
+from creditdesk.services.bank.entries import ignore_entry, list_bank_entries
+from creditdesk.services.bank.statement_import import import_bank_statement
 from creditdesk.services.chasing.schedules import save_schedule, set_client_schedule, set_start_stage
 from creditdesk.services.chasing.today import ALL_ACTIONS, TodayAction, TodayKind, today
 from creditdesk.services.clients.conversations import (
@@ -130,3 +133,26 @@ def test_a_done_follow_up_leaves_the_list(db: Database) -> None:
 def test_an_empty_day(db: Database) -> None:
     client(db, "QUIET")
     assert today(db, AS_OF) == []
+
+
+def test_bank_payments_waiting_are_one_line_of_no_client_that_opens_the_bank_view(db: Database) -> None:
+    quiet = client(db, "QUIET")
+    invoice(db, quiet, date(2026, 6, 1), "90.00")
+    credits = (
+        BankTransaction("B1", AS_OF, D("12.00"), "EUR", "Someone", text="gift"),
+        BankTransaction("B2", AS_OF, D("13.00"), "EUR", "Someone else", text="refund"),
+    )
+    import_bank_statement(db, BankStatement("camt.053", "DE89370400440532013000", "EUR", credits), "june.xml")
+    [line] = [i for i in today(db, AS_OF) if i.kind is TodayKind.BANK_PAYMENTS]
+    assert (line.client_id, line.text, line.actions) == (
+        None,
+        "2 bank payments to look at",
+        (TodayAction.OPEN_BANK,),
+    )
+    first, second = list_bank_entries(db)
+    ignore_entry(db, first.id)
+    assert [i.text for i in today(db, AS_OF) if i.kind is TodayKind.BANK_PAYMENTS] == [
+        "1 bank payment to look at"
+    ]
+    ignore_entry(db, second.id)
+    assert today(db, AS_OF) == [], "nothing waiting: no line"

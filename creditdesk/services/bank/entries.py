@@ -22,6 +22,7 @@ from creditdesk.domain.money import currency_exponent, format_plain, from_minor,
 from creditdesk.services.bank.reasons import UNDONE
 from creditdesk.services.bank.statement_import import BANK_METHOD
 from creditdesk.services.company.settings import company_in
+from creditdesk.services.ledger.invoices import formats_of
 from creditdesk.services.ledger.payments import EARLY_PAYMENT_DISCOUNT_REASON, PaymentInput, record_payment_in
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
@@ -38,6 +39,8 @@ from creditdesk.store.queries.bank import bank_entries, entries_to_look_at
 from creditdesk.store.unit_of_work import UnitOfWork
 
 WAITING = (Outcome.SUGGESTED.value, Outcome.UNMATCHED.value)
+IGNORED = "ignored"  # the user's word for an entry that is not a customer's payment
+IN_THE_BOOKS = (Outcome.APPLIED.value, Outcome.LINKED.value)  # its money is a payment in the books
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,12 @@ class BankEntryView:
     invoices: str
 
 
-def list_bank_entries(db: Database, status: str | None = None) -> list[BankEntryView]:
+def list_bank_entries(db: Database, status: str | Sequence[str] | None = None) -> list[BankEntryView]:
+    """Every entry, newest first, or those of one status or of several (``WAITING``, say)."""
+    statuses = (status,) if isinstance(status, str) else status
     with UnitOfWork(db) as uow:
         exponent = currency_exponent(company_in(uow.session).currency)
-        rows = bank_entries(uow.session.connection(), status)
+        rows = bank_entries(uow.session.connection(), statuses)
     return [
         BankEntryView(
             row.id,
@@ -90,8 +95,17 @@ def confirm_entries(db: Database, entry_ids: Sequence[int]) -> int:
         for entry_id in entry_ids:
             entry = _entry(uow.session, entry_id)
             if entry.status != Outcome.SUGGESTED.value or entry.client_id is None:
-                raise LedgerError(f"bank entry {entry_id} is not a suggestion waiting to be confirmed")
-            _record(uow.session, entry, entry.client_id, _proposed(uow.session, entry))
+                raise LedgerError(
+                    f"{_described(uow.session, entry)} is not a suggestion waiting to be confirmed "
+                    f"(it is {entry.status}); refresh the list to see what was done with it"
+                )
+            try:
+                _record(uow.session, entry, entry.client_id, _proposed(uow.session, entry))
+            except LedgerError as exc:  # the invoices changed since the statement was read
+                raise LedgerError(
+                    f"{_described(uow.session, entry)} can no longer be confirmed as suggested "
+                    f"({exc.message}); assign it to the client instead, to apply it to what is open now"
+                ) from exc
         uow.commit()
     return len(entry_ids)
 
@@ -103,7 +117,7 @@ def assign_entry(db: Database, entry_id: int, client_id: int, *, remember: bool 
         entry = _entry(session, entry_id)
         if entry.status not in WAITING:
             raise LedgerError(
-                f"bank entry {entry_id} is {entry.status}; only a waiting entry can be assigned"
+                f"{_described(session, entry)} is {entry.status}; only a waiting entry can be assigned"
             )
         if session.get(Client, client_id) is None:
             raise NotFoundError(f"there is no client {client_id}")
@@ -116,12 +130,21 @@ def assign_entry(db: Database, entry_id: int, client_id: int, *, remember: bool 
 
 def ignore_entry(db: Database, entry_id: int) -> None:
     """Not a customer's payment (a refund, a transfer between accounts): kept, but no longer waiting."""
+    ignore_entries(db, [entry_id])
+
+
+def ignore_entries(db: Database, entry_ids: Sequence[int]) -> int:
+    """Ignore several waiting entries; all or none. Returns how many were ignored."""
     with UnitOfWork(db, write=True) as uow:
-        entry = _entry(uow.session, entry_id)
-        if entry.status not in WAITING:
-            raise LedgerError(f"bank entry {entry_id} is {entry.status}; only a waiting entry can be ignored")
-        entry.status = "ignored"
+        for entry_id in entry_ids:
+            entry = _entry(uow.session, entry_id)
+            if entry.status not in WAITING:
+                raise LedgerError(
+                    f"{_described(uow.session, entry)} is {entry.status}; only a waiting entry can be ignored"
+                )
+            entry.status = IGNORED
         uow.commit()
+    return len(entry_ids)
 
 
 def undo_entry(db: Database, entry_id: int) -> None:
@@ -137,8 +160,8 @@ def undo_entry(db: Database, entry_id: int) -> None:
         session.flush()  # the entry lets go of the payment before the payment goes
         if entry.status == Outcome.APPLIED.value and payment_id is not None:
             _remove_payment(session, payment_id)
-        elif entry.status not in (Outcome.LINKED.value, "ignored"):
-            raise LedgerError(f"bank entry {entry_id} is {entry.status}; there is nothing to undo")
+        elif entry.status not in (Outcome.LINKED.value, IGNORED):
+            raise LedgerError(f"{_described(session, entry)} is {entry.status}; there is nothing to undo")
         session.execute(delete(BankEntryInvoice).where(BankEntryInvoice.bank_entry_id == entry.id))
         entry.client_id = None
         entry.status = Outcome.UNMATCHED.value
@@ -151,6 +174,16 @@ def _entry(session: Session, entry_id: int) -> BankEntry:
     if entry is None:
         raise NotFoundError(f"there is no bank entry {entry_id}")
     return entry
+
+
+def _described(session: Session, entry: BankEntry) -> str:
+    """The entry as the user knows it from the Bank view: amount, payer and day, not its id."""
+    fmt = formats_of(company_in(session))
+    amount = fmt.money(from_minor(entry.amount, fmt.exponent))
+    payer = entry.payer_name or entry.payer_iban
+    if payer:
+        return f"the bank payment of {amount} from {payer} on {fmt.day(entry.booked)}"
+    return f"the bank payment of {amount} on {fmt.day(entry.booked)}"
 
 
 def _proposed(session: Session, entry: BankEntry) -> list[Allocation] | None:

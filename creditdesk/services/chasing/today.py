@@ -3,7 +3,8 @@
 Read as of a day, from the same services every other view uses: follow-ups
 due, promises due that day or broken, phone-call stages the chasing plan
 has reached, disputes open too long, clients over their credit limit and
-not on hold, and payment-plan instalments missed.
+not on hold, payment-plan instalments missed, and one line for the bank
+payments waiting to be looked at (a line of no client).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from enum import StrEnum
 
 from creditdesk.domain.chasing import Channel
 from creditdesk.domain.disputes import DEFAULT_WAITING_DAYS
+from creditdesk.domain.formats import Formats
 from creditdesk.domain.payment_plans import PlanStatus
 from creditdesk.domain.promises import PromiseStatus
 from creditdesk.services.arrangements.disputes import waiting_disputes_in
 from creditdesk.services.arrangements.payment_plans import plan_views_in
 from creditdesk.services.arrangements.promises import promise_views_in
+from creditdesk.services.bank.entries import count_entries_to_look_at
 from creditdesk.services.chasing.reminders import plan
 from creditdesk.services.clients.conversations import follow_ups_due
 from creditdesk.services.company.settings import company_in
@@ -37,12 +40,14 @@ class TodayKind(StrEnum):
     DISPUTE_WAITING = "dispute_waiting"
     OVER_LIMIT = "over_limit"
     INSTALMENT_MISSED = "instalment_missed"
+    BANK_PAYMENTS = "bank_payments"
 
 
 class TodayAction(StrEnum):
     LOG_CALL = "log_call"
     OPEN_CLIENT = "open_client"
     SEND_STATEMENT = "send_statement"
+    OPEN_BANK = "open_bank"
 
 
 ALL_ACTIONS = (TodayAction.LOG_CALL, TodayAction.OPEN_CLIENT, TodayAction.SEND_STATEMENT)
@@ -52,7 +57,7 @@ _ORDER = {kind: n for n, kind in enumerate(TodayKind)}
 @dataclass(frozen=True)
 class TodayItem:
     kind: TodayKind
-    client_id: int
+    client_id: int | None  # None on the bank line, which is about no one client
     client_code: str
     client_name: str
     text: str
@@ -203,5 +208,26 @@ def today(db: Database, as_of: date) -> list[TodayItem]:
             )
         )
 
+    waiting = count_entries_to_look_at(db)
+    if waiting:
+        items.append(
+            TodayItem(
+                TodayKind.BANK_PAYMENTS,
+                None,
+                "",
+                "",
+                bank_payments_text(waiting, fmt),
+                as_of,
+                (TodayAction.OPEN_BANK,),
+            )
+        )
+
     items.sort(key=lambda i: (i.due_date, _ORDER[i.kind], i.client_name.casefold(), i.source_id or 0))
     return items
+
+
+def bank_payments_text(count: int, fmt: Formats) -> str:
+    """The bank line's words: one whole sentence for one and one for many."""
+    if count == 1:
+        return "1 bank payment to look at"
+    return f"{fmt.count(count)} bank payments to look at"

@@ -5,6 +5,7 @@ Amounts come back as integer minor units; the bank services turn them into Decim
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -100,10 +101,14 @@ def known_references(conn: Connection, account: str) -> frozenset[str]:
     return frozenset(row[0] for row in rows)
 
 
-def bank_entries(conn: Connection, status: str | None = None) -> list[BankEntryRow]:
-    """The entries newest first, with their client's name and the invoices each pays or would pay."""
-    # Two spellings rather than ":status IS NULL": PostgreSQL cannot type a parameter compared with NULL only.
-    where = "" if status is None else "WHERE b.status = :status"
+def bank_entries(conn: Connection, statuses: Sequence[str] | None = None) -> list[BankEntryRow]:
+    """The entries newest first (all of them, or those of ``statuses``), with their client's name and
+    the invoices each pays or would pay."""
+    if statuses is not None and not statuses:
+        return []
+    # No WHERE rather than ":status IS NULL": PostgreSQL cannot type a parameter compared with NULL only.
+    params = {f"s{i}": status for i, status in enumerate(statuses or ())}
+    where = "" if statuses is None else f"WHERE b.status IN ({', '.join(':' + key for key in params)})"
     rows = conn.execute(
         text(f"""
             SELECT b.id, b.booked, b.amount, b.payer_name, b.payer_iban, b.text, b.status, b.reason,
@@ -112,16 +117,22 @@ def bank_entries(conn: Connection, status: str | None = None) -> list[BankEntryR
             LEFT JOIN client c ON c.id = b.client_id
             {where}
             ORDER BY b.booked DESC, b.id DESC
-        """),  # noqa: S608 - the WHERE is one of two fixed strings
-        {"status": status} if status is not None else {},
+        """),  # noqa: S608 - the WHERE holds only numbered parameter marks
+        params,
     ).all()
     numbers: dict[int, list[str]] = {}
+    # Only the listed entries' invoices: the waiting few are read after every payment, years of
+    # applied entries are not.
     for entry_id, number in conn.execute(
-        text("""
+        text(f"""
             SELECT e.bank_entry_id, i.number
-            FROM bank_entry_invoice e JOIN invoice i ON i.id = e.invoice_id
+            FROM bank_entry_invoice e
+            JOIN invoice i ON i.id = e.invoice_id
+            JOIN bank_entry b ON b.id = e.bank_entry_id
+            {where}
             ORDER BY e.bank_entry_id, i.number
-        """)
+        """),  # noqa: S608 - the WHERE holds only numbered parameter marks
+        params,
     ):
         numbers.setdefault(entry_id, []).append(number)
     return [

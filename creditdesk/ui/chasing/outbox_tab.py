@@ -211,7 +211,9 @@ class OutboxTab(FollowsChanges, QWidget):
         self.table_view.customContextMenuRequested.connect(self.on_table_view_context_menu_requested)
         self.table_view.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
-        self.follow_changes(workspace, Change.EVERYTHING & ~Change.TIMELINE, self.reload, even_hidden=True)
+        self.follow_changes(
+            workspace, Change.EVERYTHING & ~(Change.TIMELINE | Change.BANK), self.reload, even_hidden=True
+        )
         self._update_actions()
         self._update_placeholder()
 

@@ -13,8 +13,10 @@ from creditdesk.services.chasing.today import TodayItem, TodayKind
 from creditdesk.ui.rows_model import RowsModel
 from creditdesk.ui.widgets import ID_ROLE, OVERDUE_COLOUR, QUIET_COLOUR, Index
 
-# Broken arrangements first (money that was promised and did not come), then what falls due today.
+# The bank first (a payment waiting there may be the broken promise kept), then broken arrangements
+# (money that was promised and did not come), then what falls due today.
 KIND_ORDER = (
+    TodayKind.BANK_PAYMENTS,
     TodayKind.PROMISE_BROKEN,
     TodayKind.INSTALMENT_MISSED,
     TodayKind.OVER_LIMIT,
@@ -31,6 +33,7 @@ KIND_LABELS = {
     TodayKind.PHONE_CALL: "Phone call due",
     TodayKind.FOLLOW_UP: "Follow-up",
     TodayKind.DISPUTE_WAITING: "Dispute waiting",
+    TodayKind.BANK_PAYMENTS: "Bank payments",
 }
 URGENT = frozenset({TodayKind.PROMISE_BROKEN, TodayKind.INSTALMENT_MISSED, TodayKind.OVER_LIMIT})
 _RANK = {kind: n for n, kind in enumerate(KIND_ORDER)}
@@ -65,7 +68,7 @@ class TodayModel(RowsModel[TodayItem]):
             if col == self.KIND:
                 return KIND_LABELS[item.kind]
             if col == self.CLIENT:
-                return f"{item.client_name} ({item.client_code})"
+                return f"{item.client_name} ({item.client_code})" if item.client_id is not None else ""
             if col == self.DETAILS:
                 return item.text
             if col == self.SINCE:
@@ -74,7 +77,11 @@ class TodayModel(RowsModel[TodayItem]):
         if role == ID_ROLE:
             return item.client_id
         if role == Qt.ItemDataRole.ToolTipRole and col in (self.DETAILS, self.CLIENT):
-            return item.text if col == self.DETAILS else "Double-click to open the client"
+            if col == self.DETAILS:
+                return item.text
+            if item.client_id is None:
+                return "Double-click to open the Bank tab"
+            return "Double-click to open the client"
         if role == Qt.ItemDataRole.ToolTipRole and col == self.SINCE:
             return "When it fell due: the follow-up day, the promised day, the instalment's day…"
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -36,6 +36,7 @@ ACTION_TEXT = {
     TodayAction.LOG_CALL: "Log call…",
     TodayAction.OPEN_CLIENT: "Open client",
     TodayAction.SEND_STATEMENT: "Send statement…",
+    TodayAction.OPEN_BANK: "Open the Bank tab",
 }
 
 
@@ -43,6 +44,7 @@ class TodayTab(FollowsChanges, QWidget):
     loaded = Signal()
     count_changed = Signal(int)  # how many things need doing today, for the tab's title
     status_message = Signal(str)
+    bank_requested = Signal()  # the bank line's action: show the Bank tab
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,7 +184,9 @@ class TodayTab(FollowsChanges, QWidget):
 
     # -- actions -------------------------------------------------------------------------------
     def act(self, item: TodayItem, action: TodayAction) -> None:
-        if action is TodayAction.LOG_CALL:
+        if action is TodayAction.OPEN_BANK or item.client_id is None:
+            self.bank_requested.emit()
+        elif action is TodayAction.LOG_CALL:
             if conversation_dialog.log_call(self.workspace, self, item.client_id, item.invoice_ids):
                 self.status_message.emit(f"Logged for {item.client_name}")
         elif action is TodayAction.OPEN_CLIENT:
@@ -191,6 +195,7 @@ class TodayTab(FollowsChanges, QWidget):
             self.statement_for(item)
 
     def statement_for(self, item: TodayItem) -> None:
+        assert item.client_id is not None  # only a client's line offers a statement
         client_actions.preview_statement(
             self, self.workspace, item.client_id, item.client_code, item.client_name
         )

@@ -89,7 +89,7 @@ class ClientsTab(FollowsChanges, QWidget):
         pane.chasing_clicked.connect(self.on_chasing_clicked)
         pane.workflow_requested.connect(self.on_workflow_requested)
         pane.invoice_activated.connect(self.open_invoice_requested)
-        self.follow_changes(workspace, Change.EVERYTHING & ~Change.SETTINGS, self.reload)
+        self.follow_changes(workspace, Change.EVERYTHING & ~(Change.SETTINGS | Change.BANK), self.reload)
         workspace.events.show_client.connect(self.select_client)
 
     # -- the list ------------------------------------------------------------------------------
