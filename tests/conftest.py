@@ -46,16 +46,16 @@ BOTH_BACKENDS: tuple[str, ...] = ()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "backend" in metafunc.fixturenames:
+    if "books_backend" in metafunc.fixturenames:
         where = metafunc.definition.path.as_posix()
         both = any(folder in where for folder in BOTH_BACKENDS)
-        metafunc.parametrize("backend", ["file", "server"] if both else ["file"])
+        metafunc.parametrize("books_backend", ["file", "server"] if both else ["file"])
 
 
 @pytest.fixture
-def db(backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+def db(books_backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A fresh copy of the template company: in a file, or in a database on the test server."""
-    if backend == "server":
+    if books_backend == "server":
         address = request.getfixturevalue("server_company")
         database = open_database(address)
     else:
