@@ -8,12 +8,22 @@ and alignments the house uses.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QEvent,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -21,6 +31,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -240,6 +251,37 @@ class LiveDelegate(QStyledItemDelegate):
             self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
             return True
         return super().eventFilter(watched, event)
+
+
+def list_table(
+    owner: QWidget,
+    model: QAbstractItemModel,
+    widths: Mapping[int, int],
+    *,
+    selection: QAbstractItemView.SelectionMode = QAbstractItemView.SelectionMode.ExtendedSelection,
+) -> QTableView:
+    """A read-only list of rows as the tabs show them: whole rows selected, alternating colours,
+    no row numbers, rows one line high, columns ``widths`` digits wide (section -> digits)."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(selection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    rows = view.verticalHeader()
+    rows.hide()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(owner.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(False)
+    header.setHighlightSections(False)
+    digit = owner.fontMetrics().horizontalAdvance("0")
+    for section, width in widths.items():
+        header.resizeSection(section, width * digit + 16)
+    return view
 
 
 class GridView(QTableView):

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +46,7 @@ from creditdesk.ui.bank.bank_model import AMOUNT, BOOKED, DONE, PAYER, REASON, T
 from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.ops import run_write
 from creditdesk.ui.views import FollowsChanges
-from creditdesk.ui.widgets import HINT_COLOUR, MessageLine, ask
+from creditdesk.ui.widgets import HINT_COLOUR, MessageLine, ask, list_table
 from creditdesk.ui.workspace import Change, Workspace
 
 # (what the filter says, the statuses it shows or None for all, its tip)
@@ -124,26 +123,10 @@ class BankTab(FollowsChanges, QWidget):
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_line = MessageLine()
 
-        self.table_view = QTableView()
-        self.table_view.setModel(self.model)
-        self.table_view.setAlternatingRowColors(True)
-        self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table_view = list_table(self, self.model, WIDTHS)
         self.table_view.setWordWrap(True)
         self.table_view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        rows = self.table_view.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setHighlightSections(False)
-        digit = self.fontMetrics().horizontalAdvance("0")
-        for section, width in WIDTHS.items():
-            header.resizeSection(section, width * digit + 16)
         for section in WRAPPED:
             header.setSectionResizeMode(section, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(self._fit_rows)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +45,7 @@ from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.ops import run_write
 from creditdesk.ui.pdf_preview import preview_pdf
 from creditdesk.ui.views import FollowsChanges
-from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR
+from creditdesk.ui.widgets import ERROR_COLOUR, HINT_COLOUR, list_table
 from creditdesk.ui.workers import run_in_background
 from creditdesk.ui.workspace import Change, Workspace
 
@@ -137,25 +136,8 @@ class OutboxTab(FollowsChanges, QWidget):
         self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice_label.hide()
 
-        self.table_view = QTableView()
-        self.table_view.setModel(self.model)
-        self.table_view.setAlternatingRowColors(True)
-        self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table_view.setWordWrap(False)
-        self.table_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        rows = self.table_view.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table_view = list_table(self, self.model, dict(enumerate(WIDTHS)))
         header = self.table_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setHighlightSections(False)
-        digit = self.fontMetrics().horizontalAdvance("0")
-        for section, width in enumerate(WIDTHS):
-            header.resizeSection(section, width * digit + 16)
         header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)  # the longest text gets the room
         self.placeholder = QLabel(self.table_view.viewport())
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -10,13 +10,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from creditdesk.ui.ledger.invoices_model import COLUMNS, ISSUED, PAINT_FIRST_MS,
 from creditdesk.ui.loading import BackgroundLoad
 from creditdesk.ui.pdf_preview import preview_pdf, save_pdf
 from creditdesk.ui.views import FollowsChanges
+from creditdesk.ui.widgets import list_table
 from creditdesk.ui.workspace import Change, Workspace
 
 STATUS_CHOICES: tuple[tuple[str, StatusFilter, str], ...] = (
@@ -99,27 +98,16 @@ class InvoicesTab(FollowsChanges, QWidget):
         self.count_label = QLabel()
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.table_view = QTableView()
-        self.table_view.setModel(self.model)
+        self.table_view = list_table(
+            self,
+            self.model,
+            {section: column.width for section, column in enumerate(COLUMNS)},
+            selection=QAbstractItemView.SelectionMode.SingleSelection,
+        )
         self.table_view.setSortingEnabled(True)
-        self.table_view.setAlternatingRowColors(True)
-        self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table_view.setWordWrap(False)
-        self.table_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        rows = self.table_view.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        width = self.fontMetrics().horizontalAdvance("0")
-        for section, column in enumerate(COLUMNS):
-            header.resizeSection(section, column.width * width + 16)
         self.table_view.sortByColumn(ISSUED, Qt.SortOrder.DescendingOrder)
         self.placeholder = QLabel(self.table_view.viewport())
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
