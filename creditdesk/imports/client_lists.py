@@ -22,7 +22,7 @@ from creditdesk.domain.terms import PaymentTerms
 from creditdesk.domain.validation import check_code, check_email, check_text
 from creditdesk.imports.client_presets import CLIENT_PRESETS
 from creditdesk.imports.clients import code_key, name_key
-from creditdesk.imports.formats import AmountField, DetectedFormats, FormatChoices
+from creditdesk.imports.formats import AmountField, DetectedFormats, FormatChoices, ReadyWhenSettled
 from creditdesk.imports.layout import DataRow
 from creditdesk.imports.mapping import ColumnMapping, Field, column_key
 from creditdesk.imports.memory import collection_paused
@@ -40,7 +40,7 @@ _LIMITS = {Field.CLIENT_NAME: 200, Field.CONTACT_NAME: 200, Field.PHONE: 50, Fie
 
 
 @dataclass(frozen=True)
-class ClientRead:
+class ClientRead(ReadyWhenSettled):
     """What a client list holds, or would once its questions are answered; nothing is written from here."""
 
     source: str  # the preset's key, or the mapping's name
@@ -52,14 +52,6 @@ class ClientRead:
     clients: tuple[ClientRecord, ...]
     set_aside: tuple[tuple[int, str], ...]
     problems: tuple[Problem, ...]
-
-    @property
-    def questions(self) -> tuple[str, ...]:
-        return self.formats.questions
-
-    @property
-    def ready(self) -> bool:
-        return not self.problems and not self.questions
 
 
 def read_clients(

@@ -142,3 +142,22 @@ class AmountField:
         if isinstance(money, str):
             return Problem(line, money, self.name)
         return money
+
+
+class ReadyWhenSettled:
+    """What every reader's result says of itself: the open questions, and whether it can be imported.
+
+    Mixed into the readers' frozen dataclasses, which hold ``formats`` and ``problems``.
+    """
+
+    formats: DetectedFormats
+    problems: tuple[Problem, ...]
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return self.formats.questions
+
+    @property
+    def ready(self) -> bool:
+        """Nothing to ask and nothing wrong: the records can be imported as they are."""
+        return not self.problems and not self.questions

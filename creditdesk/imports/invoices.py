@@ -20,7 +20,13 @@ from pathlib import Path
 from creditdesk.domain.errors import ValidationError
 from creditdesk.domain.money import check_currency, currency_exponent
 from creditdesk.imports.clients import client_key
-from creditdesk.imports.formats import AmountField, DateField, DetectedFormats, FormatChoices
+from creditdesk.imports.formats import (
+    AmountField,
+    DateField,
+    DetectedFormats,
+    FormatChoices,
+    ReadyWhenSettled,
+)
 from creditdesk.imports.layout import DataRow, Report, check_totals
 from creditdesk.imports.mapping import AMOUNT_FIELDS, DATE_FIELDS, ColumnMapping, Field, column_key
 from creditdesk.imports.memory import collection_paused
@@ -42,7 +48,7 @@ _COMPARED = (
 
 
 @dataclass(frozen=True)
-class InvoiceRead:
+class InvoiceRead(ReadyWhenSettled):
     """What a file holds, or would once its questions are answered; nothing is written from here."""
 
     source: str  # the preset's key, or the mapping's name
@@ -58,15 +64,6 @@ class InvoiceRead:
     problems: tuple[Problem, ...]
     negative_is_credit: bool = False  # a spreadsheet's negative row is a credit note, not a mistake
     header: tuple[str, ...] = ()  # every column of the file's header row, for mapping them by hand
-
-    @property
-    def questions(self) -> tuple[str, ...]:
-        return self.formats.questions
-
-    @property
-    def ready(self) -> bool:
-        """Nothing to ask and nothing wrong: the records can be imported as they are."""
-        return not self.problems and not self.questions
 
 
 def read_invoices(

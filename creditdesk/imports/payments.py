@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from creditdesk.domain.money import currency_exponent
-from creditdesk.imports.formats import AmountField, DateField, DetectedFormats, FormatChoices
+from creditdesk.imports.formats import (
+    AmountField,
+    DateField,
+    DetectedFormats,
+    FormatChoices,
+    ReadyWhenSettled,
+)
 from creditdesk.imports.layout import DataRow, check_totals
 from creditdesk.imports.mapping import ColumnMapping, Field, column_key
 from creditdesk.imports.memory import collection_paused
@@ -42,7 +48,7 @@ class PaymentRecord(NamedTuple):
 
 
 @dataclass(frozen=True)
-class PaymentRead:
+class PaymentRead(ReadyWhenSettled):
     """What a file of payments holds, or would once its questions are answered; nothing is written here."""
 
     source: str  # the preset's key, or the mapping's name
@@ -54,14 +60,6 @@ class PaymentRead:
     payments: tuple[PaymentRecord, ...]  # in file order
     set_aside: tuple[tuple[int, str], ...]  # report rows, with what they were
     problems: tuple[Problem, ...]
-
-    @property
-    def questions(self) -> tuple[str, ...]:
-        return self.formats.questions
-
-    @property
-    def ready(self) -> bool:
-        return not self.problems and not self.questions
 
 
 def read_payments(
