@@ -93,3 +93,18 @@ class ScratchServer:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
+
+    def add_password_user(self, user: str, password: str) -> None:
+        """A login that the server lets in over TCP only with its password (SCRAM), as an office's would."""
+        import psycopg
+
+        hba = self.data / "pg_hba.conf"
+        rule = f"host all {user} 127.0.0.1/32 scram-sha-256\n"
+        if rule not in hba.read_text():
+            hba.write_text(rule + hba.read_text())  # the first matching line wins
+        with psycopg.connect(self.url(), autocommit=True) as admin:
+            admin.execute(f"CREATE ROLE {user} LOGIN CREATEDB PASSWORD '{password}'")
+            admin.execute("SELECT pg_reload_conf()")
+
+    def url_as(self, user: str, database: str) -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"

@@ -50,10 +50,15 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="creditdesk",
         description="CreditDesk: clients, invoices, aged debts and polite reminders for a small business.",
-        epilog="The company file is chosen by --db, else $CREDITDESK_DB, else the user data folder.",
+        epilog="The books are chosen by --db, else $CREDITDESK_DB, else the user data folder. A server's "
+        "password, if it asks for one, is kept in this computer's password store.",
     )
     parser.add_argument("--version", action="version", version=f"CreditDesk {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="company file to use")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="company file to use, or books on a server: postgresql://user@host:5432/dbname",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",

@@ -10,6 +10,7 @@ from creditdesk.cli.output import print_table
 from creditdesk.cli.parsing import Subcommands
 from creditdesk.cli.running import EXIT_OK, fail, with_db
 from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.locations import BooksPlace, file_only
 
 
 def add_backup(sub: Subcommands) -> None:
@@ -24,7 +25,7 @@ def add_backup(sub: Subcommands) -> None:
     backup.set_defaults(run=cmd_backup)
 
 
-def cmd_backup(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_backup(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.company.backups import backup_now
 
     def action(db: Database) -> int:
@@ -40,9 +41,10 @@ def add_backups(sub: Subcommands) -> None:
     backups.set_defaults(run=cmd_backups)
 
 
-def cmd_backups(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_backups(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.company.backups import backups_folder, list_backups
 
+    path = file_only(path, "Listing backups")
     found = list_backups(path)
     if not found:
         print(f"No backups of {path.name} yet in {backups_folder(path)}")
@@ -70,11 +72,11 @@ def add_restore(sub: Subcommands) -> None:
     restore.set_defaults(run=cmd_restore)
 
 
-def cmd_restore(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_restore(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.company.backups import BackupRefused, restore_backup
 
     try:
-        summary = restore_backup(args.backup, args.to, current=path)
+        summary = restore_backup(args.backup, args.to, current=file_only(path, "restore"))
     except BackupRefused as exc:
         return fail(f"{args.backup.name} was not restored and nothing was written:", exc.problems)
     print(f"Restored {args.backup} into {summary.path}")

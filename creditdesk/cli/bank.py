@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 
 from creditdesk.cli.output import clip, print_table
 from creditdesk.cli.parsing import Parser, Subcommands, positive_int
@@ -20,6 +19,7 @@ from creditdesk.services.bank.entries import (
 )
 from creditdesk.services.bank.reasons import reason_text
 from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.locations import BooksPlace
 from creditdesk.services.company.settings import get_company
 from creditdesk.services.reports.statements import client_id_for_code
 
@@ -57,7 +57,7 @@ def _shown(entries: list[BankEntryView], status: str) -> list[BankEntryView]:
     return entries if status == "all" else [e for e in entries if e.status == status]
 
 
-def cmd_bank_list(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_bank_list(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         company = get_company(db)
         entries = _shown(list_bank_entries(db), args.status)
@@ -87,7 +87,7 @@ def cmd_bank_list(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return with_db(path, action)
 
 
-def cmd_bank_confirm(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_bank_confirm(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         count = confirm_entries(db, args.ids)
         print("Confirmed 1 bank entry." if count == 1 else f"Confirmed {count} bank entries.")
@@ -96,7 +96,7 @@ def cmd_bank_confirm(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return with_db(path, action)
 
 
-def cmd_bank_assign(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_bank_assign(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         client_id = client_id_for_code(db, args.client)
         assign_entry(db, args.id, client_id, remember=not args.forget)
@@ -106,7 +106,7 @@ def cmd_bank_assign(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return with_db(path, action)
 
 
-def cmd_bank_ignore(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_bank_ignore(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         count = ignore_entries(db, args.ids)
         print("Ignored 1 bank entry." if count == 1 else f"Ignored {count} bank entries.")
@@ -115,7 +115,7 @@ def cmd_bank_ignore(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return with_db(path, action)
 
 
-def cmd_bank_undo(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_bank_undo(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         undo_entry(db, args.id)
         print(f"Bank entry {args.id} is waiting again; what was recorded for it is gone.")

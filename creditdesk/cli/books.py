@@ -15,6 +15,7 @@ from creditdesk.services.bank.statement_import import import_bank_file
 from creditdesk.services.clients.records import count_clients
 from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.demo import generate_demo
+from creditdesk.services.company.locations import BooksPlace, file_only
 from creditdesk.services.company.maintenance import check_database
 from creditdesk.services.company.settings import create_company
 from creditdesk.services.imports import client_import, exporting, invoice_import, mappings, payment_import
@@ -30,8 +31,8 @@ def add_init(sub: Subcommands) -> None:
     init.set_defaults(run=cmd_init)
 
 
-def cmd_init(args: argparse.Namespace, path: Path, as_of: date) -> int:
-    if path.exists():
+def cmd_init(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
+    if isinstance(path, Path) and path.exists():
         return fail(f"{path} already exists; choose a new file with --db")
     info = with_db(path, lambda db: create_company(db, args.name, args.currency, args.locale), create=True)
     print(f"Created {info.name} ({info.currency}, {info.locale}) in {path}")
@@ -97,7 +98,7 @@ def add_import(sub: Subcommands) -> None:
     imp.set_defaults(run=cmd_import)
 
 
-def cmd_import(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_import(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         if args.kind == "bank":
             return import_bank(db, args)
@@ -191,7 +192,7 @@ def add_export(sub: Subcommands) -> None:
     export.set_defaults(run=cmd_export)
 
 
-def cmd_export(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_export(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         if args.kind == "clients":
             exporting.export_clients(db, args.file)
@@ -221,7 +222,7 @@ def add_demo(sub: Subcommands) -> None:
     demo.set_defaults(run=cmd_demo)
 
 
-def cmd_demo(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_demo(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         if args.if_empty and count_clients(db) > 0:
             print(f"{path} already holds a company with clients; left it as it is.")
@@ -238,7 +239,8 @@ def add_check(sub: Subcommands) -> None:
     check.set_defaults(run=cmd_check)
 
 
-def cmd_check(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_check(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
+    path = file_only(path, "check")
     if not path.exists():
         return fail(f"there is no company file at {path}")
     report = check_database(path)

@@ -10,6 +10,7 @@ from creditdesk.cli.parsing import Subcommands, add_as_of, add_basis, iso_date, 
 from creditdesk.cli.running import EXIT_OK, with_db
 from creditdesk.domain.aging import Basis
 from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.locations import BooksPlace, file_only
 
 PDF_OUT_HELP = "the PDF file to write (replaced if it already exists)"
 # The values of documents.model.StatementStyle (re-exported by services.reports.statements), written
@@ -36,7 +37,7 @@ def add_invoice_pdf(sub: Subcommands) -> None:
     invoice.set_defaults(run=cmd_invoice_pdf)
 
 
-def cmd_invoice_pdf(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_invoice_pdf(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.reports.invoice_print import invoice_id_by_number, invoice_pdf
 
     def action(db: Database) -> int:
@@ -70,7 +71,7 @@ def add_statement(sub: Subcommands) -> None:
     statement.set_defaults(run=cmd_statement)
 
 
-def cmd_statement(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_statement(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.reports.statements import (
         StatementRequest,
         StatementStyle,
@@ -109,7 +110,7 @@ def add_statements(sub: Subcommands) -> None:
     batch.set_defaults(run=cmd_statements)
 
 
-def cmd_statements(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_statements(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     import time
 
     from creditdesk.services.reports.batch_statements import (
@@ -125,7 +126,7 @@ def cmd_statements(args: argparse.Namespace, path: Path, as_of: date) -> int:
         print(f"No client has a balance on {as_of.isoformat()}; no statements written.")
         return EXIT_OK
     request = BatchRequest(
-        db_path=path,
+        db_path=file_only(path, "Writing statements in parallel"),
         client_ids=tuple(c.id for c in choices),
         statement=StatementRequest(as_of, StatementStyle(args.style)),
         out_dir=args.out_dir,
@@ -152,7 +153,7 @@ def add_letter(sub: Subcommands) -> None:
     letter.set_defaults(run=cmd_letter)
 
 
-def cmd_letter(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_letter(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.chasing.demand_letters import LetterKind, letter_pdf
     from creditdesk.services.reports.statements import client_id_for_code
 
@@ -174,7 +175,7 @@ def add_aged_debtors(sub: Subcommands) -> None:
     aged.set_defaults(run=cmd_aged_debtors)
 
 
-def cmd_aged_debtors(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_aged_debtors(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.reports.aged_debtors_print import aged_debtors_pdf
 
     def action(db: Database) -> int:

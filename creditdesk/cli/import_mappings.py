@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 
 from creditdesk.cli.output import print_table
 from creditdesk.cli.parsing import Subcommands
 from creditdesk.cli.running import EXIT_OK, fail, with_db
 from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.locations import BooksPlace
 from creditdesk.services.imports import mappings
 
 
@@ -30,7 +30,7 @@ def add_import_mappings(sub: Subcommands) -> None:
     delete.set_defaults(run=cmd_delete)
 
 
-def cmd_list(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_list(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         saved = mappings.saved_mappings(db, args.kind)
         if not saved:
@@ -50,7 +50,7 @@ def cmd_list(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return with_db(path, action)
 
 
-def cmd_delete(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_delete(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         kind = args.kind
         if kind is None:

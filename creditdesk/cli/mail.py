@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 from creditdesk.cli.parsing import Parser, Subcommands, positive_int
 from creditdesk.cli.running import EXIT_OK, with_db
 from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.locations import BooksPlace
 
 PASSWORD_STDIN_HELP = (
     "read the mail password from the first line of standard input "
@@ -65,7 +65,7 @@ def add_smtp(sub: Subcommands) -> None:
     test.set_defaults(run=cmd_smtp_test)
 
 
-def cmd_smtp_set(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_smtp_set(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.chasing.mail_account import (
         USUAL_PORTS,
         PasswordPlace,
@@ -106,7 +106,7 @@ def cmd_smtp_set(args: argparse.Namespace, path: Path, as_of: date) -> int:
     return with_db(path, action)
 
 
-def cmd_smtp_test(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_smtp_test(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.chasing import mail_account
 
     password = password_from_stdin() if args.password_stdin else None

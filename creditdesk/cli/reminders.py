@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 
 from creditdesk.cli.mail import add_password_stdin, password_from_stdin
 from creditdesk.cli.output import clip, print_json, print_table
@@ -12,6 +11,7 @@ from creditdesk.cli.parsing import Parser, Subcommands, add_as_of, add_format, i
 from creditdesk.cli.running import EXIT_OK, fail, with_db
 from creditdesk.domain.money import format_plain
 from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.locations import BooksPlace
 from creditdesk.services.company.settings import get_company
 
 SEND_DESCRIPTION = (
@@ -50,7 +50,7 @@ def add_reminders(sub: Subcommands) -> None:
     send.set_defaults(run=cmd_reminders_send)
 
 
-def cmd_reminders_plan(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_reminders_plan(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.domain.formats import Formats
     from creditdesk.services.chasing.reminders import plan
 
@@ -107,7 +107,7 @@ def cmd_reminders_plan(args: argparse.Namespace, path: Path, as_of: date) -> int
     return with_db(path, action)
 
 
-def cmd_reminders_queue(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_reminders_queue(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.chasing.reminders import queue
 
     def action(db: Database) -> int:
@@ -117,7 +117,7 @@ def cmd_reminders_queue(args: argparse.Namespace, path: Path, as_of: date) -> in
     return with_db(path, action)
 
 
-def cmd_reminders_send(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_reminders_send(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from datetime import datetime
 
     from creditdesk.domain.errors import ValidationError

@@ -6,7 +6,6 @@ import argparse
 import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from creditdesk.cli.output import clip, print_json, print_table
 from creditdesk.cli.parsing import (
@@ -21,6 +20,7 @@ from creditdesk.cli.running import EXIT_OK, with_db
 from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.domain.money import format_plain
 from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.locations import BooksPlace
 from creditdesk.services.company.settings import CompanyInfo, get_company
 from creditdesk.services.imports import exporting
 from creditdesk.services.reports.aging import run_aging
@@ -34,7 +34,7 @@ def add_aging(sub: Subcommands) -> None:
     aging.set_defaults(run=cmd_aging)
 
 
-def cmd_aging(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_aging(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     def action(db: Database) -> int:
         company = get_company(db)
         report = run_aging(db, as_of, Basis(args.basis))
@@ -106,7 +106,7 @@ def add_today(sub: Subcommands) -> None:
     today.set_defaults(run=cmd_today)
 
 
-def cmd_today(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_today(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.services.chasing.today import today
 
     def action(db: Database) -> int:
@@ -163,7 +163,7 @@ def add_forecast(sub: Subcommands) -> None:
     forecast.set_defaults(run=cmd_forecast)
 
 
-def cmd_forecast(args: argparse.Namespace, path: Path, as_of: date) -> int:
+def cmd_forecast(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     from creditdesk.domain.formats import Formats
     from creditdesk.services.reports.forecast import forecast
 

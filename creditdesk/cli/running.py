@@ -6,16 +6,17 @@ Bad input never shows a traceback: a one-line message on stderr and exit code 1.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date
-from pathlib import Path
 from typing import TypeVar
 
 from creditdesk.domain.errors import CreditDeskError, ImportRefused
 from creditdesk.services.company.company_file import COMMAND_BUSY_TIMEOUT_MS, Database, open_database
-from creditdesk.services.company.locations import database_path
+from creditdesk.services.company.locations import BooksPlace, database_path
+from creditdesk.services.company.server_login import ServerAddress, open_server_books
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_INTERNAL = 0, 1, 2
 ENV_BUSY_TIMEOUT = "CREDITDESK_BUSY_TIMEOUT"
@@ -23,7 +24,7 @@ T = TypeVar("T")
 
 # What each sub-command runs (its parser's ``run`` default): the parsed arguments, the company
 # file and the report date.
-Command = Callable[[argparse.Namespace, Path, date], int]
+Command = Callable[[argparse.Namespace, BooksPlace, date], int]
 
 
 def run_command(args: argparse.Namespace, as_of: date) -> int:
@@ -76,9 +77,22 @@ def command_busy_timeout_ms() -> int:
     return int(seconds * 1000)
 
 
-def with_db(path: Path, action: Callable[[Database], T], *, create: bool = False) -> T:
-    db = open_database(path, create=create, busy_timeout_ms=command_busy_timeout_ms())
+def with_db(path: BooksPlace, action: Callable[[Database], T], *, create: bool = False) -> T:
+    if isinstance(path, str):
+        ask = ask_server_password if sys.stdin.isatty() else None
+        db = open_server_books(path, create=create, busy_timeout_ms=command_busy_timeout_ms(), ask=ask)
+    else:
+        db = open_database(path, create=create, busy_timeout_ms=command_busy_timeout_ms())
     try:
         return action(db)
     finally:
         db.close()
+
+
+def ask_server_password(address: ServerAddress) -> str | None:
+    """Asked at the terminal, once: it is kept in the password store after the server accepts it."""
+    user = address.url.username or "you"
+    try:
+        return getpass.getpass(f"Password for {user} at {address.shown}: ") or None
+    except EOFError:
+        return None

@@ -389,10 +389,52 @@ def _open_server(address: ServerAddress, password: str | None, *, create: bool) 
             raise
         except Exception as exc:
             engine.dispose()
-            raise DatabaseError(f"The books in {address.shown} cannot be opened: {exc}") from exc
+            if refused_login(exc):
+                raise ServerLoginRefused(address, asked=password is not None) from None
+            raise DatabaseError(
+                f"The books in {address.shown} cannot be opened: {server_reason(exc)}"
+            ) from exc
         with _OPEN_LOCK:
             _OPEN[key] = _Shared(engine, 1)
         return Database(local_stand_in(address), engine, key, address)
+
+
+class ServerLoginRefused(DatabaseError):
+    """The server wants a password, or refused the one given; the caller may ask the user for one."""
+
+    def __init__(self, address: ServerAddress, *, asked: bool) -> None:
+        self.address = address
+        user = address.url.username or "(no user name)"
+        if asked:
+            message = (
+                f"The server refused the password for {user} at {address.shown}; check it and try again."
+            )
+        else:
+            message = f"The server at {address.shown} asks for the password of {user}."
+        super().__init__(message)
+
+
+# PostgreSQL's SQLSTATEs for a refused login: invalid password, invalid authorisation.
+_LOGIN_REFUSED = frozenset({"28P01", "28000"})
+
+
+def refused_login(exc: BaseException) -> bool:
+    """Whether connecting failed because of the login (libpq says so before asking the server, too)."""
+    original = getattr(exc, "orig", None) or exc
+    if getattr(original, "sqlstate", None) in _LOGIN_REFUSED:
+        return True
+    text = str(original)
+    return "no password supplied" in text or "password authentication failed" in text
+
+
+def server_reason(exc: BaseException) -> str:
+    """libpq's own words for why connecting failed, without the driver's class names and links."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    fatal = [line.split("FATAL:", 1)[1].strip() for line in lines if "FATAL:" in line]
+    reason = fatal[-1] if fatal else ("; ".join(lines) or type(exc).__name__)
+    reason = reason.removeprefix("connection failed:").strip()
+    return reason if reason.endswith((".", "?")) else reason + "."
 
 
 def open_read_only(path: Path | str) -> Database:

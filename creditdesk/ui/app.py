@@ -20,8 +20,10 @@ from creditdesk.resources import resource_path
 from creditdesk.services.company.backups import automatic_backup, closing_backup
 from creditdesk.services.company.company_file import Database, open_database
 from creditdesk.services.company.demo import generate_demo
-from creditdesk.services.company.locations import APP_NAME, default_database_path
+from creditdesk.services.company.locations import APP_NAME, BooksPlace, default_database_path
+from creditdesk.services.company.server_login import is_address, open_server_books
 from creditdesk.services.company.settings import create_company, get_company
+from creditdesk.ui.company.server_dialog import ask_server_address, ask_server_password
 from creditdesk.ui.errors import install_crash_handler, show_error
 from creditdesk.ui.main_window import MainWindow
 from creditdesk.ui.welcome import Choice, WelcomeDialog
@@ -88,11 +90,15 @@ class Application(QObject):
         QApplication.setWindowIcon(app_icon())  # every window and dialog, the welcome included
 
     # -- choosing a file -----------------------------------------------------------------------
-    def start(self, explicit: Path | None, *, demo_first: bool = False) -> bool:
-        """Open the file asked for, else the last one, else the default, else welcome the user."""
+    def start(self, explicit: BooksPlace | None, *, demo_first: bool = False) -> bool:
+        """Open the books asked for, else the last ones, else the default file, else welcome the user."""
         settings = QSettings()
-        last = settings.value("files/last")
-        for candidate in (explicit, Path(str(last)) if last else None, default_database_path()):
+        last = str(settings.value("files/last") or "")
+        if isinstance(explicit, str):
+            return self.open_server(explicit) or self.welcome()
+        if explicit is None and is_address(last) and self.open_server(last):
+            return True
+        for candidate in (explicit, Path(last) if last else None, default_database_path()):
             if candidate is not None and candidate.is_file():
                 return self.open_path(candidate)
             if candidate is explicit and explicit is not None:
@@ -107,6 +113,8 @@ class Application(QObject):
             return False
         if dialog.choice is Choice.OPEN:
             return self.ask_open()
+        if dialog.choice is Choice.SERVER:
+            return self.ask_server()
         if dialog.choice is Choice.DEMO:
             return self.open_demo()
         return self.create(target, dialog.company_name, dialog.currency, dialog.locale_code)
@@ -115,6 +123,11 @@ class Application(QObject):
         start = str(default_database_path().parent)
         name, _ = QFileDialog.getOpenFileName(parent, "Open a company file", start, FILE_FILTER)
         return bool(name) and self.open_path(Path(name))
+
+    def ask_server(self, parent: QWidget | None = None) -> bool:
+        last = str(QSettings().value("files/last") or "")
+        address = ask_server_address(parent, last if is_address(last) else "")
+        return address is not None and self.open_server(address)
 
     def ask_new(self, parent: QWidget | None = None) -> bool:
         dialog = WelcomeDialog(parent)
@@ -201,9 +214,35 @@ class Application(QObject):
             return False
         try:
             db = open_database(path)
-            company = get_company(db)
         except CreditDeskError as exc:
             lock.unlock()
+            show_error(self.window, exc)
+            return False
+        if not self._show_books(db, lock):
+            return False
+        self._daily_backup(path)
+        return True
+
+    def open_server(self, address: str) -> bool:
+        """Open books on a server: the password from the keyring, else asked once; several windows
+        on several computers may have them open at once, so there is no file lock."""
+        if self.db is not None and self.db.shown == address:
+            return True
+        try:
+            db = open_server_books(address, ask=lambda at: ask_server_password(self.window, at))
+        except CreditDeskError as exc:
+            show_error(self.window, exc)
+            return False
+        return self._show_books(db, None)
+
+    def _show_books(self, db: Database, lock: QLockFile | None) -> bool:
+        """Show ``db`` in a new window in place of the current one; on failure the current one stays."""
+        try:
+            company = get_company(db)
+        except CreditDeskError as exc:
+            db.close()
+            if lock is not None:
+                lock.unlock()
             show_error(self.window, exc)
             return False
         self._close_current()
@@ -212,16 +251,20 @@ class Application(QObject):
         window = MainWindow(workspace, self.recent_files)
         window.new_file_requested.connect(lambda: self.ask_new(self.window))
         window.open_file_requested.connect(lambda: self.ask_open(self.window))
-        window.open_recent_requested.connect(lambda p: self.open_path(Path(p)))
+        window.open_recent_requested.connect(self.open_place)
+        window.connect_server_requested.connect(lambda: self.ask_server(self.window))
         window.open_path_requested.connect(lambda p: self.open_path(Path(p)))
         window.closing.connect(self.on_window_closing)
         window.restore_state(QSettings())
         window.show()
         window.load()
         self.window = window
-        self._remember(path)
-        self._daily_backup(path)
+        self._remember(db.shown)
         return True
+
+    def open_place(self, place: str) -> bool:
+        """A recent entry: a company file's path or a server's address."""
+        return self.open_server(place) if is_address(place) else self.open_path(Path(place))
 
     def _daily_backup(self, path: Path) -> None:
         """Today's automatic copy, made beside the window's own loading; a failure only warns."""
@@ -283,10 +326,10 @@ class Application(QObject):
     def close(self) -> None:
         """Release the open file: the day's backup, then database connections, then the lock."""
         if self.db is not None:
-            path = self.db.path
-            self.db.close()
-            self.db = None
-            self._closing_backup(path)
+            db, self.db = self.db, None
+            db.close()
+            if not db.on_server:  # a server's books are backed up on the server (see the README)
+                self._closing_backup(db.path)
         if self.lock is not None:
             self.lock.unlock()
             self.lock = None
@@ -297,13 +340,13 @@ class Application(QObject):
         paths = (
             [value] if isinstance(value, str) else [str(p) for p in value] if isinstance(value, list) else []
         )
-        return [p for p in paths if Path(p).is_file()]
+        return [p for p in paths if is_address(p) or Path(p).is_file()]
 
-    def _remember(self, path: Path) -> None:
+    def _remember(self, place: str) -> None:
         settings = QSettings()
-        recent = [str(path), *[p for p in self.recent_files() if p != str(path)]][:MAX_RECENT]
+        recent = [place, *[p for p in self.recent_files() if p != place]][:MAX_RECENT]
         settings.setValue("files/recent", recent)
-        settings.setValue("files/last", str(path))
+        settings.setValue("files/last", place)
 
 
 def configure_logging() -> None:
@@ -332,7 +375,7 @@ def keep_settings_private() -> None:
     ensure_private_file(path)
 
 
-def run_gui(explicit: Path | None = None, *, demo_first: bool = False) -> int:
+def run_gui(explicit: BooksPlace | None = None, *, demo_first: bool = False) -> int:
     """Start the window; returns the process exit code."""
     qt_app = QApplication.instance() or DeskApplication(sys.argv)
     QApplication.setApplicationName(APP_NAME)

@@ -53,6 +53,7 @@ class MainWindow(FollowsChanges, QMainWindow):
     new_file_requested = Signal()
     open_file_requested = Signal()
     open_recent_requested = Signal(str)
+    connect_server_requested = Signal()
     open_path_requested = Signal(str)  # switch to this file (a restored backup)
     figures_shown = Signal()  # the status bar has caught up with the ledger
     closing = Signal()
@@ -158,6 +159,12 @@ class MainWindow(FollowsChanges, QMainWindow):
             QKeySequence.StandardKey.Open,
             "Open another company file",
         )
+        self.connect_server_action = a(
+            self.tr("Connect to an office &server…"),
+            self.connect_server_requested.emit,
+            None,
+            self.tr("Open books kept in a PostgreSQL database that several computers share"),
+        )
         self.backup_action = a(
             "&Back up now…", self.on_backup, None, "Save a copy of this company file in its backups folder"
         )
@@ -229,6 +236,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_file_action)
         file_menu.addAction(self.open_file_action)
+        file_menu.addAction(self.connect_server_action)
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
@@ -293,9 +301,9 @@ class MainWindow(FollowsChanges, QMainWindow):
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        paths = [p for p in self.recent_files() if Path(p) != self.workspace.db.path]
+        paths = [p for p in self.recent_files() if p != self.workspace.db.shown]
         for path in paths:
-            action = self.recent_menu.addAction(Path(path).name)
+            action = self.recent_menu.addAction(path if "://" in path else Path(path).name)
             action.setToolTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_recent_requested.emit(p))
         if not paths:

@@ -33,6 +33,7 @@ COMMON_CURRENCIES = (
 class Choice(Enum):
     CREATE = "create"
     OPEN = "open"
+    SERVER = "server"
     DEMO = "demo"
 
 
@@ -79,8 +80,14 @@ class WelcomeDialog(QDialog):
         self.demo_button = QPushButton("&Explore the demo company")
         self.demo_button.setToolTip("A made-up joinery business with 200 clients and 18 months of trading")
         self.demo_button.clicked.connect(lambda: self._finish(Choice.DEMO))
+        self.server_button = QPushButton(self.tr("Connect to an office &server…"))
+        self.server_button.setToolTip(
+            self.tr("Books kept in a PostgreSQL database that several computers share")
+        )
+        self.server_button.clicked.connect(lambda: self._finish(Choice.SERVER))
         others = QHBoxLayout()
         others.addWidget(self.open_button)
+        others.addWidget(self.server_button)
         others.addWidget(self.demo_button)
 
         layout = QVBoxLayout(self)
