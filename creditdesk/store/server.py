@@ -21,6 +21,8 @@ from creditdesk.domain.errors import DatabaseError
 SCHEMES = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
 # The key of the advisory lock every writing unit of work takes (see ``make_server_engine``).
 WRITE_LOCK_KEY = 0x43524454  # "CRDT"
+# The key of the lock one sending run holds for its whole run (see ``SessionLock``).
+SENDING_LOCK_KEY = 0x43525344  # "CRSD"
 
 
 def is_address(target: str) -> bool:
@@ -88,6 +90,44 @@ def make_server_engine(address: ServerAddress, password: str | None = None) -> E
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
     return engine
+
+
+class SessionLock:
+    """A PostgreSQL advisory lock held on a connection of its own for as long as a run lasts.
+
+    The server drops it when that connection ends, so a computer that crashes or
+    loses the network mid-run frees it without anyone's help (once the server
+    notices the dead connection, as it does for any client).
+    """
+
+    def __init__(self, engine: Engine, key: int) -> None:
+        self.engine = engine
+        self.key = key
+        self._connection: Connection | None = None
+
+    def acquire(self) -> bool:
+        connection = self.engine.connect()
+        try:
+            held = connection.exec_driver_sql(f"SELECT pg_try_advisory_lock({self.key})").scalar_one()
+            connection.commit()  # the lock is the session's: ending the query's transaction keeps it
+        except BaseException:
+            connection.close()
+            raise
+        if not held:
+            connection.close()
+            return False
+        self._connection = connection
+        return True
+
+    def release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({self.key})")
+            connection.commit()
+        finally:
+            connection.close()
 
 
 def local_stand_in(address: ServerAddress) -> Path:

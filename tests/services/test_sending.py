@@ -40,10 +40,9 @@ from creditdesk.services.chasing.sending import (
     ACTIVITY_KIND,
     INTERRUPTED,
     AlreadySending,
-    SendingLock,
+    OneSender,
     SendRunSummary,
     describe,
-    lock_path,
     recover_interrupted,
     send_approved,
 )
@@ -446,14 +445,14 @@ def test_a_message_left_sending_is_marked_failed_and_never_sent_again(
     assert DUNE not in server.handler.recipients()
 
 
-def test_only_one_run_sends_from_a_file_at_a_time(
+def test_only_one_run_sends_from_the_books_at_a_time(
     queued: Database, server: Server, tls: ssl.SSLContext
 ) -> None:
     account(queued, server)
     with UnitOfWork(queued, write=True) as uow:
         uow.session.execute(update(Reminder).where(Reminder.recipient == DUNE).values(status="sending"))
         uow.commit()
-    with SendingLock(lock_path(queued)):  # another run, busy sending DUNE's message
+    with OneSender(queued):  # another run, busy sending DUNE's message
         assert recover_interrupted(queued) == 0  # its message in flight is not a leftover
         with pytest.raises(AlreadySending, match="already being sent"):
             send(queued, tls)

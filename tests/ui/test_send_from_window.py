@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from creditdesk.mail.secrets import MEMORY
 from creditdesk.services.chasing import outbox, reminders
 from creditdesk.services.chasing.mail_account import NOT_SET_UP
-from creditdesk.services.chasing.sending import SendingLock, lock_path
+from creditdesk.services.chasing.sending import OneSender
 from creditdesk.services.company.settings import get_company
 from creditdesk.store.database import Database
 from creditdesk.ui.chasing.outbox_model import STATUS
@@ -150,11 +150,11 @@ def test_a_run_already_sending_is_explained(
         said.append(widget.text())
         widget.accept()
 
-    with SendingLock(lock_path(workspace.db)):
+    with OneSender(workspace.db):
         when_modal(read)
         window.outbox_tab.send_action.trigger()
         qtbot.waitUntil(lambda: bool(said), timeout=SEND_MS)
-    assert said[0].startswith("Reminders are already being sent from this company file")
+    assert said[0].startswith("Reminders are already being sent from these books")
     assert server.handler.received == []
     qtbot.waitUntil(window.outbox_tab.send_action.isEnabled, timeout=LOAD_MS)
 

@@ -4,9 +4,11 @@ Each message is marked ``sending`` in its own committed transaction just before
 it goes to the server, and its outcome is committed the moment the server has
 answered. A process killed in between leaves at most one message ``sending``;
 it may have reached the server, so the next run marks it failed for a person to
-check instead of sending it again. Only one run at a time may send from a
-company file (a lock file beside it, released by the OS even when the process is
-killed), so that clean-up never mistakes another run's message for a crashed one.
+check instead of sending it again. Only one run at a time may send from one set
+of books, so that clean-up never mistakes another run's message for a crashed
+one: for a company file a lock file beside it, released by the OS even when the
+process is killed; for books on a server a lock the database server holds for
+the run's connection, so two computers share it too.
 
 The password is passed in and handed straight to the SMTP session: it is never
 stored, logged or put into a message here.
@@ -38,6 +40,7 @@ from creditdesk.services.reports.invoice_print import invoice_file_name, invoice
 from creditdesk.services.reports.statements import StatementRequest, statement_file_name, statement_pdf
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import CompanyFileBusy, Database
+from creditdesk.store.server import SENDING_LOCK_KEY, SessionLock
 from creditdesk.store.models import Client, Invoice, Reminder, ReminderInvoice
 from creditdesk.store.unit_of_work import UnitOfWork
 
@@ -108,11 +111,27 @@ class SendingLock:
         if handle is not None:
             handle.close()  # closing the file releases its lock on every system
 
+
+class OneSender:
+    """Held while a run sends: the file's lock, or the server's for books on a server."""
+
+    def __init__(self, db: Database) -> None:
+        self._lock: SendingLock | SessionLock = (
+            SessionLock(db.engine, SENDING_LOCK_KEY) if db.on_server else SendingLock(lock_path(db))
+        )
+
+    def acquire(self) -> bool:
+        return self._lock.acquire()
+
+    def release(self) -> None:
+        self._lock.release()
+
     def __enter__(self) -> Self:
         if not self.acquire():
             raise AlreadySending(
-                "Reminders are already being sent from this company file (by the window or a scheduled "
-                "'creditdesk reminders send'). Wait until that has finished, then try again."
+                "Reminders are already being sent from these books (by a window or a scheduled "
+                "'creditdesk reminders send', here or on another computer). Wait until that has "
+                "finished, then try again."
             )
         return self
 
@@ -141,7 +160,7 @@ def recover_interrupted(db: Database) -> int:
     Does nothing (returns 0) while another run holds the lock: its message in
     flight is not a leftover.
     """
-    lock = SendingLock(lock_path(db))
+    lock = OneSender(db)
     if not lock.acquire():
         return 0
     try:
@@ -421,7 +440,7 @@ def send_approved(
     before each one and during waits between retries. A refused login or an
     unreachable server stops the run with the reason and leaves the rest queued.
     """
-    with SendingLock(lock_path(db)):
+    with OneSender(db):
         interrupted = _mark_interrupted(db)
         ids = approved_email_ids(db, as_of)
         if not ids:
