@@ -40,8 +40,8 @@ from creditdesk.services.reports.invoice_print import invoice_file_name, invoice
 from creditdesk.services.reports.statements import StatementRequest, statement_file_name, statement_pdf
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import CompanyFileBusy, Database
-from creditdesk.store.server import SENDING_LOCK_KEY, SessionLock
 from creditdesk.store.models import Client, Invoice, Reminder, ReminderInvoice
+from creditdesk.store.server import SENDING_LOCK_KEY, SessionLock
 from creditdesk.store.unit_of_work import UnitOfWork
 
 INTERRUPTED = "Sending was interrupted; check your Sent folder before retrying"
