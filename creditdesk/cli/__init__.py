@@ -41,6 +41,7 @@ SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (
     backups.add_backup,
     backups.add_backups,
     backups.add_restore,
+    backups.add_move_to,
     reports.add_today,
     reports.add_forecast,
 )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
 from creditdesk.cli.output import print_table
 from creditdesk.cli.parsing import Subcommands
-from creditdesk.cli.running import EXIT_OK, fail, with_db
+from creditdesk.cli.running import EXIT_OK, ask_server_password, fail, with_db
 from creditdesk.services.company.company_file import Database
 from creditdesk.services.company.locations import BooksPlace, file_only
 
@@ -82,4 +84,29 @@ def cmd_restore(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
     print(f"Restored {args.backup} into {summary.path}")
     print(f"  {summary.describe()}")
     print(f"Open it with: creditdesk --db {summary.path}")
+    return EXIT_OK
+
+
+def add_move_to(sub: Subcommands) -> None:
+    move = sub.add_parser(
+        "move-to",
+        help="copy the books into a new company file or an empty database on a server",
+        description="Copy every record of these books into a new company file, or into an empty "
+        "PostgreSQL database for an office (postgresql://user@host:5432/dbname). The books here stay "
+        "as they are; open the copy with --db. A copy that fails leaves nothing behind.",
+    )
+    move.add_argument("target", metavar="FILE|URL", help="a new company file, or a server database's address")
+    move.set_defaults(run=cmd_move_to)
+
+
+def cmd_move_to(args: argparse.Namespace, path: BooksPlace, as_of: date) -> int:
+    from creditdesk.services.company.locations import database_path
+    from creditdesk.services.company.moving import copy_books_to
+
+    target = database_path(args.target)
+    ask = ask_server_password if sys.stdin.isatty() else None
+    started = time.perf_counter()
+    moved = with_db(path, lambda db: copy_books_to(db, target, ask=ask))
+    print(f"Copied {moved.describe()} to {moved.target} in {time.perf_counter() - started:.1f} s")
+    print(f"Open them with: creditdesk --db {moved.target}")
     return EXIT_OK

@@ -74,6 +74,15 @@ def copy_database(source: Path, target: Path, *, overwrite: bool = False) -> Pat
     return target
 
 
+def make_standalone(path: Path) -> None:
+    """A closed company file as one file that travels alone: its WAL folded in and switched off."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        connection.close()
+
+
 def remove_with_sidecars(path: Path) -> None:
     for name in (path.name, *(path.name + suffix for suffix in SIDECARS)):
         with contextlib.suppress(FileNotFoundError):

@@ -27,6 +27,7 @@ from sqlalchemy import text
 
 from creditdesk.domain.errors import DatabaseError
 from creditdesk.domain.money import currency_exponent
+from creditdesk.services.company.moving import back_up_server_books
 from creditdesk.services.reports.aging import run_aging
 from creditdesk.store.backup import (
     copy_database,
@@ -238,9 +239,14 @@ def _prune(folder: Path, stem: str, today: date) -> None:
 
 
 def backup_now(db: Database, target: Path | None = None, *, now: datetime | None = None) -> Path:
-    """File → Backup now: a consistent copy at ``target`` (never overwritten), or in ``backups/``."""
+    """File → Backup now: a consistent copy at ``target`` (never overwritten), or in ``backups/``.
+
+    Books on a server are copied into a new company file (``backups/`` beside this
+    computer's stand-in for that server), which ``restore`` and ``move-to`` accept.
+    """
+    copy = copy_database if not db.on_server else lambda _, to: back_up_server_books(db, to)
     if target is not None:
-        return copy_database(db.path, Path(target).expanduser())
+        return copy(db.path, Path(target).expanduser())
     at = now or datetime.now()
     folder = backups_folder(db.path)
     name = manual_name(db.path.stem, at)
@@ -249,7 +255,7 @@ def backup_now(db: Database, target: Path | None = None, *, now: datetime | None
     while target.exists():  # twice in the same second
         count += 1
         target = folder / f"{name.removesuffix('.sqlite')}-{count}.sqlite"
-    return copy_database(db.path, target)
+    return copy(db.path, target)
 
 
 def list_backups(company_file: Path) -> list[BackupInfo]:
