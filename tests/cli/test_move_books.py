@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.services.company.moving import copy_books_to
+from creditdesk.services.company.settings import create_company
 from creditdesk.store.database import open_database
 from tests.cli.command import run_command
 
@@ -52,8 +54,6 @@ def test_new_records_on_the_server_are_numbered_after_the_copied_ones(
     tmp_path: Path, server_address: str
 ) -> None:
     original = open_database(tmp_path / "books.sqlite", create=True)
-    from creditdesk.services.company.moving import copy_books_to
-    from creditdesk.services.company.settings import create_company
 
     create_company(original, "Harbour Design", "EUR", "en_GB")
     first = add_client(original, ClientInput(code="ACME", name="Acme Ltd", email="ap@acme.example"))
