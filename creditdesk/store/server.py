@@ -21,6 +21,8 @@ from creditdesk.domain.errors import DatabaseError
 SCHEMES = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
 # The key of the advisory lock every writing unit of work takes (see ``make_server_engine``).
 WRITE_LOCK_KEY = 0x43524454  # "CRDT"
+# Every writing transaction notifies this channel on commit, so windows elsewhere reload.
+CHANGES_CHANNEL = "creditdesk_books"
 # The key of the lock one sending run holds for its whole run (see ``SessionLock``).
 SENDING_LOCK_KEY = 0x43525344  # "CRSD"
 
@@ -88,6 +90,7 @@ def make_server_engine(address: ServerAddress, password: str | None = None) -> E
     def on_begin(connection: Connection) -> None:
         if connection.get_execution_options().get(WRITE_OPTION, False):
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            connection.exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")  # sent only if it commits
 
     return engine
 

@@ -258,6 +258,7 @@ class Application(QObject):
         window.restore_state(QSettings())
         window.show()
         window.load()
+        window.watch_for_changes()
         self.window = window
         self._remember(db.shown)
         return True

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from creditdesk import __version__
+from creditdesk.services.company.company_file import ChangeWatcher
 from creditdesk.services.company.settings import get_company
 from creditdesk.services.reports.aging import CompanyFigures, company_figures
 from creditdesk.ui.arrangements import disputes_dialog
@@ -44,6 +45,8 @@ from creditdesk.ui.workspace import AGING_INPUTS, Workspace
 # places and their Ctrl+1 to Ctrl+5.
 CLIENTS, INVOICES, AGING, OUTBOX, TODAY, BANK = 0, 1, 2, 3, 4, 5
 TODAY_TITLE = "Toda&y"
+# How often the window asks whether the books were changed elsewhere (a window or a command).
+CHANGE_POLL_MS = 3000
 BANK_TITLE = "&Bank"
 
 
@@ -456,6 +459,20 @@ class MainWindow(FollowsChanges, QMainWindow):
     def on_refresh(self) -> None:
         self.workspace.refresh()
 
+    def watch_for_changes(self) -> None:
+        """Reread what is shown when another program or computer changes the books."""
+        self.workspace.watcher = ChangeWatcher(self.workspace.db)
+        self._change_timer = QTimer(self)
+        self._change_timer.setInterval(CHANGE_POLL_MS)
+        self._change_timer.timeout.connect(self.on_change_timer_timeout)
+        self._change_timer.start()
+
+    def on_change_timer_timeout(self) -> None:
+        watcher = self.workspace.watcher
+        if watcher is not None and watcher.changed():
+            self.workspace.refresh()
+            self.show_message(self.tr("The books were changed elsewhere; the lists are up to date again."))
+
     def on_backup(self) -> None:
         backup_dialog.back_up_now(self.workspace, self)
 
@@ -514,5 +531,9 @@ class MainWindow(FollowsChanges, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state(QSettings())
+        watcher, self.workspace.watcher = self.workspace.watcher, None
+        if watcher is not None:
+            self._change_timer.stop()
+            watcher.close()
         self.closing.emit()
         super().closeEvent(event)

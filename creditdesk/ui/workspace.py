@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.domain.formats import Formats
-from creditdesk.services.company.company_file import Database
+from creditdesk.services.company.company_file import ChangeWatcher, Database
 from creditdesk.services.company.settings import CompanyInfo
 from creditdesk.services.reports.aging import run_aging
 
@@ -48,6 +48,8 @@ class Workspace:
     company: CompanyInfo
     today: Callable[[], date] = date.today
     events: Events = field(default_factory=Events)
+    # Set by the window that shows these books: it polls for changes made elsewhere.
+    watcher: ChangeWatcher | None = field(default=None, repr=False)
     _aging: dict[tuple[date, Basis], Future[AgingReport]] = field(default_factory=dict, repr=False)
     _aging_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -83,6 +85,8 @@ class Workspace:
         if what & AGING_INPUTS:
             with self._aging_lock:
                 self._aging.clear()
+        if self.watcher is not None:
+            self.watcher.changed()  # this window's own write, already told: not news from elsewhere
         self.events.changed.emit(what)
 
     def refresh(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -184,3 +186,28 @@ def test_the_log_and_the_settings_are_owner_only(
         assert stat.S_IMODE(written.stat().st_mode) == 0o600  # still, after Qt rewrote it
     finally:
         os.umask(old)
+
+
+ADD_CLIENT = """
+import sys
+from creditdesk.services.clients.records import ClientInput, add_client
+from creditdesk.store.database import open_database
+db = open_database(sys.argv[1])
+add_client(db, ClientInput(code="FAR", name="Far Away Ltd", email="ap@far.example"))
+db.close()
+"""
+
+
+def test_a_change_made_by_another_program_shows_within_seconds(
+    application: Application, tmp_path: Path, qtbot: QtBot
+) -> None:
+    path = company_file(tmp_path / "shared.sqlite")
+    assert application.open_path(path)
+    window = application.window
+    assert window is not None
+    model = window.clients_tab.model
+    qtbot.wait(500)  # the first fill
+    assert model.rowCount() == 0
+    subprocess.run([sys.executable, "-c", ADD_CLIENT, str(path)], check=True, timeout=60)
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
+    assert "changed elsewhere" in window.statusBar().currentMessage()
