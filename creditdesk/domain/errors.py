@@ -41,6 +41,16 @@ class LedgerError(CreditDeskError):
     """An action would break a rule of the ledger (over-allocation and the like)."""
 
 
+class ChangedElsewhere(CreditDeskError):
+    """A form was read before someone else saved a change to the same record."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"{what} was changed by someone else since you opened it; nothing was saved. "
+            "Close this form and open it again to see their change, then make yours."
+        )
+
+
 class DatabaseError(CreditDeskError):
     """The company file cannot be opened or used as asked."""
 

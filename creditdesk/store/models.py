@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -22,11 +23,13 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     func,
+    inspect,
     text,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, object_session, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -135,6 +138,8 @@ class Client(Base):
     archived: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    # Raised by every edit through a form, so a form read before someone else's edit is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     terms: Mapped[PaymentTermsRow] = relationship()
 
@@ -169,6 +174,7 @@ class Invoice(Base):
     source: Mapped[str] = mapped_column(String(40), server_default=text("''"))
     external_key: Mapped[str] = mapped_column(String(100), server_default=text("''"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))  # as the client's
 
     client: Mapped[Client] = relationship()
     lines: Mapped[list[InvoiceLineRow]] = relationship(
@@ -605,3 +611,16 @@ class KnownPayer(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     iban: Mapped[str] = mapped_column(String(34), default="")  # '' when only the name is known
     name_key: Mapped[str] = mapped_column(String(140), default="")  # the payer's name, normalised
+
+
+@event.listens_for(Client, "before_update")
+@event.listens_for(Invoice, "before_update")
+def _next_version(mapper: Mapper[Any], connection: Connection, record: Client | Invoice) -> None:
+    """Every change saved through the ORM raises the record's version (see services/row_versions)."""
+    if object_session(record) is not None and is_modified_columns(record):
+        record.version += 1
+
+
+def is_modified_columns(record: object) -> bool:
+    state = inspect(record)
+    return any(state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal as D
 
@@ -13,7 +14,13 @@ from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.terms import PaymentTerms
 from creditdesk.services.clients.overview import client_detail
-from creditdesk.services.clients.records import ClientInput, add_client, client_form, count_clients
+from creditdesk.services.clients.records import (
+    ClientInput,
+    add_client,
+    client_form,
+    count_clients,
+    update_client,
+)
 from creditdesk.ui.clients.client_dialog import ClientDialog, edit_client, new_client
 from creditdesk.ui.clients.note_dialog import NoteDialog, log_note
 from creditdesk.ui.workspace import Workspace
@@ -213,3 +220,20 @@ def test_a_code_taken_meanwhile_is_refused_on_the_form(qtbot: QtBot, workspace: 
     assert d.result() != QDialog.DialogCode.Accepted and d.saved_id is None
     assert "already used by another client" in d.message.text()
     assert count_clients(workspace.db) == 1
+
+
+def test_saving_over_someone_elses_newer_change_is_refused_in_the_form(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    client = add_client(workspace.db, ClientInput("ACME", "Acme Ltd", "ap@acme.example"))
+    d = dialog(qtbot, workspace, client)
+    theirs = client_form(workspace.db, client)  # another window, on another computer
+    update_client(workspace.db, client, replace(theirs, phone="+44 20 7946 0000"))
+    d.name_edit.selectAll()
+    QTest.keyClicks(d.name_edit, "Acme Holdings")
+    QTest.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "changed by someone else" in d.message.text(), timeout=5000)
+    assert "open it again" in d.message.text()
+    assert d.result() != QDialog.DialogCode.Accepted
+    form = client_form(workspace.db, client)
+    assert (form.name, form.phone) == ("Acme Ltd", "+44 20 7946 0000"), "their change kept, mine not written"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ from creditdesk.domain.terms import PaymentTerms
 from creditdesk.domain.validation import check_code, check_email, check_text
 from creditdesk.services.clients.overview import archive_blocker
 from creditdesk.services.company.settings import company_in, terms_of, terms_row
+from creditdesk.services.row_versions import refuse_if_changed
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import Client, Company, PaymentTermsRow
@@ -39,6 +40,8 @@ class ClientInput:
     on_hold: bool = False
     do_not_chase: bool = False
     notes: str = ""
+    # The client's version when the form was read (None: no check); not one of its details.
+    version: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,7 @@ def client_form(db: Database, client_id: int) -> ClientInput:
             on_hold=client.on_hold,
             do_not_chase=client.do_not_chase,
             notes=client.notes,
+            version=client.version,
         )
 
 
@@ -188,6 +192,7 @@ def update_client(db: Database, client_id: int, data: ClientInput) -> None:
         session = uow.session
         company = company_in(session)
         client = _client(session, client_id)
+        refuse_if_changed(client, data.version)
         _checked(session, data, except_id=client_id)
         terms_id = client.terms_id if data.terms is None else terms_row(session, data.terms).id
         _fill(client, data, terms_id, currency_exponent(company.currency))

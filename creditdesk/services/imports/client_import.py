@@ -329,6 +329,8 @@ def _update(conn: Connection, plan: ClientPlan, terms_ids: dict[PaymentTerms, in
         statement = (
             update(Client)
             .where(Client.id == bindparam("client"))
-            .values({column: bindparam(f"new_{column}") for column in columns})
+            .values(
+                {**{column: bindparam(f"new_{column}") for column in columns}, "version": Client.version + 1}
+            )
         )
         conn.execute(statement, rows)

@@ -561,6 +561,7 @@ class InvoiceDetail:
     totals: InvoiceTotals
     open_amount: Decimal  # owed now, whatever the dates of the money applied
     applied: tuple[AppliedMoney, ...]
+    version: int = field(default=1, compare=False)  # for saving an edited draft (see services/row_versions)
 
     @property
     def is_draft(self) -> bool:
@@ -622,6 +623,7 @@ def invoice_detail(db: Database, invoice_id: int, as_of: date) -> InvoiceDetail:
             totals=InvoiceTotals(from_minor(invoice.net, exponent), from_minor(invoice.tax, exponent)),
             open_amount=open_amount,
             applied=applied,
+            version=invoice.version,
         )
 
 

@@ -15,7 +15,7 @@ exist already (set-up, imports, interest) and applies no credit check.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -34,6 +34,7 @@ from creditdesk.services.clients.records import client_terms
 from creditdesk.services.company.settings import company_in
 from creditdesk.services.ledger.credit_control import Override, record_override_in
 from creditdesk.services.ledger.invoice_list import draft_placeholder
+from creditdesk.services.row_versions import refuse_if_changed
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity, AllocationRow, Client, Company, Invoice, InvoiceLineRow
@@ -56,6 +57,8 @@ class InvoiceInput:
     reference: str = ""
     notes: str = ""
     status: InvoiceStatus = InvoiceStatus.ISSUED
+    # The draft's version when the form was read (None: no check); not one of its details.
+    version: int | None = field(default=None, compare=False)
 
 
 def formats_of(company: Company) -> Formats:
@@ -218,6 +221,7 @@ def save_invoice(
             invoice = create_invoice_in(session, data)
         else:
             invoice = _draft(session, invoice_id, "changed")
+            refuse_if_changed(invoice, data.version)
             _fill(session, invoice, client, data, formats.exponent)
             if data.number is not None and data.number != invoice.number:
                 invoice.number = _checked_number(session, data.number, except_id=invoice.id)

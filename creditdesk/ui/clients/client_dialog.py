@@ -59,6 +59,7 @@ class ClientDialog(FormDialog):
         self._problems: dict[str, str] = {}
         self.choices = terms_choices(workspace.db)
         original = client_form(workspace.db, client_id) if client_id is not None else None
+        self.read_version = None if original is None else original.version
         fmt = workspace.formats
 
         self.setWindowTitle("New client" if original is None else f"Edit client — {original.name}")
@@ -217,6 +218,7 @@ class ClientDialog(FormDialog):
             on_hold=self.on_hold_box.isChecked(),
             do_not_chase=self.do_not_chase_box.isChecked(),
             notes=self.notes_edit.toPlainText(),
+            version=self.read_version,
         )
 
     def problems(self) -> dict[str, str]:

@@ -720,6 +720,7 @@ class InvoiceDialog(FormDialog):
             reference=self.reference_edit.text().strip(),
             notes=self.notes_edit.toPlainText().strip(),
             status=self._save_as,
+            version=None if self.detail is None else self.detail.version,
         )
         db, draft_id, today = (
             self.workspace.db,
