@@ -145,7 +145,7 @@ class Progress:
         return self._cancel.is_set()
 
     def begin_commit(self) -> bool:
-        """For a job that writes in one transaction: False if cancelled; else no cancel is taken from now on."""
+        """For a job writing one transaction: False if cancelled; else no cancel is taken from now on."""
         with self._lock:
             if self._cancel.is_set():
                 return False

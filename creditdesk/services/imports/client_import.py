@@ -284,9 +284,7 @@ class _Planner:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def apply_client_plan(
-    db: Database, plan: ClientPlan, today: date, watch: WriteWatch | None = None
-) -> None:
+def apply_client_plan(db: Database, plan: ClientPlan, today: date, watch: WriteWatch | None = None) -> None:
     """Write ``plan`` in one transaction.
 
     Raises ``BooksChanged``, writing nothing, when clients were added since the plan was made (one

@@ -169,9 +169,11 @@ class InvoicePlan:
 
     @property
     def rows_to_write(self) -> int:
-        """About how many rows writing it sends (each invoice with its line, each payment with its allocation)."""
+        """Roughly the rows writing it sends: each invoice with its line, each payment with its allocation."""
         paid = sum(1 for new in self.create if new.paid > 0)
-        return len(self.new_clients) + 2 * len(self.create) + 2 * (len(self.money_in) + paid) + len(self.credits)
+        return (
+            len(self.new_clients) + 2 * len(self.create) + 2 * (len(self.money_in) + paid) + len(self.credits)
+        )
 
     def describe(self) -> str:
         """What the import does, as counts after their labels (one wording for one and for many)."""
@@ -583,9 +585,7 @@ _TALLIES = (
 )
 
 
-def apply_invoice_plan(
-    db: Database, plan: InvoicePlan, today: date, watch: WriteWatch | None = None
-) -> None:
+def apply_invoice_plan(db: Database, plan: InvoicePlan, today: date, watch: WriteWatch | None = None) -> None:
     """Write ``plan`` in one transaction (the file is read again by no one: the plan holds it all).
 
     Raises ``BooksChanged``, writing nothing, when the books are no longer as the plan found them;
