@@ -345,7 +345,8 @@ class FoundPage(QWizardPage):
     def _show_refusal(self, refusal: ImportRefused, header: tuple[str, ...]) -> None:
         for label in (self.source_value, self.table_value, self.formats_value):
             label.clear()
-        self.mapping_panel.show_columns(header, {}, can_save=False)
+        # The columns mapped so far stay chosen: a mapping is refused until it names enough of them.
+        self.mapping_panel.show_columns(header, self.mapping_panel.edited or {}, can_save=False)
         self.preview_model.set_rows(())
         self.preview_caption.clear()
         self.summary_label.setText(self.tr("CreditDesk cannot read this file."))
