@@ -35,6 +35,7 @@ from creditdesk.domain.matching import (
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
 from creditdesk.imports.bank import read_bank_file, table_header
 from creditdesk.imports.bank.table_presets import BankField as BankField
+from creditdesk.imports.formats import FormatChoices
 from creditdesk.services.company.settings import company_in
 from creditdesk.services.imports.watch import Steps, WriteWatch
 from creditdesk.services.ledger.payments import PaymentInput, record_payment_in
@@ -115,8 +116,13 @@ def check_bank_file(
     if is_open_here(path):  # reading it here would drop this process's locks on the books
         raise ValidationError(f"{path.name} is the company file itself; choose the bank's statement file")
     with UnitOfWork(db) as uow:
-        currency = company_in(uow.session).currency
-    statement = read_bank_file(path, "csv" if columns else None, columns=columns, currency=currency)
+        company = company_in(uow.session)
+        currency, locale = company.currency, company.locale
+    # A bank CSV's dates and amounts that its values leave open are read as the company's locale writes them.
+    choices = FormatChoices().with_locale(locale) if locale else None
+    statement = read_bank_file(
+        path, "csv" if columns else None, choices=choices, columns=columns, currency=currency
+    )
     return BankCheck(statement, path.name, import_bank_statement(db, statement, path.name, dry_run=True))
 
 

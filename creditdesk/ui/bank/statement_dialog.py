@@ -267,16 +267,18 @@ class StatementDialog(QDialog):
             else self.tr("no entries")
         )
         credited = sum((entry.amount for entry in statement.credits), Decimal(0))
+        paid_in = (
+            self.tr("1 payment, {money}") if check.credits == 1 else self.tr("{count} payments, {money}")
+        )
         self.values["credits"].setText(
-            self.tr("{count} payments, {money}").format(
-                count=formats.count(check.credits), money=formats.money(credited)
-            )
+            paid_in.format(count=formats.count(check.credits), money=formats.money(credited))
         )
-        self.values["debits"].setText(
-            self.tr("{count} entries, left out (they are not customers' payments)").format(
-                count=formats.count(summary.debits)
-            )
+        paid_out = (
+            self.tr("1 entry, left out (it is not a customer's payment)")
+            if summary.debits == 1
+            else self.tr("{count} entries, left out (they are not customers' payments)")
         )
+        self.values["debits"].setText(paid_out.format(count=formats.count(summary.debits)))
         counts = summary.counts
         self.values["applied"].setText(
             self.tr("{count}, {money}").format(
