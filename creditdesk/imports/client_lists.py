@@ -52,6 +52,7 @@ class ClientRead(ReadyWhenSettled):
     clients: tuple[ClientRecord, ...]
     set_aside: tuple[tuple[int, str], ...]
     problems: tuple[Problem, ...]
+    header: tuple[str, ...] = ()  # every column of the file's header row, for mapping them by hand
 
 
 def read_clients(
@@ -114,6 +115,7 @@ class _ClientReader:
             tuple(clients),
             tuple(sorted(self.found.report.set_aside)),
             sorted_problems(self.problems),
+            self.found.report.header,
         )
 
     @staticmethod

@@ -60,6 +60,7 @@ class PaymentRead(ReadyWhenSettled):
     payments: tuple[PaymentRecord, ...]  # in file order
     set_aside: tuple[tuple[int, str], ...]  # report rows, with what they were
     problems: tuple[Problem, ...]
+    header: tuple[str, ...] = ()  # every column of the file's header row, for mapping them by hand
 
 
 def read_payments(
@@ -146,6 +147,7 @@ class _Reader:
             tuple(payments),
             tuple(sorted(self.report.set_aside)),
             sorted_problems(self.problems),
+            self.report.header,
         )
 
     def _repeated_column(self) -> Problem | None:

@@ -13,7 +13,7 @@ all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,14 +22,18 @@ from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import DeclarativeBase
 
 CHUNK = 20_000  # rows per executemany: bounded memory, few round trips
+WATCHED_CHUNK = 2_000  # rows per executemany when someone watches: progress moves, a cancel is heard soon
 Row = tuple[Any, ...]
 
 
 class BulkWriter:
     """Inserts rows given as tuples in ``columns`` order, through ``conn``'s transaction."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, on_sent: Callable[[int], None] | None = None) -> None:
+        """``on_sent(count)`` hears of every chunk sent; it may raise to stop the write (a cancel)."""
         self.conn = conn
+        self.on_sent = on_sent
+        self.chunk = CHUNK if on_sent is None else WATCHED_CHUNK
         self._days: dict[date, str] = {}
         self._decimals: dict[Decimal, str] = {}
 
@@ -71,7 +75,7 @@ class BulkWriter:
         chunk: list[Row] = []
         for row in rows:
             chunk.append(row)
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= self.chunk:
                 count += self._send(sql, chunk, order, compiled.positiontup is not None)
                 chunk = []
         if chunk:
@@ -100,4 +104,6 @@ class BulkWriter:
             self.conn.exec_driver_sql(sql, chunk)
         else:  # a driver with named parameters (psycopg's %(name)s) takes dictionaries
             self.conn.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in chunk])
+        if self.on_sent is not None:
+            self.on_sent(len(chunk))
         return len(chunk)

@@ -24,6 +24,7 @@ from creditdesk.services.company.company_file import ChangeWatcher
 from creditdesk.services.company.settings import get_company
 from creditdesk.services.reports.aging import CompanyFigures, company_figures
 from creditdesk.ui.arrangements import disputes_dialog
+from creditdesk.ui.bank import statement_dialog
 from creditdesk.ui.bank.bank_tab import BankTab
 from creditdesk.ui.chasing import mail_account_dialog as smtp_dialog
 from creditdesk.ui.chasing import schedule_dialog
@@ -104,6 +105,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.today_tab.bank_requested.connect(self.on_today_tab_bank_requested)
         self.bank_tab.status_message.connect(self.show_message)
         self.bank_tab.waiting_changed.connect(self.on_bank_tab_waiting_changed)
+        self.bank_tab.import_requested.connect(self.on_import_bank_statement)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         self._aging_loaded = False
         self._load_later: list[ClientsTab | InvoicesTab] = []
@@ -181,10 +183,28 @@ class MainWindow(FollowsChanges, QMainWindow):
             "Your letterhead, bank details and the look of printed documents",
         )
         self.import_invoices_action = a(
-            "&Import invoices…",
-            self.on_import_invoices,
+            self.tr("&Import invoices…"),
+            partial(self.on_import, "invoices"),
             None,
-            "Bring in the open invoices of your accounting system from its export",
+            self.tr("Bring in the open invoices of your accounting system from its export"),
+        )
+        self.import_clients_action = a(
+            self.tr("Import c&lients…"),
+            partial(self.on_import, "clients"),
+            None,
+            self.tr("Bring in your customers from your accounting system's contact export or a spreadsheet"),
+        )
+        self.import_payments_action = a(
+            self.tr("Import pa&yments…"),
+            partial(self.on_import, "payments"),
+            None,
+            self.tr("Record payments received from a file and apply them to invoices"),
+        )
+        self.import_bank_action = a(
+            self.tr("Import bank stat&ement…"),
+            self.on_import_bank_statement,
+            None,
+            self.tr("Read the bank's statement file and apply the payments it proves"),
         )
         self.print_preview_action = a(
             "&Print preview…",
@@ -246,6 +266,9 @@ class MainWindow(FollowsChanges, QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.company_settings_action)
         file_menu.addAction(self.import_invoices_action)
+        file_menu.addAction(self.import_clients_action)
+        file_menu.addAction(self.import_payments_action)
+        file_menu.addAction(self.import_bank_action)
         file_menu.addSeparator()
         file_menu.addAction(self.print_preview_action)
         file_menu.addAction(self.batch_statements_action)
@@ -429,9 +452,15 @@ class MainWindow(FollowsChanges, QMainWindow):
             self.setWindowTitle(f"{self.workspace.company.name} — CreditDesk")
             self.show_message("Company settings saved")
 
-    def on_import_invoices(self) -> None:
-        if import_wizard.import_invoices(self.workspace, self):
-            self.show_message("The invoices were imported.")
+    def on_import(self, kind: str) -> None:
+        done = import_wizard.import_file(kind, self.workspace, self)
+        if done:
+            self.show_message(done)
+
+    def on_import_bank_statement(self) -> None:
+        summary = statement_dialog.import_bank_file(self.workspace, self)
+        if summary is not None:
+            self.show_message(self.tr("The bank statement {file} was imported.").format(file=summary.file))
 
     def on_email_settings(self) -> None:
         message = smtp_dialog.edit_smtp(self.workspace, self)

@@ -122,6 +122,7 @@ class Progress:
         self._done = 0
         self._total = 0
         self._cancel = threading.Event()
+        self._committing = False
 
     def report(self, done: int, total: int) -> None:
         with self._lock:
@@ -132,8 +133,26 @@ class Progress:
         with self._lock:
             return self._done, self._total
 
-    def cancel(self) -> None:
-        self._cancel.set()
+    def cancel(self) -> bool:
+        """Ask the job to stop; False when it is past stopping (it is saving what it did)."""
+        with self._lock:
+            if self._committing:
+                return False
+            self._cancel.set()
+            return True
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    def begin_commit(self) -> bool:
+        """For a job writing one transaction: False if cancelled; else no cancel is taken from now on."""
+        with self._lock:
+            if self._cancel.is_set():
+                return False
+            self._committing = True
+            return True
+
+    def committing(self) -> bool:
+        """Whether the job is saving its transaction (a cancel can no longer stop it)."""
+        with self._lock:
+            return self._committing

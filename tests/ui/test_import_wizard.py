@@ -13,7 +13,11 @@ from PySide6.QtWidgets import QComboBox, QMenu, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from creditdesk.services.company.settings import create_company, get_company
-from creditdesk.services.imports.invoice_import import InvoiceImportOptions, import_invoice_file
+from creditdesk.services.imports.invoice_import import (
+    InvoiceImportOptions,
+    InvoicePlan,
+    import_invoice_file,
+)
 from creditdesk.services.imports.mappings import (
     ColumnMapping,
     DateOrder,
@@ -71,6 +75,17 @@ def choose_file(qtbot: QtBot, wizard: ImportWizard, path: Path) -> None:
     next_page(qtbot, wizard)
     assert wizard.currentPage() is wizard.found_page
     wait_for_op(qtbot, wizard.found_page)
+
+
+def invoice_plan(wizard: ImportWizard) -> InvoicePlan:
+    plan = wizard.found_page.plan
+    assert isinstance(plan, InvoicePlan)
+    return plan
+
+
+def issued_and_due(wizard: ImportWizard) -> tuple[date, date | None]:
+    first = invoice_plan(wizard).read.invoices[0]
+    return first.issue_date, first.due_date
 
 
 def notes(wizard: ImportWizard) -> list[str]:
@@ -164,7 +179,7 @@ def test_a_date_column_the_file_leaves_open_is_answered_with_a_choice_that_reads
     wizard = open_wizard(qtbot, usd_workspace)
     choose_file(qtbot, wizard, path)
     found = wizard.found_page
-    assert found.preview_model.rows[0].issued == date(2026, 3, 4)
+    assert issued_and_due(wizard)[0] == date(2026, 3, 4)
     combo = found.findChild(QComboBox, "order:Dated On")
     assert combo is not None
     assert combo.currentText() == "Month first, as in 12/31/2026."
@@ -172,10 +187,10 @@ def test_a_date_column_the_file_leaves_open_is_answered_with_a_choice_that_reads
     combo.setCurrentIndex(combo.findText("Day first, as in 31/12/2026."))
     combo.activated.emit(combo.currentIndex())
     wait_for_op(qtbot, found)
-    assert found.preview_model.rows[0].issued == date(2026, 4, 3)
-    assert found.preview_model.rows[0].due == date(2026, 4, 5), (
+    assert issued_and_due(wizard) == (date(2026, 4, 3), date(2026, 4, 5)), (
         "the due date's column keeps the company's order"
     )
+    assert found.preview_model.rows[0][3] == usd_workspace.formats.day(date(2026, 4, 3))
     answered = found.findChild(QComboBox, "order:Dated On")
     assert answered is not None and answered.currentText() == "Day first, as in 31/12/2026."
 
@@ -188,7 +203,7 @@ def test_changing_the_as_of_date_plans_again_and_a_file_it_cannot_read_stops_at_
     found = wizard.found_page
     found.as_of_edit.setDate(to_qdate(date(2026, 12, 31)))
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled(), "shown for the old date"
-    qtbot.waitUntil(lambda: found.plan is not None and found.plan.as_of == date(2026, 12, 31))
+    qtbot.waitUntil(lambda: found.plan is not None and invoice_plan(wizard).as_of == date(2026, 12, 31))
 
     other = tmp_path / "notes.csv"
     other.write_text("Shopping,Price\nBread,2.50\n", encoding="utf-8")
@@ -321,7 +336,7 @@ def test_saved_mappings_are_offered_among_the_sources(
     assert sources[0] == "Recognise the source from its columns" and "Xero" in sources
     assert sources[-1] == "Saved mapping: Corner till"
     choose_in(qtbot, wizard, panel.source_combo, "Saved mapping: Corner till")
-    plan = wizard.found_page.plan
-    assert plan is not None and plan.ready  # the saved date order answers 02/11/2026
+    plan = invoice_plan(wizard)
+    assert plan.ready  # the saved date order answers 02/11/2026
     assert wizard.found_page.source_value.text() == "Corner till"
     assert [invoice.issue_date for invoice in plan.read.invoices] == [date(2026, 11, 2)]

@@ -9,3 +9,4 @@ as ``FileRefused`` with the line or XML element and what was expected.
 
 from creditdesk.imports.bank.kinds import FORMATS as FORMATS
 from creditdesk.imports.bank.reading import read_bank_file as read_bank_file
+from creditdesk.imports.bank.reading import table_header as table_header

@@ -16,6 +16,7 @@ from creditdesk.imports.bank.table import read_bank_csv
 from creditdesk.imports.bank.table_presets import BankField
 from creditdesk.imports.formats import FormatChoices
 from creditdesk.imports.problems import FileRefused, Problem
+from creditdesk.imports.recognise import header_of
 
 _HEAD_BYTES = 8192
 _LARGEST = 100 * 1024 * 1024  # a year of a busy account in CAMT is a few tens of megabytes
@@ -42,6 +43,18 @@ def read_bank_file(
         return _read(path, format, choices or FormatChoices(), columns, currency)
     except StatementProblem as exc:
         raise FileRefused(path.name, exc.problem) from None
+
+
+def table_header(path: Path) -> tuple[str, ...]:
+    """The header row of a table no bank preset recognised, to map by hand; () for XML, MT940 and the like."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(_HEAD_BYTES)
+    except OSError:
+        return ()
+    if head.startswith(_SQLITE_MAGIC) or detect_format(head) is not None:
+        return ()
+    return header_of(path)
 
 
 def _read(

@@ -10,7 +10,7 @@ the same statement again, or one that overlaps it, adds nothing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from creditdesk.domain.bank import BankStatement, BankTransaction
 from creditdesk.domain.creditor_reference import creditor_reference
-from creditdesk.domain.errors import ImportRefused
+from creditdesk.domain.errors import ImportRefused, ValidationError
 from creditdesk.domain.matching import (
     LINK_WINDOW_DAYS,
     ClientIdentity,
@@ -33,10 +33,13 @@ from creditdesk.domain.matching import (
     match_transactions,
 )
 from creditdesk.domain.money import currency_exponent, from_minor, to_minor
-from creditdesk.imports.bank import read_bank_file
+from creditdesk.imports.bank import read_bank_file, table_header
+from creditdesk.imports.bank.table_presets import BankField as BankField
+from creditdesk.imports.formats import FormatChoices
 from creditdesk.services.company.settings import company_in
+from creditdesk.services.imports.watch import Steps, WriteWatch
 from creditdesk.services.ledger.payments import PaymentInput, record_payment_in
-from creditdesk.store.database import Database
+from creditdesk.store.database import Database, is_open_here
 from creditdesk.store.models import BankEntry, BankEntryInvoice
 from creditdesk.store.queries.bank import (
     client_names,
@@ -77,10 +80,70 @@ class BankImportSummary:
         return f"{self.file} ({self.format}): " + "; ".join(parts)
 
 
+@dataclass(frozen=True)
+class BankCheck:
+    """A statement file as read, and what importing it would do against the books as they were (a dry run)."""
+
+    statement: BankStatement
+    file_name: str
+    summary: BankImportSummary
+
+    @property
+    def account(self) -> str:
+        return self.statement.account_iban or self.statement.account
+
+    @property
+    def period(self) -> tuple[date, date] | None:
+        """The first and last booking day of the file's entries; None for a file without entries."""
+        days = [entry.booked for entry in self.statement.transactions]
+        return (min(days), max(days)) if days else None
+
+    @property
+    def credits(self) -> int:
+        return len(self.statement.credits)
+
+
+def check_bank_file(
+    db: Database, path: Path | str, *, columns: Mapping[BankField, str] | None = None
+) -> BankCheck:
+    """Read a statement file and work out, writing nothing, what importing it would do.
+
+    ``columns`` maps a bank's CSV export by hand (see ``bank_file_columns``).
+    Raises ``FileRefused`` for a file that cannot be read, ``ImportRefused`` for
+    a statement in another currency.
+    """
+    path = Path(path)
+    if is_open_here(path):  # reading it here would drop this process's locks on the books
+        raise ValidationError(f"{path.name} is the company file itself; choose the bank's statement file")
+    with UnitOfWork(db) as uow:
+        company = company_in(uow.session)
+        currency, locale = company.currency, company.locale
+    # A bank CSV's dates and amounts that its values leave open are read as the company's locale writes them.
+    choices = FormatChoices().with_locale(locale) if locale else None
+    statement = read_bank_file(
+        path, "csv" if columns else None, choices=choices, columns=columns, currency=currency
+    )
+    return BankCheck(statement, path.name, import_bank_statement(db, statement, path.name, dry_run=True))
+
+
+def bank_file_columns(path: Path | str) -> tuple[str, ...]:
+    """The columns of a table no bank preset recognised, so they can be mapped by hand; () for other files."""
+    path = Path(path)
+    return () if is_open_here(path) else table_header(path)
+
+
 def import_bank_statement(
-    db: Database, statement: BankStatement, file_name: str, *, dry_run: bool = False
+    db: Database,
+    statement: BankStatement,
+    file_name: str,
+    *,
+    dry_run: bool = False,
+    watch: WriteWatch | None = None,
 ) -> BankImportSummary:
-    """Match ``statement``'s credits against the books and, unless ``dry_run``, record what they pay."""
+    """Match ``statement``'s credits against the books and, unless ``dry_run``, record what they pay.
+
+    All in one transaction: ``ImportCancelled``, writing nothing, when ``watch`` is cancelled first.
+    """
     with UnitOfWork(db, write=not dry_run) as uow:
         session = uow.session
         currency = company_in(session).currency
@@ -92,9 +155,11 @@ def import_bank_statement(
             credits, _books(session, account, credits, exponent), _as_of(statement)
         )
         if not dry_run:
+            steps = Steps(watch, len(decisions))
             for decision in decisions:
                 _keep(session, account, decision, exponent, file_name)
-            uow.commit()
+                steps.sent(1)
+            steps.commit(uow)
     applied = sum((d.transaction.amount for d in decisions if d.outcome is Outcome.APPLIED), Decimal(0))
     return BankImportSummary(
         file_name,

@@ -34,12 +34,23 @@ from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.imports.records import ClientRecord, ClientRef
 from creditdesk.services.company.settings import terms_of, terms_row
 from creditdesk.services.imports.client_codes import free_code
-from creditdesk.services.imports.common import ImportSummary, ensure_import_company
+from creditdesk.services.imports.common import (
+    BooksChanged,
+    ImportSummary,
+    ensure_import_company,
+    replanning,
+)
+from creditdesk.services.imports.watch import Steps, WriteWatch
 from creditdesk.store.activity import on_day
 from creditdesk.store.bulk import BulkWriter
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity, Client, Company, PaymentTermsRow
-from creditdesk.store.queries.imports import StoredClientDetails, stored_client_details
+from creditdesk.store.queries.imports import (
+    BooksMark,
+    StoredClientDetails,
+    books_mark,
+    stored_client_details,
+)
 from creditdesk.store.unit_of_work import UnitOfWork
 
 # The details ``sync`` brings up to date, with how the timeline names them.
@@ -96,10 +107,16 @@ class ClientPlan:
     updates: tuple[ClientChange, ...]
     known: int  # clients already kept, left as they are
     problems: tuple[Problem, ...]
+    books: BooksMark | None = None  # where the books stood when it was made
 
     @property
     def ready(self) -> bool:
         return not self.problems and not self.read.questions
+
+    @property
+    def rows_to_write(self) -> int:
+        """How many rows writing it sends: each client added or updated, and its timeline note."""
+        return 2 * (len(self.create) + len(self.updates))
 
     def describe(self) -> str:
         """What the import does, as counts after their labels (one wording for one and for many)."""
@@ -124,7 +141,7 @@ def plan_client_import(db: Database, path: Path | str, options: ClientImportOpti
         read = read_clients(path, source=options.source, choices=choices, currency=currency)
         if isinstance(read, Problem):
             raise ImportRefused(path.name, [str(read)])
-        return _Planner(uow.session, path, read, options, currency).plan()
+        return _Planner(uow.session, path, read, options, currency).plan(books_mark(uow.session.connection()))
 
 
 def refuse_unless_ready(plan: ClientPlan) -> None:
@@ -139,10 +156,11 @@ def import_client_file(
 ) -> ClientPlan:
     """Plan and, if nothing is wrong, write it; every problem refuses the whole file."""
     with collection_paused():
-        plan = plan_client_import(db, path, options)
-        refuse_unless_ready(plan)
-        if not dry_run:
-            apply_client_plan(db, plan, today)
+        plan, _ = replanning(
+            lambda: plan_client_import(db, path, options),
+            refuse_unless_ready,
+            lambda planned: None if dry_run else apply_client_plan(db, planned, today),
+        )
     return plan
 
 
@@ -196,7 +214,7 @@ class _Planner:
             if n > 1
         }
 
-    def plan(self) -> ClientPlan:
+    def plan(self, books: BooksMark) -> ClientPlan:
         create: list[NewClientRow] = []
         updates: list[ClientChange] = []
         known = 0
@@ -234,6 +252,7 @@ class _Planner:
             tuple(updates),
             known,
             sorted_problems(self.problems),
+            books,
         )
 
     def _changes(self, record: ClientRecord, stored: StoredClientDetails) -> dict[str, object]:
@@ -265,15 +284,22 @@ class _Planner:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def apply_client_plan(db: Database, plan: ClientPlan, today: date) -> None:
-    """Write ``plan`` in one transaction."""
+def apply_client_plan(db: Database, plan: ClientPlan, today: date, watch: WriteWatch | None = None) -> None:
+    """Write ``plan`` in one transaction.
+
+    Raises ``BooksChanged``, writing nothing, when clients were added since the plan was made (one
+    may be a client of the file); ``ImportCancelled``, writing nothing, when ``watch`` is cancelled.
+    """
+    steps = Steps(watch, plan.rows_to_write)
     with UnitOfWork(db, write=True) as uow:
         session = uow.session
+        if plan.books is None or books_mark(session.connection()).client != plan.books.client:
+            raise BooksChanged
         company = ensure_import_company(session, plan.currency)
         terms_ids = _terms_ids(session, plan)
         default_terms = company.default_terms_id or terms_row(session, PaymentTerms()).id
         session.flush()
-        out = BulkWriter(session.connection())
+        out = BulkWriter(session.connection(), steps.on_sent)
         at = out.moment(on_day(today))
         label = plan.read.source_label
         notes: list[tuple[int, str]] = []
@@ -294,6 +320,7 @@ def apply_client_plan(db: Database, plan: ClientPlan, today: date) -> None:
             notes.append((first + n, f"Added by importing from {label}."))
         out.insert(Client, CLIENT_COLUMNS, rows)
         _update(session.connection(), plan, terms_ids)
+        steps.sent(len(plan.updates))
         for change in plan.updates:
             changed = ", ".join(words for column, words in DETAILS if column in change.values)
             notes.append((change.client_id, f"Contact details brought up to date from {label}: {changed}."))
@@ -303,7 +330,7 @@ def apply_client_plan(db: Database, plan: ClientPlan, today: date) -> None:
             ACTIVITY_COLUMNS,
             ((activity + n, client_id, None, at, "note", text) for n, (client_id, text) in enumerate(notes)),
         )
-        uow.commit()
+        steps.commit(uow)
 
 
 def _terms_ids(session: Session, plan: ClientPlan) -> dict[PaymentTerms, int]:

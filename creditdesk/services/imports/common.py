@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +15,9 @@ from creditdesk.services.company.settings import create_company_in, currency_for
 from creditdesk.store.models import Company
 
 NEW_COMPANY_NAME = "My Company"  # what ``ensure_company`` calls a brand-new file's company
+REPLANS = 5  # how often a file is compared with the books again when they change meanwhile
+Plan = TypeVar("Plan")
+Written = TypeVar("Written")
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,22 @@ class BooksChanged(LedgerError):
             "The books changed after the file was checked (another window or computer wrote to them), "
             "so nothing was imported; check the file again before importing it."
         )
+
+
+def replanning(
+    plan: Callable[[], Plan], refuse: Callable[[Plan], None], write: Callable[[Plan], Written]
+) -> tuple[Plan, Written]:
+    """Plan, ``refuse`` a plan with problems, then write; plan again when the books changed in between.
+
+    Another program may write between planning and writing (a file is read
+    without holding the write lock, so the window is never kept waiting).
+    """
+    for attempt in range(1, REPLANS + 1):
+        planned = plan()
+        refuse(planned)
+        try:
+            return planned, write(planned)
+        except BooksChanged:
+            if attempt == REPLANS:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -19,6 +19,7 @@ own allocations) is changed: an import only adds.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -47,7 +48,13 @@ from creditdesk.imports.recognise import header_of
 from creditdesk.imports.records import ClientRef, InvoiceRecord, SourceStatus
 from creditdesk.services.company.settings import terms_of
 from creditdesk.services.imports.client_codes import free_code
-from creditdesk.services.imports.common import BooksChanged, ImportSummary, ensure_import_company
+from creditdesk.services.imports.common import (
+    BooksChanged,
+    ImportSummary,
+    ensure_import_company,
+    replanning,
+)
+from creditdesk.services.imports.watch import Steps, WriteWatch
 from creditdesk.services.ledger.payments import take_credit_note_number
 from creditdesk.store.activity import on_day
 from creditdesk.store.bulk import BulkWriter
@@ -160,6 +167,14 @@ class InvoicePlan:
     def ready(self) -> bool:
         return not self.problems and not self.read.questions
 
+    @property
+    def rows_to_write(self) -> int:
+        """Roughly the rows writing it sends: each invoice with its line, each payment with its allocation."""
+        paid = sum(1 for new in self.create if new.paid > 0)
+        return (
+            len(self.new_clients) + 2 * len(self.create) + 2 * (len(self.money_in) + paid) + len(self.credits)
+        )
+
     def describe(self) -> str:
         """What the import does, as counts after their labels (one wording for one and for many)."""
         counts = [("new invoices", len(self.create))]
@@ -197,9 +212,6 @@ def file_header(path: Path | str) -> tuple[str, ...]:
         return header_of(Path(path))
 
 
-REPLANS = 5  # how often a file is compared with the books again when they change meanwhile
-
-
 def import_invoice_file(
     db: Database,
     path: Path | str,
@@ -208,26 +220,14 @@ def import_invoice_file(
     *,
     dry_run: bool = False,
 ) -> InvoicePlan:
-    """Plan and, if nothing is wrong, write it; every problem refuses the whole file.
-
-    Another program may write between planning and writing (the file is read
-    without holding the write lock, so the window is never kept waiting); then
-    the file is compared with the books again, a few times before giving up.
-    """
+    """Plan and, if nothing is wrong, write it; every problem refuses the whole file."""
     with collection_paused():
-        for attempt in range(1, REPLANS + 1):
-            plan = plan_invoice_import(db, path, options, today)
-            refuse_unless_ready(plan)
-            if dry_run:
-                return plan
-            try:
-                apply_invoice_plan(db, plan, today)
-            except BooksChanged:
-                if attempt == REPLANS:
-                    raise
-                continue
-            return plan
-    raise AssertionError("unreachable: the last attempt returns or raises")
+        plan, _ = replanning(
+            lambda: plan_invoice_import(db, path, options, today),
+            refuse_unless_ready,
+            lambda planned: None if dry_run else apply_invoice_plan(db, planned, today),
+        )
+    return plan
 
 
 def import_invoices(
@@ -585,17 +585,19 @@ _TALLIES = (
 )
 
 
-def apply_invoice_plan(db: Database, plan: InvoicePlan, today: date) -> None:
+def apply_invoice_plan(db: Database, plan: InvoicePlan, today: date, watch: WriteWatch | None = None) -> None:
     """Write ``plan`` in one transaction (the file is read again by no one: the plan holds it all).
 
-    Raises ``BooksChanged``, writing nothing, when the books are no longer as the plan found them.
+    Raises ``BooksChanged``, writing nothing, when the books are no longer as the plan found them;
+    ``ImportCancelled``, writing nothing, when ``watch`` is cancelled before the commit.
     """
+    steps = Steps(watch, plan.rows_to_write)
     with UnitOfWork(db, write=True) as uow:
         if _changed_under(uow.session.connection(), plan):
             raise BooksChanged
         company = ensure_import_company(uow.session, plan.currency)
-        _Writer(uow.session, company, plan, on_day(today)).write()
-        uow.commit()
+        _Writer(uow.session, company, plan, on_day(today), steps.on_sent).write()
+        steps.commit(uow)
 
 
 def _changed_under(conn: Connection, plan: InvoicePlan) -> bool:
@@ -631,12 +633,19 @@ def _changed_under(conn: Connection, plan: InvoicePlan) -> bool:
 
 
 class _Writer:
-    def __init__(self, session: Session, company: Company, plan: InvoicePlan, at: datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        company: Company,
+        plan: InvoicePlan,
+        at: datetime,
+        on_sent: Callable[[int], None] | None,
+    ) -> None:
         self.session = session
         self.company = company
         self.plan = plan
         self.exponent = plan.exponent
-        self.out = BulkWriter(session.connection())
+        self.out = BulkWriter(session.connection(), on_sent)
         self.at = self.out.moment(at)
         self.source_label = plan.read.source_label
         # One timeline entry per client says what the import did (the ledger's own rows show each invoice).

@@ -18,7 +18,7 @@ are worked out in memory by the domain's rules (``OpenBook``,
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,7 +43,13 @@ from creditdesk.imports.payment_presets import PAYMENT_SOURCE_KEYS as PAYMENT_SO
 from creditdesk.imports.payments import PaymentRead, PaymentRecord, read_payments
 from creditdesk.imports.problems import Problem, sorted_problems
 from creditdesk.services.company.settings import terms_of
-from creditdesk.services.imports.common import ImportSummary, ensure_import_company
+from creditdesk.services.imports.common import (
+    BooksChanged,
+    ImportSummary,
+    ensure_import_company,
+    replanning,
+)
+from creditdesk.services.imports.watch import Steps, WriteWatch
 from creditdesk.services.ledger.payments import (
     EARLY_PAYMENT_DISCOUNT_REASON,
     METHOD_MAX_LENGTH,
@@ -62,7 +68,14 @@ from creditdesk.store.models import (
     Payment,
     PaymentTermsRow,
 )
-from creditdesk.store.queries.imports import numbered_invoices, owed_invoices, stored_clients, stored_payments
+from creditdesk.store.queries.imports import (
+    BooksMark,
+    books_mark,
+    numbered_invoices,
+    owed_invoices,
+    stored_clients,
+    stored_payments,
+)
 from creditdesk.store.unit_of_work import UnitOfWork
 
 ZERO = Decimal(0)
@@ -95,6 +108,7 @@ class PaymentPlan:
     payments: tuple[PlannedPayment, ...]  # new to the books, in the order they are applied
     already_recorded: tuple[int, ...]  # the lines of payments the books hold already
     problems: tuple[Problem, ...]
+    books: BooksMark | None = None  # where the books stood when it was made
 
     @property
     def ready(self) -> bool:
@@ -103,6 +117,20 @@ class PaymentPlan:
     @property
     def total(self) -> Decimal:
         return sum((payment.amount for payment in self.payments), ZERO)
+
+    @property
+    def rows_to_write(self) -> int:
+        """About how many rows writing it sends: each payment and (at least) one allocation of it."""
+        return 2 * len(self.payments)
+
+    def describe(self) -> str:
+        """What the import does, as counts after their labels (one wording for one and for many)."""
+        counts = [
+            ("new payments", len(self.payments)),
+            ("already recorded", len(self.already_recorded)),
+            ("problems", len(self.problems) + len(self.read.questions)),
+        ]
+        return "; ".join(f"{label}: {count}" for label, count in counts)
 
 
 @dataclass(frozen=True)
@@ -126,7 +154,7 @@ def plan_payment_import(db: Database, path: Path | str, options: PaymentImportOp
         read = read_payments(path, source=options.source, choices=choices, currency=currency)
         if isinstance(read, Problem):
             raise ImportRefused(path.name, [str(read)])
-        return _Planner(uow.session, path, read, currency).plan()
+        return _Planner(uow.session, path, read, currency).plan(books_mark(uow.session.connection()))
 
 
 def refuse_unless_ready(plan: PaymentPlan) -> None:
@@ -143,9 +171,11 @@ def import_payment_file(
 ) -> tuple[PaymentPlan, PaymentOutcome]:
     """Plan and, if nothing is wrong, write it (a dry run works out the same and writes nothing)."""
     with collection_paused():
-        plan = plan_payment_import(db, path, options)
-        refuse_unless_ready(plan)
-        return plan, apply_payment_plan(db, plan, dry_run=dry_run)
+        return replanning(
+            lambda: plan_payment_import(db, path, options),
+            refuse_unless_ready,
+            lambda planned: apply_payment_plan(db, planned, dry_run=dry_run),
+        )
 
 
 def import_payments(
@@ -198,7 +228,7 @@ class _Planner:
         self.recorded = Counter((p.client_id, p.date, p.amount, p.reference) for p in stored)
         self.matched: dict[object, int | None] = {}  # a file names each client many times: match each once
 
-    def plan(self) -> PaymentPlan:
+    def plan(self, books: BooksMark) -> PaymentPlan:
         planned: list[PlannedPayment] = []
         already: list[int] = []
         for record in self.read.payments:
@@ -226,6 +256,7 @@ class _Planner:
             tuple(planned),
             tuple(already),
             sorted_problems(self.problems),
+            books,
         )
 
     def _problem(self, record: PaymentRecord, message: str, target: Field | None = None) -> None:
@@ -309,16 +340,24 @@ CREDIT_NOTE_COLUMNS = ("id", "number", "client_id", "invoice_id", "date", "amoun
 ACTIVITY_COLUMNS = ("id", "client_id", "invoice_id", "at", "kind", "text")
 
 
-def apply_payment_plan(db: Database, plan: PaymentPlan, *, dry_run: bool = False) -> PaymentOutcome:
+def apply_payment_plan(
+    db: Database, plan: PaymentPlan, *, dry_run: bool = False, watch: WriteWatch | None = None
+) -> PaymentOutcome:
     """Work out where the money goes against the books as they are now; write it in one transaction.
 
-    A dry run works it out the same way and rolls back.
+    A dry run works it out the same way and rolls back. Raises ``BooksChanged``, writing nothing,
+    when payments were recorded or removed since the plan was made (one may be a payment of the
+    file, already recorded by then); ``ImportCancelled``, writing nothing, when ``watch`` is cancelled.
     """
+    steps = Steps(watch, plan.rows_to_write)
     with UnitOfWork(db, write=True) as uow:
+        mark = books_mark(uow.session.connection())
+        if plan.books is None or mark.money[:2] != plan.books.money[:2]:
+            raise BooksChanged
         company = ensure_import_company(uow.session, plan.currency)
-        outcome = _Writer(uow.session, company, plan).write()
+        outcome = _Writer(uow.session, company, plan, steps.on_sent).write()
         if not dry_run:
-            uow.commit()
+            steps.commit(uow)
         return outcome
 
 
@@ -328,12 +367,14 @@ class _Invoice(NamedTuple):
 
 
 class _Writer:
-    def __init__(self, session: Session, company: Company, plan: PaymentPlan) -> None:
+    def __init__(
+        self, session: Session, company: Company, plan: PaymentPlan, on_sent: Callable[[int], None] | None
+    ) -> None:
         self.session = session
         self.company = company
         self.plan = plan
         self.exponent = plan.exponent
-        self.out = BulkWriter(session.connection())
+        self.out = BulkWriter(session.connection(), on_sent)
         self.books: dict[int, OpenBook] = {}
         self.invoices: dict[int, _Invoice] = {}
         self.discount_terms = self._discount_terms()

@@ -98,6 +98,7 @@ class BankTab(FollowsChanges, QWidget):
     loaded = Signal()  # after every finished background load
     status_message = Signal(str)  # a short note for the window's status bar
     waiting_changed = Signal(int)  # suggested + unmatched, for the tab's title
+    import_requested = Signal()  # the user asked to import a bank statement (the window opens the dialog)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,6 +143,13 @@ class BankTab(FollowsChanges, QWidget):
         top.addWidget(self.busy)
         top.addStretch(1)
         top.addWidget(self.count_label)
+        self.import_button = QPushButton(self.tr("&Import statement…"))
+        self.import_button.setAutoDefault(False)
+        self.import_button.setToolTip(
+            self.tr("Read the bank's statement file and apply the payments it proves")
+        )
+        self.import_button.clicked.connect(self.import_requested)
+        top.addWidget(self.import_button)
         bottom = QHBoxLayout()
         self.confirm_button = _button_for(self.confirm_action)
         self.assign_button = _button_for(self.assign_action)
@@ -275,7 +283,8 @@ class BankTab(FollowsChanges, QWidget):
         elif self.statuses() == WAITING:
             text = (
                 "No bank payment is waiting for you. The payments of the bank statements you import "
-                "are listed here, with what was done with each."
+                "(File → Import bank statement…, or Import statement… above) are listed here, with what "
+                "was done with each."
             )
         else:
             text = f"Nothing in “{self.status_combo.currentText()}”."

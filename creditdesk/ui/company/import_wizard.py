@@ -1,10 +1,12 @@
-"""File → Import invoices…: choose a file, check what CreditDesk found and would do, then import.
+"""File → Import invoices… / clients… / payments…: choose a file, check what CreditDesk found and
+would do, then import, with progress and a cancel that leaves the books as they were.
 
-Reading and comparing (``plan_invoice_import``) and writing (``apply_invoice_plan``)
-are the service's; both run off the GUI thread. Nothing is written until the user
-presses Import on the last page, and only a plan with no problems and no open
-question can be imported. Every change of an option reads the file again: the
-plan shown is always the one that would be written.
+One wizard for every kind: what differs (the service's plan and apply
+functions, the fields to map, the options, the preview) is the kind's
+(``import_kinds``). Reading and comparing and writing run off the GUI thread.
+Nothing is written until the user presses Import on the last page, and only a
+plan with no problems and no open question can be imported. Every change of an
+option reads the file again: the plan shown is always the one that would be written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,27 +40,20 @@ from PySide6.QtWidgets import (
 
 from creditdesk.domain.errors import ImportRefused
 from creditdesk.services.imports.common import BooksChanged
-from creditdesk.services.imports.invoice_import import (
-    DateOrder,
-    FormatChoices,
-    InvoiceImportOptions,
-    InvoicePlan,
-    apply_invoice_plan,
-    file_header,
-    plan_invoice_import,
-)
-from creditdesk.services.imports.mappings import ColumnMapping
-from creditdesk.ui.company.import_mapping import MappingPanel, Source
+from creditdesk.services.imports.invoice_import import DateOrder, FormatChoices, file_header
+from creditdesk.services.imports.mappings import ColumnMapping, Field, SavedMapping
+from creditdesk.services.imports.watch import ImportCancelled
+from creditdesk.ui.company.import_kinds import KINDS, Chosen, ImportKind
+from creditdesk.ui.company.import_mapping import OWN_MAPPING, MappingPanel
 from creditdesk.ui.company.import_preview import (
-    PREVIEW_HEADERS,
     PREVIEW_ROWS,
-    PreviewModel,
-    notes_of,
+    ImportPlan,
+    TextRowsModel,
     open_date_columns,
     order_of,
-    preview_rows,
 )
-from creditdesk.ui.ops import run_read, run_write
+from creditdesk.ui.company.import_progress import WriteProgress
+from creditdesk.ui.ops import run_read
 from creditdesk.ui.widgets import (
     SUCCESS_COLOUR,
     MessageLine,
@@ -69,82 +64,89 @@ from creditdesk.ui.widgets import (
     sentence,
     to_qdate,
 )
-from creditdesk.ui.workspace import Change, Workspace
+from creditdesk.ui.workspace import Workspace
 
-FILE_FILTER = "Invoice exports (*.csv *.txt *.xlsx);;All files (*)"
 REPLAN_DELAY_MS = 400  # typing a date: read the file again once the user pauses, not on every key
-ORDER_CHOICES = (
-    ("Choose how these dates are written.", None),
-    ("Day first, as in 31/12/2026.", DateOrder.DAY_FIRST),
-    ("Month first, as in 12/31/2026.", DateOrder.MONTH_FIRST),
-)
+
+
+def import_file(kind: str, workspace: Workspace, parent: QWidget | None) -> str | None:
+    """Open the wizard for ``kind`` ("invoices", "clients" or "payments"); what to say once imported."""
+    wizard = ImportWizard(workspace, parent, kind=KINDS[kind]())
+    try:
+        wizard.exec()
+        return wizard.kind.done if wizard.import_page.imported else None
+    finally:
+        wizard.deleteLater()
 
 
 def import_invoices(workspace: Workspace, parent: QWidget | None) -> bool:
-    """Open the wizard; True once an import was written."""
-    wizard = ImportWizard(workspace, parent)
-    wizard.exec()
-    return wizard.import_page.imported
+    """Open the invoices' wizard; True once an import was written."""
+    return import_file("invoices", workspace, parent) is not None
 
 
 @dataclass(frozen=True)
 class Planned:
     """What one reading of the file gave: a plan, or the reason the file cannot be read at all."""
 
-    options: InvoiceImportOptions
-    plan: InvoicePlan | None
+    plan: ImportPlan | None
     refusal: ImportRefused | None = None
     header: tuple[str, ...] = ()  # a refused file's columns, to map them by hand
 
 
-def _plan(workspace: Workspace, path: Path, options: InvoiceImportOptions, today: date) -> Planned:
+def _plan(kind: ImportKind, workspace: Workspace, path: Path, chosen: Chosen, today: date) -> Planned:
     try:
-        return Planned(options, plan_invoice_import(workspace.db, path, options, today))
+        return Planned(kind.plan(workspace.db, path, chosen, today))
     except ImportRefused as exc:  # an unreadable or unrecognised file: said on the page, not in a box
-        return Planned(options, None, exc, file_header(path))
+        return Planned(None, exc, file_header(path))
 
 
 class ImportWizard(QWizard):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, parent: QWidget | None = None, *, kind: ImportKind | None = None
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.setWindowTitle("Import invoices")
+        self.kind = kind = kind or KINDS["invoices"]()
+        self.setWindowTitle(kind.title)
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.file_page = FilePage()
-        self.found_page = FoundPage(workspace, self.file_page)
-        self.import_page = ImportPage(workspace, self.found_page)
+        self.file_page = FilePage(kind)
+        self.found_page = FoundPage(workspace, kind, self.file_page)
+        self.import_page = ImportPage(workspace, kind, self.found_page)
         self.addPage(self.file_page)
         self.addPage(self.found_page)
         self.addPage(self.import_page)
         self.resize(1100, 720)
 
+    def reject(self) -> None:  # Cancel, Esc: while writing, the write is cancelled first
+        if self.import_page.stop_before_closing():
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_page.stop_before_closing():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
 
 class FilePage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, kind: ImportKind) -> None:
         super().__init__()
-        self.setTitle("Choose the file to import")
-        self.setSubTitle(
-            "Export the open invoices from your accounting system (an aged receivables report or "
-            "an invoice list) as CSV or Excel, then choose that file here."
-        )
+        self.setTitle(self.tr("Choose the file to import"))
+        self.setSubTitle(kind.file_subtitle)
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("The file's full name, or choose it with Browse.")
-        self.browse_button = secondary(QPushButton("&Browse…"))
+        self.path_edit.setPlaceholderText(self.tr("The file's full name, or choose it with Browse."))
+        self.browse_button = secondary(QPushButton(self.tr("&Browse…")))
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
         layout = QVBoxLayout(self)
-        file_label = QLabel("&File:")
+        file_label = QLabel(self.tr("&File:"))
         file_label.setBuddy(self.path_edit)
         layout.addWidget(file_label)
         layout.addLayout(row)
-        layout.addWidget(
-            hint_label(
-                "CreditDesk recognises exports of QuickBooks, Xero, Sage, FreeAgent, Wave and Zoho "
-                "and its own. Nothing is written until you press Import on the last page."
-            )
-        )
+        layout.addWidget(hint_label(kind.file_hint))
         layout.addStretch(1)
         self.path_edit.textChanged.connect(self.completeChanged)
         self.browse_button.clicked.connect(self.on_browse_button_clicked)
@@ -157,7 +159,12 @@ class FilePage(QWizardPage):
 
     def on_browse_button_clicked(self) -> None:
         start = str(self.path().parent) if self.path_edit.text().strip() else ""
-        name, _ = QFileDialog.getOpenFileName(self, "Choose the file to import", start, FILE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the file to import"),
+            start,
+            self.tr("Exports and spreadsheets (*.csv *.txt *.xlsx);;All files (*)"),
+        )
         if name:
             self.path_edit.setText(name)
 
@@ -165,13 +172,14 @@ class FilePage(QWizardPage):
 class FoundPage(QWizardPage):
     """How the file was read, what importing it would do, and every line that needs a look."""
 
-    def __init__(self, workspace: Workspace, file_page: FilePage) -> None:
+    def __init__(self, workspace: Workspace, kind: ImportKind, file_page: FilePage) -> None:
         super().__init__()
         self.workspace = workspace
+        self.kind = kind
         self.file_page = file_page
-        self.setTitle("Check what CreditDesk found")
-        self.setSubTitle("Check that the columns were read the right way; nothing is written yet.")
-        self.plan: InvoicePlan | None = None
+        self.setTitle(self.tr("Check what CreditDesk found"))
+        self.setSubTitle(self.tr("Check that the columns were read the right way; nothing is written yet."))
+        self.plan: ImportPlan | None = None
         self.path: Path | None = None
         self.as_of_chosen: date | None = None
         self.date_orders: dict[str, DateOrder] = {}
@@ -185,36 +193,38 @@ class FoundPage(QWizardPage):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.options_box = QWidget()
         self.as_of_edit = date_edit(workspace, workspace.today())
-        self.sync_box = QCheckBox("&Keep in step with earlier imports from this source")
-        self.complete_box = QCheckBox(
-            "The file lists &every open invoice (one no longer listed has been paid)"
-        )
+        self.sync_box = QCheckBox(kind.sync_text or "")
+        self.complete_box = QCheckBox(kind.complete_text or "")
         self.complete_box.setEnabled(False)
         self.orders_form = QFormLayout()
         found = QFormLayout()
-        found.addRow("Source:", self.source_value)
-        found.addRow("Table:", self.table_value)
-        found.addRow("Formats:", self.formats_value)
-        found.addRow("&As of:", self.as_of_edit)
-        found.addRow("", self.sync_box)
-        found.addRow("", self.complete_box)
+        found.addRow(self.tr("Source:"), self.source_value)
+        found.addRow(self.tr("Table:"), self.table_value)
+        found.addRow(self.tr("Formats:"), self.formats_value)
+        if kind.has_as_of:
+            found.addRow(self.tr("&As of:"), self.as_of_edit)
+        if kind.sync_text is not None:
+            found.addRow("", self.sync_box)
+        if kind.complete_text is not None:
+            found.addRow("", self.complete_box)
         self.options_box.setLayout(found)
         orders = QWidget()
         orders.setLayout(self.orders_form)
         found.addRow(orders)
-        self.mapping_panel = MappingPanel(workspace)
+        self.mapping_panel: MappingPanel[Field] = MappingPanel(
+            workspace, kind.sources, kind.fields, kind.key, self.to_saved
+        )
         self.mapping_panel.source_changed.connect(self.on_mapping_panel_source_changed)
         mapping_area = QScrollArea()
         mapping_area.setWidgetResizable(True)
         mapping_area.setFrameShape(QFrame.Shape.NoFrame)
         mapping_area.setWidget(self.mapping_panel)
 
-        self.preview_model = PreviewModel(workspace.formats, PREVIEW_HEADERS, self)
+        self.preview_model = TextRowsModel(workspace.formats, kind.preview_headers, kind.right_columns, self)
         self.preview_table = QTableView()
         self.preview_table.setModel(self.preview_model)
         self.preview_table.verticalHeader().hide()
         self.preview_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.preview_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.preview_caption = hint_label()
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
@@ -266,34 +276,32 @@ class FoundPage(QWizardPage):
         self.mapping_panel.load_saved()
         self.replan()
 
-    def options(self) -> InvoiceImportOptions:
-        sync = self.sync_box.isChecked()
-        chosen: Source = self.mapping_panel.source()
+    def chosen(self) -> Chosen:
+        picked = self.mapping_panel.choice()
         choices = FormatChoices(date_orders=dict(self.date_orders))
-        source: str | ColumnMapping = chosen if isinstance(chosen, str | ColumnMapping) else chosen.mapping
-        if not isinstance(chosen, str | ColumnMapping):  # a saved mapping reads with its own formats
-            choices = chosen.choices(choices)
-        return InvoiceImportOptions(
-            source=source,
-            choices=choices,
-            sync=sync,
-            complete=sync and self.complete_box.isChecked(),
-            as_of=self.as_of_chosen,
-        )
+        source: str | ColumnMapping
+        if isinstance(picked, SavedMapping):  # a saved mapping reads with its own formats
+            source, choices = picked.mapping, picked.choices(choices)
+        elif isinstance(picked, dict):
+            source = ColumnMapping(OWN_MAPPING, picked)
+        else:
+            source = picked
+        sync = self.sync_box.isChecked()
+        return Chosen(source, choices, sync, sync and self.complete_box.isChecked(), self.as_of_chosen)
 
     def replan(self) -> None:
         path = self.path
         if path is None:
             return
-        workspace, options, today = self.workspace, self.options(), self.workspace.today()
+        kind, workspace, chosen, today = self.kind, self.workspace, self.chosen(), self.workspace.today()
         started = run_read(
-            self, lambda: _plan(workspace, path, options, today), self.on_planned, busy=self.options_box
+            self, lambda: _plan(kind, workspace, path, chosen, today), self.on_planned, busy=self.options_box
         )
         if not started:
             self.again = True
             return
         self.plan = None
-        self.summary_label.setText("CreditDesk is reading the file.")
+        self.summary_label.setText(self.tr("CreditDesk is reading the file."))
         self.completeChanged.emit()
 
     def on_planned(self, planned: Planned) -> None:
@@ -317,77 +325,109 @@ class FoundPage(QWizardPage):
         self.date_orders = {}  # the columns may be others now: their answers are asked again
         self.replan()
 
+    def to_saved(self, name: str) -> SavedMapping | None:
+        """The mapping the file is read with now, under ``name``, with the formats found for its columns."""
+        plan = self.plan
+        if plan is None:
+            return None
+        read = plan.read
+        source = self.chosen().source
+        statuses = dict(source.statuses) if isinstance(source, ColumnMapping) else {}
+        dates = {
+            column: found.order for column, found in read.formats.dates.items() if found.order is not None
+        }
+        numbers = {
+            column: found.format for column, found in read.formats.amounts.items() if found.format is not None
+        }
+        return SavedMapping(self.kind.key, ColumnMapping(name, dict(read.columns), statuses), dates, numbers)
+
     # -- showing what was found ----------------------------------------------------------------
     def _show_refusal(self, refusal: ImportRefused, header: tuple[str, ...]) -> None:
         for label in (self.source_value, self.table_value, self.formats_value):
             label.clear()
-        self.mapping_panel.show_plan(None, header)
+        # The columns mapped so far stay chosen: a mapping is refused until it names enough of them.
+        self.mapping_panel.show_columns(header, self.mapping_panel.edited or {}, can_save=False)
         self.preview_model.set_rows(())
         self.preview_caption.clear()
-        self.summary_label.setText("CreditDesk cannot read this file.")
+        self.summary_label.setText(self.tr("CreditDesk cannot read this file."))
         self.message.show_problem(
-            "Nothing can be imported from this file as it is; choose which column holds which field on "
-            "the left, go back and choose another file, or save it again from your accounting system."
+            self.tr(
+                "Nothing can be imported from this file as it is; choose which column holds which field on "
+                "the left, go back and choose another file, or save it again from your accounting system."
+            )
         )
-        self.notes_caption.setText("What is wrong with the file:")
+        self.notes_caption.setText(self.tr("What is wrong with the file:"))
         self.notes_model.setStringList([sentence(problem) for problem in refusal.problems])
 
-    def _show_plan(self, plan: InvoicePlan) -> None:
-        read = plan.read
+    def _show_plan(self, plan: ImportPlan) -> None:
+        read, kind = plan.read, self.kind
         self.source_value.setText(read.source_label)
-        self.mapping_panel.show_plan(plan)
+        self.mapping_panel.show_columns(read.header, read.columns, can_save=True)
         self.table_value.setText(read.table)
-        self.formats_value.setText("\n".join(read.formats.describe()))
-        self.as_of_edit.blockSignals(True)
-        self.as_of_edit.setDate(to_qdate(plan.as_of))
-        self.as_of_edit.blockSignals(False)
+        self.formats_value.setText(
+            "\n".join(read.formats.describe()) or self.tr("Nothing to read as dates or amounts.")
+        )
+        if kind.has_as_of:
+            as_of: date | None = getattr(plan, "as_of", None)
+            if as_of is not None:
+                self.as_of_edit.blockSignals(True)
+                self.as_of_edit.setDate(to_qdate(as_of))
+                self.as_of_edit.blockSignals(False)
         self._show_order_choices(plan)
-        self.preview_model.set_rows(preview_rows(plan))
+        self.preview_model.set_rows(kind.preview(plan, self.workspace.formats))
         self.preview_table.resizeColumnsToContents()
         self.preview_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        count = len(read.invoices)
-        caption = f"Invoices read from the file: {count:,}."
+        count = kind.records(plan)
+        caption = kind.counted.format(count=f"{count:,}")
         if count > PREVIEW_ROWS:
-            caption += f" The table shows the first {PREVIEW_ROWS} of them."
+            caption += " " + self.tr("The table shows the first {shown} of them.").format(shown=PREVIEW_ROWS)
         self.preview_caption.setText(caption)
-        self.summary_label.setText(f"What the import would do: {plan.describe()}.")
+        self.summary_label.setText(self.tr("What the import would do: {plan}.").format(plan=plan.describe()))
+        warning = kind.warning(plan)
         if not plan.ready:
             self.message.show_problem(
-                "The file cannot be imported as it is; fix the lines listed below in the file, "
-                "or answer the question about its dates."
+                self.tr(
+                    "The file cannot be imported as it is; fix the lines listed below in the file, "
+                    "or answer the question about its dates."
+                )
             )
-        elif plan.conflicts:
-            self.message.show_warning(
-                "Some invoices differ from CreditDesk's figures; they are listed below and left as they are."
-            )
+        elif warning:
+            self.message.show_warning(warning)
         else:
             self.message.show_problem(None)
-        notes = notes_of(plan)
-        if plan.problems or plan.read.questions or plan.conflicts:
-            caption = "Look at these lines before you import."
+        notes = kind.notes(plan)
+        if plan.problems or read.questions or warning:
+            caption = self.tr("Look at these lines before you import.")
         elif notes:
-            caption = "These lines are not imported: report headings and totals, drafts and the like."
+            caption = self.tr(
+                "These lines are not imported: report headings and totals, drafts and the like."
+            )
         else:
-            caption = "Every line of the file was read."
+            caption = self.tr("Every line of the file was read.")
         self.notes_caption.setText(caption)
         self.notes_model.setStringList(notes)
 
-    def _show_order_choices(self, plan: InvoicePlan) -> None:
+    def _show_order_choices(self, plan: ImportPlan) -> None:
         while self.orders_form.rowCount():
             self.orders_form.removeRow(0)
+        choices = (
+            (self.tr("Choose how these dates are written."), None),
+            (self.tr("Day first, as in 31/12/2026."), DateOrder.DAY_FIRST),
+            (self.tr("Month first, as in 12/31/2026."), DateOrder.MONTH_FIRST),
+        )
         for name in open_date_columns(plan, tuple(self.date_orders)):
             combo = QComboBox()
-            for text, _ in ORDER_CHOICES:
-                combo.addItem(text)
+            for text, order in choices:
+                combo.addItem(text, order)
             current = self.date_orders.get(name) or order_of(plan, name)
-            combo.setCurrentIndex(next(i for i, (_, o) in enumerate(ORDER_CHOICES) if o is current))
+            combo.setCurrentIndex(next(i for i, (_, o) in enumerate(choices) if o is current))
             combo.setObjectName(f"order:{name}")
-            combo.activated.connect(lambda index, name=name, combo=combo: self.on_order_chosen(name, combo))
-            self.orders_form.addRow(QLabel(f"Dates in column '{name}':"), combo)
+            combo.activated.connect(lambda index, name=name: self.on_order_chosen(name, choices[index][1]))
+            label = QLabel(self.tr("Dates in column '{name}':").format(name=name))
+            self.orders_form.addRow(label, combo)
 
     # -- the user's answers ----------------------------------------------------------------------
-    def on_order_chosen(self, name: str, combo: QComboBox) -> None:
-        order = ORDER_CHOICES[combo.currentIndex()][1]  # by position: Qt hands a StrEnum back as a str
+    def on_order_chosen(self, name: str, order: DateOrder | None) -> None:
         if order is not None and self.date_orders.get(name) is not order:
             self.date_orders[name] = order
             self.replan()
@@ -410,23 +450,26 @@ class FoundPage(QWizardPage):
 class ImportPage(QWizardPage):
     """The one step that writes: enabled only for a plan with nothing wrong and nothing to ask."""
 
-    def __init__(self, workspace: Workspace, found_page: FoundPage) -> None:
+    def __init__(self, workspace: Workspace, kind: ImportKind, found_page: FoundPage) -> None:
         super().__init__()
         self.workspace = workspace
+        self.kind = kind
         self.found_page = found_page
         self.imported = False
-        self.setTitle("Import the invoices")
-        self.setSubTitle("Press Import to write the invoices into the books in one step.")
+        self.setTitle(kind.import_title)
+        self.setSubTitle(kind.import_subtitle)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
-        self.import_button = QPushButton("&Import")
+        self.import_button = QPushButton(self.tr("&Import"))
+        self.progress = WriteProgress()
         self.message = MessageLine()
         self.done_label = QLabel()
         self.done_label.setWordWrap(True)
         self.done_label.setStyleSheet(f"color: {SUCCESS_COLOUR};")
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.progress, 1)
+        buttons.addStretch(0)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addLayout(buttons)
@@ -435,6 +478,7 @@ class ImportPage(QWizardPage):
         layout.addStretch(1)
         self.import_button.clicked.connect(self.on_import_button_clicked)
         self.checked_again_because: str | None = None
+        self.close_when_done = False
         found_page.completeChanged.connect(self.on_checked_again)
 
     def initializePage(self) -> None:
@@ -442,42 +486,74 @@ class ImportPage(QWizardPage):
         assert plan is not None  # the page before is complete only with a plan
         self.show_plan(plan)
 
-    def show_plan(self, plan: InvoicePlan, *, why_again: str | None = None) -> None:
+    def _what(self, plan: ImportPlan) -> str:
+        as_of: date | None = getattr(plan, "as_of", None) if self.kind.has_as_of else None
+        if as_of is None:
+            return self.tr("Importing {file} would make: {plan}.").format(
+                file=plan.path.name, plan=plan.describe()
+            )
+        return self.tr("Importing {file} as of {day} would make: {plan}.").format(
+            file=plan.path.name, day=self.workspace.formats.day(as_of), plan=plan.describe()
+        )
+
+    def show_plan(self, plan: ImportPlan, *, why_again: str | None = None) -> None:
         """The plan's figures; ``why_again``: the file was checked again, and this says why."""
-        day = self.workspace.formats.day(plan.as_of)
-        self.summary_label.setText(f"Importing {plan.path.name} as of {day} would make: {plan.describe()}.")
+        self.summary_label.setText(self._what(plan))
         self.import_button.setEnabled(plan.ready)
         self.done_label.clear()
         blocked = (
             None
             if plan.ready
-            else "The file cannot be imported until every problem and question on the page before is settled."
+            else self.tr(
+                "The file cannot be imported until every problem and question on the page before is settled."
+            )
         )
         shown = " ".join(part for part in (why_again, blocked) if part)
         self.message.show_problem(shown or None)
 
     def on_import_button_clicked(self) -> None:
         plan = self.found_page.plan
-        if plan is None or not plan.ready or self.imported:
+        if plan is None or not plan.ready or self.imported or self.progress.running:
             return
-        db, today = self.workspace.db, self.workspace.today()
-        run_write(
+        db, today, apply = self.workspace.db, self.workspace.today(), self.kind.apply
+        self.message.show_problem(None)
+        started = self.progress.run(
             self,
             self.workspace,
-            lambda: apply_invoice_plan(db, plan, today),
-            Change.LEDGER | Change.CLIENTS,
+            lambda progress: apply(db, plan, today, progress),
+            self.kind.changes,
             done=lambda _: self.on_imported(plan),
-            busy=self.import_button,
-            problem=self.message,
             failed=self.on_import_failed,
+            problem=self.message,
+            busy=self.import_button,
         )
+        if started:
+            self._lock_wizard(True)
+
+    def _lock_wizard(self, writing: bool) -> None:
+        """While the write runs the way back is closed; Cancel stays, and cancels the write."""
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.BackButton).setEnabled(not writing)
+
+    def stop_before_closing(self) -> bool:
+        """Closing while the import is written cancels it first; True while it is still running."""
+        if self.progress.running:
+            self.close_when_done = True
+            self.progress.cancel()
+        return self.progress.running
 
     def on_import_failed(self, exc: BaseException) -> None:
         """Books written meanwhile: the message says so, and the file is checked again against them."""
+        self._lock_wizard(False)
+        if self._closing():
+            return
         if isinstance(exc, BooksChanged):
             self.checked_again_because = sentence(exc.message)
             self.import_button.setEnabled(False)
             self.found_page.replan()
+        elif isinstance(exc, ImportCancelled):
+            self.import_button.setEnabled(True)
 
     def on_checked_again(self) -> None:
         plan = self.found_page.plan
@@ -485,16 +561,27 @@ class ImportPage(QWizardPage):
             why, self.checked_again_because = self.checked_again_because, None
             self.show_plan(plan, why_again=why)
 
-    def on_imported(self, plan: InvoicePlan) -> None:
+    def on_imported(self, plan: ImportPlan) -> None:
         self.imported = True
+        self._lock_wizard(False)
         self.import_button.setEnabled(False)
-        day = self.workspace.formats.day(plan.as_of)
-        self.done_label.setText(f"The import as of {day} is done: {plan.describe()}.")
+        self.done_label.setText(self.tr("The import is done: {plan}.").format(plan=plan.describe()))
         wizard = self.wizard()
         if wizard is not None:
             wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
             wizard.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.completeChanged.emit()
+        self._closing()
+
+    def _closing(self) -> bool:
+        """The user closed the wizard while writing: now that the write has ended, close it."""
+        wizard = self.wizard()
+        if self.close_when_done and wizard is not None:
+            wizard.done(
+                QWizard.DialogCode.Rejected.value if not self.imported else QWizard.DialogCode.Accepted.value
+            )
+            return True
+        return False
 
     def isComplete(self) -> bool:
         return self.imported
