@@ -71,6 +71,7 @@ def file_keyring(tmp_path: Path) -> Iterator[Path]:
     """A real keyring backend in this test's own file; the user's keyring is never touched."""
     import keyring
 
+    from creditdesk.mail.oauth import forget_access_tokens
     from creditdesk.mail.secrets import MEMORY
     from tests.file_keyring import FileKeyring
 
@@ -79,6 +80,7 @@ def file_keyring(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "keyring.json"
     keyring.set_keyring(original)
     MEMORY.forget()
+    forget_access_tokens()
 
 
 @pytest.fixture(scope="session")

@@ -129,7 +129,7 @@ def cmd_reminders_send(args: argparse.Namespace, path: BooksPlace, as_of: date) 
     def action(db: Database) -> int:
         password = typed
         form = smtp_form(db)
-        if password is None and form is not None and form.username:
+        if password is None and form is not None and form.username and not form.sign_in.oauth:
             password = password_for(form.config())
             if password is None and approved_email_ids(db, as_of):
                 raise ValidationError(

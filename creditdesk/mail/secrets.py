@@ -1,6 +1,8 @@
-"""The SMTP password: in the OS keyring, or only in memory when there is none.
+"""The SMTP password and OAuth2 refresh token: in the OS keyring, or only in memory when there is none.
 
-It never goes to the database, a log, a file or an error message. Errors from the
+Each is kept under its account (user name and server), so one login used for two
+servers never overwrites the other. Neither ever goes to the database, a log, a
+file or an error message. Errors from the
 password store are reported by kind only, since a backend might echo what it was
 given.
 """
@@ -91,20 +93,20 @@ class PasswordMemory:
     def __repr__(self) -> str:
         return f"<PasswordMemory holding {len(self._passwords)} password(s)>"
 
-    def get(self, username: str) -> str | None:
+    def get(self, key: str) -> str | None:
         with self._lock:
-            return self._passwords.get(username)
+            return self._passwords.get(key)
 
-    def set(self, username: str, password: str) -> None:
+    def set(self, key: str, secret: str) -> None:
         with self._lock:
-            self._passwords[username] = password
+            self._passwords[key] = secret
 
-    def forget(self, username: str | None = None) -> None:
+    def forget(self, key: str | None = None) -> None:
         with self._lock:
-            if username is None:
+            if key is None:
                 self._passwords.clear()
             else:
-                self._passwords.pop(username, None)
+                self._passwords.pop(key, None)
 
 
 MEMORY = PasswordMemory()
@@ -115,60 +117,127 @@ class PasswordPlace(StrEnum):
     MEMORY = "memory"
 
 
-def _store_error(action: str, error: Exception) -> PasswordStoreError:
+@dataclass(frozen=True)
+class Account:
+    """A mail login: the same user name on two servers is two accounts, each with its own secret."""
+
+    host: str
+    username: str
+
+    @property
+    def key(self) -> str:
+        """The keyring entry's name; a server name never holds '@', so the last one splits it."""
+        return f"{self.username}@{self.host.strip().lower().rstrip('.')}"
+
+    @property
+    def token_key(self) -> str:
+        return f"oauth2:{self.key}"
+
+
+def _store_error(action: str, what: str, error: Exception) -> PasswordStoreError:
     return PasswordStoreError(
-        f"The password store refused to {action} the email password ({type(error).__name__}). "
+        f"The password store refused to {action} the {what} ({type(error).__name__}). "
         "Unlock it or allow CreditDesk access, then try again."
     )
 
 
-def get_password(username: str) -> str | None:
-    """The password typed this session if any, else the keyring's; None when neither has one."""
-    if not username:
-        return None
-    remembered = MEMORY.get(username)
+def _read(key: str, what: str) -> str | None:
+    remembered = MEMORY.get(key)
     if remembered is not None or not keyring_status().usable:
         return remembered
     try:
-        return keyring.get_password(SERVICE, username)
+        return keyring.get_password(SERVICE, key)
     except KeyringError as error:
-        raise _store_error("read", error) from None
+        raise _store_error("read", what, error) from None
 
 
-def set_password(username: str, password: str) -> PasswordPlace:
-    """Keep the password in the keyring when there is a usable one, otherwise in memory."""
-    if not username:
-        raise ValidationError("Enter the user name before the password: the password is kept under it")
-    if not password:
-        raise ValidationError("The password is empty")
+def _write(key: str, secret: str, what: str) -> PasswordPlace:
     if not keyring_status().usable:
-        MEMORY.set(username, password)
+        MEMORY.set(key, secret)
         return PasswordPlace.MEMORY
     try:
-        keyring.set_password(SERVICE, username, password)
+        keyring.set_password(SERVICE, key, secret)
     except KeyringError as error:
-        raise _store_error("save", error) from None
-    MEMORY.forget(username)
+        raise _store_error("save", what, error) from None
+    MEMORY.forget(key)
     return PasswordPlace.KEYRING
 
 
-def remember_for_session(username: str, password: str) -> None:
-    """Keep a password typed at start-up in memory only (no keyring, or the user declined it)."""
-    if not username:
-        raise ValidationError("Enter the user name before the password: the password is kept under it")
-    MEMORY.set(username, password)
-
-
-def delete_password(username: str) -> None:
-    """Forget the password everywhere; forgetting one that was never stored is fine."""
-    if not username:
-        return
-    MEMORY.forget(username)
+def _delete(key: str, what: str) -> None:
+    MEMORY.forget(key)
     if not keyring_status().usable:
         return
     try:
-        keyring.delete_password(SERVICE, username)
+        keyring.delete_password(SERVICE, key)
     except PasswordDeleteError:
         pass
     except KeyringError as error:
-        raise _store_error("delete", error) from None
+        raise _store_error("delete", what, error) from None
+
+
+PASSWORD = "email password"
+SIGN_IN = "email sign-in"
+
+
+def _migrate_legacy(account: Account) -> str | None:
+    """Earlier versions kept the password under the user name alone: move it under the account."""
+    try:
+        legacy = keyring.get_password(SERVICE, account.username)
+    except KeyringError as error:
+        raise _store_error("read", PASSWORD, error) from None
+    if legacy is None:
+        return None
+    _write(account.key, legacy, PASSWORD)
+    _delete(account.username, PASSWORD)
+    return legacy
+
+
+def get_password(account: Account) -> str | None:
+    """The password typed this session if any, else the keyring's; None when neither has one."""
+    if not account.username:
+        return None
+    found = _read(account.key, PASSWORD)
+    if found is None and keyring_status().usable:
+        found = _migrate_legacy(account)
+    return found
+
+
+def _check_account(account: Account) -> None:
+    if not account.username:
+        raise ValidationError("Enter the user name before the password: the password is kept under it")
+
+
+def set_password(account: Account, password: str) -> PasswordPlace:
+    """Keep the password in the keyring when there is a usable one, otherwise in memory."""
+    _check_account(account)
+    if not password:
+        raise ValidationError("The password is empty")
+    return _write(account.key, password, PASSWORD)
+
+
+def remember_for_session(account: Account, password: str) -> None:
+    """Keep a password typed at start-up in memory only (no keyring, or the user declined it)."""
+    _check_account(account)
+    MEMORY.set(account.key, password)
+
+
+def delete_password(account: Account) -> None:
+    """Forget the password everywhere; forgetting one that was never stored is fine."""
+    if account.username:
+        _delete(account.key, PASSWORD)
+
+
+def get_refresh_token(account: Account) -> str | None:
+    """The OAuth2 refresh token the provider gave at sign-in, if this computer has one."""
+    return _read(account.token_key, SIGN_IN) if account.username else None
+
+
+def set_refresh_token(account: Account, token: str) -> PasswordPlace:
+    if not account.username:
+        raise ValidationError("Enter the user name before signing in: the sign-in is kept under it")
+    return _write(account.token_key, token, SIGN_IN)
+
+
+def delete_refresh_token(account: Account) -> None:
+    if account.username:
+        _delete(account.token_key, SIGN_IN)

@@ -21,7 +21,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from enum import StrEnum
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Protocol, Self, TypeVar
 
 from creditdesk.domain.errors import CreditDeskError, ValidationError
 from creditdesk.domain.validation import check_email
@@ -45,6 +45,34 @@ class Security(StrEnum):
 
 USUAL_PORTS = {Security.STARTTLS: 587, Security.SSL: 465, Security.PLAIN: 25}
 
+
+class SignIn(StrEnum):
+    """How the account logs in: a password (or app password), or OAuth2 with a provider."""
+
+    PASSWORD = "password"
+    MICROSOFT = "microsoft"
+    GOOGLE = "google"
+
+    @property
+    def oauth(self) -> bool:
+        return self is not SignIn.PASSWORD
+
+
+class TokenSource(Protocol):
+    """Hands the session a current OAuth2 access token (refreshing it when needed)."""
+
+    def access_token(self) -> str: ...
+
+    def token_refused(self) -> None:
+        """The server turned the token down: the next ``access_token`` must not reuse it."""
+
+
+# A password, a token source for OAuth2 accounts, or None for a server that needs no login.
+Secret = str | TokenSource | None
+
+PASSWORD_MECHANISMS = frozenset({"PLAIN", "LOGIN", "CRAM-MD5"})
+OAUTH_MECHANISMS = frozenset({"XOAUTH2", "OAUTHBEARER"})
+
 PLAIN_WARNING = (
     "Plain connections are not encrypted. Use them only for a mail relay on this computer; "
     "for any other server choose STARTTLS or SSL/TLS."
@@ -61,6 +89,7 @@ class SmtpConfig:
     from_name: str = ""
     reply_to: str = ""
     bcc_me: bool = False
+    sign_in: SignIn = SignIn.PASSWORD
     timeout: float = 30.0
 
     @property
@@ -153,6 +182,8 @@ def config_problems(config: SmtpConfig) -> list[FieldProblem]:
                 error(field, f"{label} is required")
         except ValidationError as exc:
             error(field, exc.message)
+    if config.sign_in.oauth and not config.username.strip():
+        error("username", "Enter the email address you sign in with")
     for field, label, value in (
         ("username", "User name", config.username),
         ("from_name", "From name", config.from_name),
@@ -262,10 +293,10 @@ class SmtpSession:
     """
 
     def __init__(
-        self, config: SmtpConfig, password: str | None, *, ssl_context: ssl.SSLContext | None = None
+        self, config: SmtpConfig, secret: Secret, *, ssl_context: ssl.SSLContext | None = None
     ) -> None:
         self._config = check_config(config)
-        self._password = password
+        self._secret = secret
         self._context = None if config.security is Security.PLAIN else verified_context(ssl_context)
         self._smtp: smtplib.SMTP | None = None
         self.connections = 0
@@ -297,7 +328,7 @@ class SmtpSession:
         if self._smtp is not None:
             return
         config = self._config
-        if config.username and not self._password:
+        if config.username and not self._secret:
             raise AuthenticationFailed(
                 f"No password is set for the user name '{config.username}'. Enter it in the SMTP settings."
             )
@@ -340,21 +371,63 @@ class SmtpSession:
                     f"The server at {self._where} does not offer a login on this connection. "
                     "Leave the user name empty if it needs none, or check the security setting."
                 )
-            assert self._password is not None
-            try:
-                smtp.login(config.username, self._password)
-            except UnicodeEncodeError:
-                # The error object holds the whole password: never let it travel.
+            offered = set(smtp.esmtp_features.get("auth", "").upper().split())
+            if isinstance(self._secret, str):
+                self._log_in(smtp, self._secret, offered)
+            else:
+                assert self._secret is not None
+                self._sign_in(smtp, self._secret, offered)
+
+    def _log_in(self, smtp: smtplib.SMTP, password: str, offered: set[str]) -> None:
+        config = self._config
+        if not offered & PASSWORD_MECHANISMS:
+            if offered & OAUTH_MECHANISMS:
                 raise AuthenticationFailed(
-                    "The user name or password has letters outside plain ASCII, which an SMTP login "
-                    "cannot carry. Use the password your provider gives for mail programs."
-                ) from None
-            except smtplib.SMTPAuthenticationError as error:
-                raise AuthenticationFailed(
-                    "The server refused the user name or password: "
-                    + _reply(error.smtp_code, error.smtp_error),
-                    code=error.smtp_code,
-                ) from None
+                    f"The server at {self._where} accepts only OAuth sign-in, not a password. Choose "
+                    'your provider in the Email account settings and use its "Sign in" button.'
+                )
+            raise AuthenticationFailed(
+                f"The server at {self._where} offers no password login CreditDesk can use "
+                f"({', '.join(sorted(offered)) or 'none'})."
+            )
+        try:
+            smtp.login(config.username, password)
+        except UnicodeEncodeError:
+            # The error object holds the whole password: never let it travel.
+            raise AuthenticationFailed(
+                "The user name or password has letters outside plain ASCII, which an SMTP login "
+                "cannot carry. Use the password your provider gives for mail programs."
+            ) from None
+        except smtplib.SMTPAuthenticationError as error:
+            raise AuthenticationFailed(
+                "The server refused the user name or password: " + _reply(error.smtp_code, error.smtp_error),
+                code=error.smtp_code,
+            ) from None
+
+    def _sign_in(self, smtp: smtplib.SMTP, tokens: TokenSource, offered: set[str]) -> None:
+        """SASL XOAUTH2: on failure the server sends a JSON challenge, answered with an empty line."""
+        config = self._config
+        if "XOAUTH2" not in offered:
+            raise AuthenticationFailed(
+                f"The server at {self._where} does not accept OAuth sign-in (XOAUTH2). "
+                'Choose "Password" and use the password or app password for this account.'
+            )
+        token = tokens.access_token()
+        initial = f"user={config.username}\x01auth=Bearer {token}\x01\x01"
+
+        def respond(challenge: bytes | None = None) -> str:
+            return initial if challenge is None else ""
+
+        try:
+            smtp.auth("XOAUTH2", respond, initial_response_ok=True)
+        except smtplib.SMTPAuthenticationError as error:
+            tokens.token_refused()
+            raise AuthenticationFailed(
+                f"The server refused the sign-in for {config.username}: "
+                + _reply(error.smtp_code, error.smtp_error)
+                + ". Sign in again in Settings → Email account.",
+                code=error.smtp_code,
+            ) from None
 
     def _connect_error(self, error: BaseException) -> SendError:
         where = self._where
@@ -548,7 +621,7 @@ CANCELLED = "Sending was stopped before this message; it stays queued."
 
 def send_batch(
     config: SmtpConfig,
-    password: str | None,
+    secret: Secret,
     messages: Iterable[tuple[K, EmailMessage]],
     on_result: Callable[[K, Outcome], None],
     *,
@@ -577,7 +650,7 @@ def send_batch(
         counts[outcome.status] += 1
         on_result(key, outcome)
 
-    session = SmtpSession(config, password, ssl_context=ssl_context)
+    session = SmtpSession(config, secret, ssl_context=ssl_context)
     try:
         for key, message in messages:
             if stop_outcome is None and should_stop is not None and should_stop():
@@ -633,7 +706,7 @@ TEST_TEXT = (
 
 def send_test(
     config: SmtpConfig,
-    password: str | None,
+    secret: Secret,
     to: str,
     *,
     ssl_context: ssl.SSLContext | None = None,
@@ -648,5 +721,5 @@ def send_test(
         ),
         now or datetime.now().astimezone(),
     )
-    with SmtpSession(config, password, ssl_context=ssl_context) as session:
+    with SmtpSession(config, secret, ssl_context=ssl_context) as session:
         return session.send(email)

@@ -375,6 +375,8 @@ class SmtpSettings(Base):
     from_address: Mapped[str] = mapped_column(String(254))
     reply_to: Mapped[str] = mapped_column(String(254), default="")
     bcc_me: Mapped[bool] = mapped_column(default=False)
+    # "password", or the OAuth2 provider ("microsoft", "google"); its refresh token is in the keyring.
+    sign_in: Mapped[str] = mapped_column(String(12), default="password", server_default="password")
 
 
 # --- credit-control workflow: conversations, promises, disputes, plans, interest ------------------

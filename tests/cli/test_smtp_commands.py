@@ -113,7 +113,7 @@ def test_smtp_set_saves_the_settings_and_puts_the_password_in_the_keyring(
         f"Saved the email settings: starttls to {HOST}:{server.port} as {USERNAME}",
         "Password saved in the system keyring (test file keyring)",
     ]
-    assert keyring.get_password(SERVICE, USERNAME) == PASSWORD
+    assert keyring.get_password(SERVICE, f"{USERNAME}@{HOST}") == PASSWORD
     db = open_database(company)
     try:
         form = smtp_form(db)

@@ -12,10 +12,13 @@ server (see ``measure_send_rate``).
 from __future__ import annotations
 
 import asyncio
+import binascii
+import json
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Iterator
+from base64 import b64decode
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -26,7 +29,7 @@ from typing import Any, Literal
 
 import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from creditdesk.mail.message import Attachment, OutgoingMessage, build_email, new_message_id
 from creditdesk.mail.smtp import Security, SmtpConfig, send_batch
@@ -116,6 +119,46 @@ class Handler:
 
     def recipients(self) -> list[str]:
         return [address for received in self.received for address in received.rcpt_tos]
+
+
+def _never(user: str, token: str) -> bool:
+    return False
+
+
+@dataclass
+class OAuthHandler(Handler):
+    """Also accepts SASL XOAUTH2, asking ``bearer_valid(user, token)`` whether the token is good.
+
+    A refused token gets the provider-style JSON challenge first, then 535 once the
+    client has answered it with an empty line.
+    """
+
+    bearer_valid: Callable[[str, str], bool] = _never
+    signed_in: list[str] = field(default_factory=list)  # the users who signed in with a token
+    refused: list[str] = field(default_factory=list)
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        if len(args) == 1:
+            blob = await server.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False)
+        else:
+            try:
+                blob = b64decode(args[1], validate=True)
+            except binascii.Error:
+                await server.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        assert isinstance(blob, bytes)
+        fields = dict(part.split("=", 1) for part in blob.decode().split("\x01") if "=" in part)
+        user, bearer = fields.get("user", ""), fields.get("auth", "")
+        token = bearer.removeprefix("Bearer ")
+        if bearer.startswith("Bearer ") and self.bearer_valid(user, token):
+            self.signed_in.append(user)
+            return AuthResult(success=True, auth_data=user)
+        self.refused.append(user)
+        error = {"status": "401", "schemes": "bearer", "scope": "https://mail.test/"}
+        await server.challenge_auth(json.dumps(error))
+        return AuthResult(success=False, handled=False)  # not handled: aiosmtpd answers 535 itself
 
 
 @dataclass

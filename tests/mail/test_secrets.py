@@ -18,16 +18,21 @@ from creditdesk.mail import secrets
 from creditdesk.mail.secrets import (
     MEMORY,
     NO_KEYRING,
+    Account,
     PasswordPlace,
     PasswordStoreError,
     delete_password,
+    delete_refresh_token,
     get_password,
+    get_refresh_token,
     keyring_status,
     remember_for_session,
     set_password,
+    set_refresh_token,
 )
 
 USER = "owner@shop.test"
+ACCOUNT = Account("smtp.shop.test", USER)
 SECRET = "Correct-Horse-Battery-42"
 
 
@@ -56,16 +61,17 @@ class LockedKeyring(KeyringBackend):
 
 
 def test_round_trip_through_the_keyring(file_keyring: Path) -> None:
-    assert get_password(USER) is None
+    assert get_password(ACCOUNT) is None
 
-    assert set_password(USER, SECRET) is PasswordPlace.KEYRING
-    assert get_password(USER) == SECRET
-    assert keyring.get_password(secrets.SERVICE, USER) == SECRET  # service "creditdesk", user = SMTP user
-    assert MEMORY.get(USER) is None
+    assert set_password(ACCOUNT, SECRET) is PasswordPlace.KEYRING
+    assert get_password(ACCOUNT) == SECRET
+    # service "creditdesk", under the account: the user at the server
+    assert keyring.get_password(secrets.SERVICE, "owner@shop.test@smtp.shop.test") == SECRET
+    assert MEMORY.get(ACCOUNT.key) is None
 
-    delete_password(USER)
-    assert get_password(USER) is None
-    delete_password(USER)  # forgetting twice is fine
+    delete_password(ACCOUNT)
+    assert get_password(ACCOUNT) is None
+    delete_password(ACCOUNT)  # forgetting twice is fine
 
 
 def test_a_usable_keyring_is_reported_by_name(file_keyring: Path) -> None:
@@ -86,11 +92,11 @@ def test_without_a_keyring_the_password_is_kept_in_memory_only(backend: KeyringB
     assert status.message == NO_KEYRING
     assert "ask for your email password each time it starts" in status.message
 
-    assert get_password(USER) is None
-    assert set_password(USER, SECRET) is PasswordPlace.MEMORY
-    assert get_password(USER) == SECRET
-    delete_password(USER)
-    assert get_password(USER) is None
+    assert get_password(ACCOUNT) is None
+    assert set_password(ACCOUNT, SECRET) is PasswordPlace.MEMORY
+    assert get_password(ACCOUNT) == SECRET
+    delete_password(ACCOUNT)
+    assert get_password(ACCOUNT) is None
 
 
 class PlaintextStandIn(KeyringBackend):
@@ -121,14 +127,14 @@ def test_a_plaintext_store_is_never_used_silently(monkeypatch: pytest.MonkeyPatc
     status = keyring_status()
     assert not status.usable
     assert "does not use it" in status.message and secrets.ENV_ALLOW_INSECURE in status.message
-    assert set_password(USER, SECRET) is PasswordPlace.MEMORY  # asked again next run
+    assert set_password(ACCOUNT, SECRET) is PasswordPlace.MEMORY  # asked again next run
     assert store.stored == {}
-    delete_password(USER)
+    delete_password(ACCOUNT)
 
     monkeypatch.setenv(secrets.ENV_ALLOW_INSECURE, "1")  # the user chose otherwise
     assert keyring_status().usable
-    assert set_password(USER, SECRET) is PasswordPlace.KEYRING
-    assert store.stored == {USER: SECRET}
+    assert set_password(ACCOUNT, SECRET) is PasswordPlace.KEYRING
+    assert store.stored == {ACCOUNT.key: SECRET}
 
 
 def test_a_chain_that_writes_to_a_plaintext_store_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,43 +160,72 @@ def test_a_chainer_with_nothing_to_chain_is_no_keyring(monkeypatch: pytest.Monke
 
 
 def test_a_password_typed_at_start_up_wins_for_this_session(file_keyring: Path) -> None:
-    set_password(USER, SECRET)
-    remember_for_session(USER, "typed-just-now")
-    assert get_password(USER) == "typed-just-now"
-    set_password(USER, "saved-again")
-    assert get_password(USER) == "saved-again"
+    set_password(ACCOUNT, SECRET)
+    remember_for_session(ACCOUNT, "typed-just-now")
+    assert get_password(ACCOUNT) == "typed-just-now"
+    set_password(ACCOUNT, "saved-again")
+    assert get_password(ACCOUNT) == "saved-again"
 
 
 def test_a_refusing_keyring_is_reported_without_the_password() -> None:
     keyring.set_keyring(LockedKeyring())
 
     with pytest.raises(PasswordStoreError, match="refused to read") as reading:
-        get_password(USER)
+        get_password(ACCOUNT)
     with pytest.raises(PasswordStoreError, match="refused to save") as saving:
-        set_password(USER, SECRET)
+        set_password(ACCOUNT, SECRET)
     with pytest.raises(PasswordStoreError, match="refused to delete"):
-        delete_password(USER)
+        delete_password(ACCOUNT)
     assert SECRET not in str(saving.value) and saving.value.__cause__ is None
     assert saving.value.__suppress_context__
     assert "KeyringLocked" in str(reading.value)
 
 
 def test_no_user_name_means_no_password() -> None:
-    assert get_password("") is None
+    assert get_password(Account("smtp.shop.test", "")) is None
     with pytest.raises(ValidationError, match="user name"):
-        set_password("", SECRET)
+        set_password(Account("smtp.shop.test", ""), SECRET)
     with pytest.raises(ValidationError, match="empty"):
-        set_password(USER, "")
+        set_password(ACCOUNT, "")
 
 
 def test_memory_does_not_show_its_passwords() -> None:
-    MEMORY.set(USER, SECRET)
+    MEMORY.set(ACCOUNT.key, SECRET)
     assert SECRET not in repr(MEMORY)
 
 
 def test_the_password_never_reaches_a_file_other_than_the_keyrings(
     file_keyring: Path, tmp_path: Path
 ) -> None:
-    set_password(USER, SECRET)
+    set_password(ACCOUNT, SECRET)
     stored = [path for path in tmp_path.rglob("*") if path.is_file()]
     assert stored == [file_keyring]  # the keyring's own file, standing in for the OS store
+
+
+def test_the_same_login_on_two_servers_keeps_two_passwords(file_keyring: Path) -> None:
+    other = Account("mail.other.test", USER)
+    set_password(ACCOUNT, SECRET)
+    set_password(other, "Another-Secret-7")
+    assert get_password(ACCOUNT) == SECRET
+    assert get_password(other) == "Another-Secret-7"
+    assert get_password(Account("SMTP.Shop.Test.", USER)) == SECRET  # the same server, however written
+
+
+def test_a_password_kept_under_the_user_name_alone_moves_to_its_account(file_keyring: Path) -> None:
+    keyring.set_password(secrets.SERVICE, USER, SECRET)  # as earlier versions kept it
+
+    assert get_password(ACCOUNT) == SECRET
+    assert keyring.get_password(secrets.SERVICE, ACCOUNT.key) == SECRET
+    assert keyring.get_password(secrets.SERVICE, USER) is None  # moved, not copied
+    assert get_password(ACCOUNT) == SECRET
+
+
+def test_the_refresh_token_is_kept_apart_from_the_password(file_keyring: Path) -> None:
+    set_password(ACCOUNT, SECRET)
+    assert get_refresh_token(ACCOUNT) is None
+    assert set_refresh_token(ACCOUNT, "refresh-1") is PasswordPlace.KEYRING
+    assert get_refresh_token(ACCOUNT) == "refresh-1"
+    assert get_password(ACCOUNT) == SECRET
+    delete_refresh_token(ACCOUNT)
+    assert get_refresh_token(ACCOUNT) is None
+    assert get_password(ACCOUNT) == SECRET

@@ -599,7 +599,7 @@ def test_the_password_is_never_written_to_the_file_or_the_mail(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     account(queued, server)
-    assert keyring.get_password("creditdesk", USERNAME) == PASSWORD  # it is in the (test) keyring
+    assert keyring.get_password("creditdesk", f"{USERNAME}@{HOST}") == PASSWORD  # in the (test) keyring
     send(queued, tls, password="Wrong-" + PASSWORD)
     send(queued, tls)
     out, err = capfd.readouterr()

@@ -14,7 +14,7 @@ from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordSetError
 
 from creditdesk.domain.errors import ValidationError
-from creditdesk.mail.secrets import MEMORY, NO_KEYRING, SERVICE, PasswordPlace, PasswordStoreError
+from creditdesk.mail.secrets import MEMORY, NO_KEYRING, SERVICE, Account, PasswordPlace, PasswordStoreError
 from creditdesk.mail.smtp import TEST_SUBJECT, AuthenticationFailed, Security, SmtpConfig
 from creditdesk.services.chasing import mail_account as smtp_settings
 from creditdesk.services.chasing.mail_account import (
@@ -114,7 +114,9 @@ def test_bad_settings_are_refused_whole_and_nothing_is_written(db: Database, db_
         "From address is required"
     )
     assert smtp_form(db) is None
-    assert keyring.get_password(SERVICE, USERNAME) is None  # no password stored for refused settings
+    assert (
+        keyring.get_password(SERVICE, Account("smtp.example.com", USERNAME).key) is None
+    )  # no password stored for refused settings
 
     with pytest.raises(ValidationError, match="enter the user name as well"):
         save_smtp_settings(db, replace(FORM, username=""), PASSWORD)
@@ -134,7 +136,7 @@ def test_the_settings_go_to_the_file_and_the_password_to_the_keyring_only(
     assert saved.password_place is PasswordPlace.KEYRING
     assert saved.password_message == "Password saved in the system keyring (test file keyring)"
     assert smtp_form(db) == FORM  # stripped
-    assert keyring.get_password(SERVICE, USERNAME) == PASSWORD
+    assert keyring.get_password(SERVICE, Account("smtp.example.com", USERNAME).key) == PASSWORD
     assert password_for(smtp_config(db)) == PASSWORD
     assert PASSWORD.encode() not in file_bytes(db_path)
     assert file_keyring.exists()
@@ -142,7 +144,7 @@ def test_the_settings_go_to_the_file_and_the_password_to_the_keyring_only(
     # Saving without a password keeps the one in the keyring.
     again = save_smtp_settings(db, replace(FORM, from_name="Accounts"), None)
     assert again.password_place is None and again.password_message == ""
-    assert keyring.get_password(SERVICE, USERNAME) == PASSWORD
+    assert keyring.get_password(SERVICE, Account("smtp.example.com", USERNAME).key) == PASSWORD
     form = smtp_form(db)
     assert form is not None and form.from_name == "Accounts"
 
@@ -150,8 +152,8 @@ def test_the_settings_go_to_the_file_and_the_password_to_the_keyring_only(
 def test_a_new_user_name_forgets_the_old_ones_password(db: Database) -> None:
     save_smtp_settings(db, FORM, PASSWORD)
     save_smtp_settings(db, replace(FORM, username="someone@shop.test"), "Another-Secret-7")
-    assert keyring.get_password(SERVICE, USERNAME) is None
-    assert keyring.get_password(SERVICE, "someone@shop.test") == "Another-Secret-7"
+    assert keyring.get_password(SERVICE, Account("smtp.example.com", USERNAME).key) is None
+    assert keyring.get_password(SERVICE, "someone@shop.test@smtp.example.com") == "Another-Secret-7"
 
 
 def test_without_a_keyring_the_password_is_kept_in_memory_and_the_user_told(
@@ -161,7 +163,7 @@ def test_without_a_keyring_the_password_is_kept_in_memory_and_the_user_told(
     saved = save_smtp_settings(db, FORM, PASSWORD)
     assert saved.password_place is PasswordPlace.MEMORY
     assert saved.password_message == NO_KEYRING
-    assert MEMORY.get(USERNAME) == PASSWORD
+    assert MEMORY.get(Account("smtp.example.com", USERNAME).key) == PASSWORD
     assert password_for(smtp_config(db)) == PASSWORD
     assert PASSWORD.encode() not in file_bytes(db_path)
 

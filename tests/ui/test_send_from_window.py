@@ -27,7 +27,7 @@ from creditdesk.ui.chasing.outbox_tab import OutboxTab
 from creditdesk.ui.main_window import OUTBOX, MainWindow
 from creditdesk.ui.workers import wait_for_background_work
 from creditdesk.ui.workspace import Workspace
-from tests.mail.smtp_server import PASSWORD, USERNAME, Server, client_context, make_ca, smtp_server
+from tests.mail.smtp_server import HOST, PASSWORD, USERNAME, Server, client_context, make_ca, smtp_server
 from tests.services.test_sending import AS_OF, account, build_ledger
 from tests.ui.helpers import when_modal
 
@@ -120,8 +120,8 @@ def test_the_password_is_asked_for_once_when_none_is_saved(
     qtbot.waitUntil(lambda: tab.notice_label.text().startswith("Sent "), timeout=SEND_MS)
     assert tab.notice_label.text() == "Sent 3, failed 0, still queued 0"
     assert asked and USERNAME in asked[0]
-    assert MEMORY.get(USERNAME) == PASSWORD  # for the rest of this session only
-    assert keyring.get_password("creditdesk", USERNAME) is None
+    assert MEMORY.get(f"{USERNAME}@{HOST}") == PASSWORD  # for the rest of this session only
+    assert keyring.get_password("creditdesk", f"{USERNAME}@{HOST}") is None
 
 
 def test_without_an_account_the_user_is_sent_to_the_settings(qtbot: QtBot, window: MainWindow) -> None:
@@ -178,7 +178,7 @@ def test_a_refused_password_is_reported_and_not_kept(
     assert box.windowTitle() == "Some reminders did not go out"
     assert not box.isModal()  # the window stays usable
     box.accept()
-    assert MEMORY.get(USERNAME) is None  # asked for again next time
+    assert MEMORY.get(f"{USERNAME}@{HOST}") is None  # asked for again next time
     assert server.handler.received == []
     qtbot.waitUntil(tab.send_action.isEnabled, timeout=LOAD_MS)
     assert statuses(tab)["Acme Ltd"] == "Approved"

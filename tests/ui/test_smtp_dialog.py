@@ -115,7 +115,7 @@ def test_a_valid_form_is_saved_and_the_password_goes_only_to_the_keyring(
     assert form is not None
     assert (form.host, form.port, form.security) == ("smtp.example.com", 587, Security.STARTTLS)
     assert (form.username, form.from_address, form.bcc_me) == (USERNAME, FROM_ADDRESS, True)
-    assert keyring.get_password(SERVICE, USERNAME) == PASSWORD
+    assert keyring.get_password(SERVICE, f"{USERNAME}@smtp.example.com") == PASSWORD
     assert PASSWORD.encode() not in file_bytes(db_path)
     assert b'"creditdesk/' in file_keyring.read_bytes()  # the test's own keyring file holds it
 
@@ -123,7 +123,7 @@ def test_a_valid_form_is_saved_and_the_password_goes_only_to_the_keyring(
     assert again.host_edit.text() == "smtp.example.com" and again.password_edit.text() == ""
     assert again.password_hint.text().startswith("A password is saved in")
     again.accept()
-    assert keyring.get_password(SERVICE, USERNAME) == PASSWORD
+    assert keyring.get_password(SERVICE, f"{USERNAME}@smtp.example.com") == PASSWORD
 
 
 def test_send_test_email_reaches_the_real_server_or_shows_its_reason(

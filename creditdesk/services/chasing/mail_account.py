@@ -1,26 +1,34 @@
 """The user's own mail account: its settings in the database, its password never there.
 
-The row in ``smtp_settings`` says where reminders go out; the password goes only
-through ``mail.secrets`` (the OS keyring, or memory when there is none). Nothing
-here puts the password into an exception, a log line or a return value.
+The row in ``smtp_settings`` says where reminders go out and how the account signs
+in; the password or OAuth2 refresh token goes only through ``mail.secrets`` (the OS
+keyring, or memory when there is none), kept under the account (server and user).
+Nothing here puts a secret into an exception, a log line or a return value.
 """
 
 from __future__ import annotations
 
 import ssl
+import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
 from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import ValidationError
+from creditdesk.mail import oauth
+from creditdesk.mail.oauth import AccessTokens
+from creditdesk.mail.oauth import SignInCancelled as SignInCancelled
+from creditdesk.mail.oauth import SignInNeeded as SignInNeeded
+from creditdesk.mail.secrets import Account, delete_password, get_password, get_refresh_token, set_password
 from creditdesk.mail.secrets import PasswordPlace as PasswordPlace
-from creditdesk.mail.secrets import delete_password, get_password, set_password
 from creditdesk.mail.secrets import keyring_status as keyring_status
 from creditdesk.mail.secrets import remember_for_session as remember_for_session
 from creditdesk.mail.smtp import USUAL_PORTS as USUAL_PORTS
-from creditdesk.mail.smtp import FieldProblem, Severity, config_problems, send_test
+from creditdesk.mail.smtp import FieldProblem, Secret, Severity, config_problems, send_test
 from creditdesk.mail.smtp import Security as Security
+from creditdesk.mail.smtp import SignIn as SignIn
 from creditdesk.mail.smtp import SmtpConfig as SmtpConfig
 from creditdesk.store.database import Database
 from creditdesk.store.models import SmtpSettings
@@ -60,6 +68,7 @@ class SmtpForm:
     from_name: str = ""
     reply_to: str = ""
     bcc_me: bool = False
+    sign_in: SignIn = SignIn.PASSWORD
 
     def config(self) -> SmtpConfig:
         return SmtpConfig(
@@ -71,7 +80,12 @@ class SmtpForm:
             from_address=self.from_address.strip(),
             reply_to=self.reply_to.strip(),
             bcc_me=self.bcc_me,
+            sign_in=self.sign_in,
         )
+
+
+def account_of(config: SmtpConfig) -> Account:
+    return Account(config.host, config.username)
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,7 @@ def _form_of(row: SmtpSettings) -> SmtpForm:
         from_address=row.from_address,
         reply_to=row.reply_to,
         bcc_me=row.bcc_me,
+        sign_in=SignIn(row.sign_in),
     )
 
 
@@ -163,20 +178,23 @@ def save_smtp_settings(db: Database, form: SmtpForm, password: str | None) -> Sa
         raise ValidationError(
             "Password: enter the user name as well; the password is kept under it in the password store"
         )
+    if config.sign_in.oauth:
+        password = None  # an OAuth2 account keeps a refresh token, never a password
     with UnitOfWork(db, write=True) as uow:
         row = uow.session.get(SmtpSettings, 1)
-        old_username = row.username if row is not None else ""
+        old_account = Account(row.host, row.username) if row is not None else None
         if row is None:
             row = SmtpSettings(id=1)
             uow.session.add(row)
         row.host, row.port, row.security = config.host, config.port, config.security.value
         row.username, row.from_name, row.from_address = config.username, config.from_name, config.from_address
-        row.reply_to, row.bcc_me = config.reply_to, config.bcc_me
+        row.reply_to, row.bcc_me, row.sign_in = config.reply_to, config.bcc_me, config.sign_in.value
         uow.session.flush()
-        place = set_password(config.username, password) if password is not None else None
+        account = account_of(config)
+        place = set_password(account, password) if password is not None else None
         uow.commit()
-    if old_username and old_username != config.username:
-        delete_password(old_username)
+    if old_account is not None and old_account.username and old_account != account:
+        delete_password(old_account)
     return SavedSmtp(place, problems.warnings)
 
 
@@ -190,7 +208,58 @@ def smtp_config(db: Database) -> SmtpConfig:
 
 def password_for(config: SmtpConfig) -> str | None:
     """The saved (or typed-this-session) password; None when the account needs none or has none yet."""
-    return get_password(config.username) if config.username else None
+    if config.sign_in.oauth or not config.username:
+        return None
+    return get_password(account_of(config))
+
+
+def login_for(config: SmtpConfig, password: str | None = None) -> Secret:
+    """What the SMTP session signs in with: ``password`` if typed, the saved one, or OAuth2 tokens.
+
+    For an OAuth2 account this never opens a browser: a missing or revoked grant
+    stops the session with "Sign in again".
+    """
+    if config.sign_in.oauth:
+        return AccessTokens(oauth.provider_for(config.sign_in), account_of(config))
+    return password or password_for(config)
+
+
+def signed_in(config: SmtpConfig) -> bool:
+    """Whether this computer keeps a sign-in (a refresh token) for the OAuth2 account."""
+    return (
+        config.sign_in.oauth and bool(config.username) and get_refresh_token(account_of(config)) is not None
+    )
+
+
+def provider_name(sign_in: SignIn) -> str:
+    return oauth.DEFAULT_PROVIDERS[sign_in].name
+
+
+def sign_in_with_provider(
+    form: SmtpForm,
+    *,
+    open_browser: Callable[[str], object] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    timeout: float = oauth.SIGN_IN_TIMEOUT_S,
+) -> str:
+    """Sign in in the system browser and keep the refresh token; what to tell the user."""
+    config = form.config()
+    if not config.sign_in.oauth:
+        raise ValueError("signing in needs an OAuth2 provider")
+    if not config.username:
+        raise ValidationError("User name: enter the email address you sign in with first")
+    if not config.host:
+        raise ValidationError("Server: enter the mail server first; the sign-in is kept under it")
+    provider = oauth.provider_for(config.sign_in)
+    account = account_of(config)
+    oauth.sign_in(
+        provider,
+        account,
+        open_browser=open_browser or webbrowser.open,
+        cancelled=cancelled,
+        timeout=timeout,
+    )
+    return f"Signed in with {provider.name} as {config.username}."
 
 
 def test_email(
@@ -198,6 +267,4 @@ def test_email(
 ) -> str:
     """Send the test message; the server's reply, or SendError with the server's exact reason."""
     config = smtp_config(db)
-    if password is None:
-        password = password_for(config)
-    return send_test(config, password, to.strip(), ssl_context=ssl_context)
+    return send_test(config, login_for(config, password), to.strip(), ssl_context=ssl_context)

@@ -11,7 +11,7 @@ import ssl
 
 from creditdesk.domain.errors import ValidationError
 from creditdesk.mail.smtp import send_test
-from creditdesk.services.chasing.mail_account import SmtpForm, labelled, password_for, smtp_problems
+from creditdesk.services.chasing.mail_account import SmtpForm, labelled, login_for, smtp_problems
 
 
 def send_test_with_form(
@@ -22,6 +22,4 @@ def send_test_with_form(
     if problems.errors:
         raise ValidationError("SMTP settings: " + "; ".join(labelled(p) for p in problems.errors))
     config = form.config()
-    if not password:
-        password = password_for(config)
-    return send_test(config, password, to.strip(), ssl_context=ssl_context)
+    return send_test(config, login_for(config, password), to.strip(), ssl_context=ssl_context)

@@ -11,7 +11,9 @@ process is killed; for books on a server a lock the database server holds for
 the run's connection, so two computers share it too.
 
 The password is passed in and handed straight to the SMTP session: it is never
-stored, logged or put into a message here.
+stored, logged or put into a message here. An OAuth2 account needs none: its
+access tokens come from the keyring's refresh token, and a revoked grant stops the
+run with "Sign in again" instead of waiting for a browser.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from creditdesk.domain.errors import CreditDeskError
 from creditdesk.mail.message import Attachment, OutgoingMessage, build_email, message_bytes, new_message_id
 from creditdesk.mail.smtp import CANCELLED, Outcome, SendStatus, SmtpConfig, send_batch
 from creditdesk.mail.templates import text_to_html
-from creditdesk.services.chasing.mail_account import smtp_config
+from creditdesk.services.chasing.mail_account import login_for, smtp_config
 from creditdesk.services.reports.invoice_print import invoice_file_name, invoice_pdf
 from creditdesk.services.reports.statements import StatementRequest, statement_file_name, statement_pdf
 from creditdesk.store.activity import log_activity
@@ -449,7 +451,7 @@ def send_approved(
         run = _Run(total=len(ids), progress=progress)
         batch = send_batch(
             config,
-            password,
+            login_for(config, password),
             _messages(db, ids, run, config, now, cancelled),
             lambda reminder_id, outcome: _patiently(lambda: _record(db, run, reminder_id, outcome, now)),
             sleep=sleep,

@@ -31,6 +31,7 @@ from creditdesk.domain.errors import CreditDeskError, ValidationError
 from creditdesk.services.chasing.mail_account import (
     NOT_SET_UP,
     SmtpConfig,
+    account_of,
     password_for,
     remember_for_session,
     smtp_config,
@@ -134,7 +135,7 @@ def start_sending(
         show_error(parent, exc)
         return False
     typed = False
-    if config.username and password is None:
+    if config.username and not config.sign_in.oauth and password is None:
         password = ask_password(parent, config)
         if password is None:
             return False
@@ -159,7 +160,7 @@ def start_sending(
         dialog.finish()
         if typed and password and summary.stopped_reason is None:
             # Kept only once the server took it: a mistyped one is asked for again next time.
-            remember_for_session(config.username, password)
+            remember_for_session(account_of(config), password)
         finished(summary)
 
     def failed(exc: BaseException) -> None:
