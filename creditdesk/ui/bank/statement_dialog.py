@@ -17,14 +17,17 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +45,7 @@ from creditdesk.services.bank.statement_import import (
 from creditdesk.services.company.company_file import Database
 from creditdesk.services.imports.watch import ImportCancelled
 from creditdesk.ui.company.import_mapping import MappingPanel
+from creditdesk.ui.company.import_preview import PREVIEW_ROWS, TextRowsModel
 from creditdesk.ui.company.import_progress import WriteProgress
 from creditdesk.ui.ops import run_read
 from creditdesk.ui.widgets import SUCCESS_COLOUR, MessageLine, hint_label, secondary, sentence
@@ -109,7 +113,7 @@ class StatementDialog(QDialog):
             ("debits", self.tr("Money out:")),
         ):
             read_form.addRow(label, self._value(key))
-        do_box = QGroupBox(self.tr("What importing it would do"))
+        self.do_box = do_box = QGroupBox(self.tr("What importing it would do"))
         do_form = QFormLayout(do_box)
         for key, label in (
             ("applied", self.tr("Recorded and applied to invoices:")),
@@ -149,7 +153,28 @@ class StatementDialog(QDialog):
         )
         mapping_layout.addWidget(self.mapping_panel)
         mapping_layout.addWidget(self.mapping_panel.footer)
+        mapping_layout.addStretch(1)
+        self.mapping_box.setMaximumWidth(520)
         self.mapping_box.hide()
+
+        self.entries_caption = hint_label()
+        self.entries_model = TextRowsModel(
+            workspace.formats,
+            (self.tr("Booked"), self.tr("Payer"), self.tr("Amount"), self.tr("Text")),
+            (2,),
+            self,
+        )
+        self.entries_table = QTableView()
+        self.entries_table.setModel(self.entries_model)
+        self.entries_table.verticalHeader().hide()
+        self.entries_table.setWordWrap(False)
+        self.entries_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        entries = QVBoxLayout()
+        entries.addWidget(self.entries_caption)
+        entries.addWidget(self.entries_table, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.mapping_box, 1)
+        body.addLayout(entries, 2)
 
         self.message = MessageLine()
         self.progress = WriteProgress()
@@ -169,12 +194,11 @@ class StatementDialog(QDialog):
         layout.addLayout(file_row)
         layout.addWidget(intro)
         layout.addLayout(figures)
-        layout.addWidget(self.mapping_box, 1)
+        layout.addLayout(body, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.done_label)
-        layout.addStretch(0)
         layout.addLayout(buttons)
-        self.resize(900, 560)
+        self.resize(1000, 640)
         self._show_figures(None)
 
         self.path_edit.editingFinished.connect(self.on_path_edit_editing_finished)
@@ -252,20 +276,25 @@ class StatementDialog(QDialog):
         self.import_button.setEnabled(checked.check is not None and self.imported is None)
 
     def _show_figures(self, check: BankCheck | None) -> None:
+        self._show_entries(check)
         if check is None:
             for label in self.values.values():
                 label.setText("—")
+            self.do_box.setTitle(self.tr("What importing it would do"))
             return
         formats, summary = self.workspace.formats, check.summary
         statement = check.statement
         self.values["format"].setText(statement.format.upper())
         self.values["account"].setText(check.account or self.tr("not named in the file"))
         period = check.period
-        self.values["period"].setText(
-            self.tr("{first} to {last}").format(first=formats.day(period[0]), last=formats.day(period[1]))
-            if period is not None
-            else self.tr("no entries")
-        )
+        if period is None:
+            self.values["period"].setText(self.tr("no entries"))
+        elif period[0] == period[1]:
+            self.values["period"].setText(formats.day(period[0]))
+        else:
+            self.values["period"].setText(
+                self.tr("{first} to {last}").format(first=formats.day(period[0]), last=formats.day(period[1]))
+            )
         credited = sum((entry.amount for entry in statement.credits), Decimal(0))
         paid_in = (
             self.tr("1 payment, {money}") if check.credits == 1 else self.tr("{count} payments, {money}")
@@ -279,10 +308,15 @@ class StatementDialog(QDialog):
             else self.tr("{count} entries, left out (they are not customers' payments)")
         )
         self.values["debits"].setText(paid_out.format(count=formats.count(summary.debits)))
-        counts = summary.counts
+        self._show_outcome(summary)
+
+    def _show_outcome(self, summary: BankImportSummary) -> None:
+        """What the import would do (a dry run) or, once imported, what it did."""
+        formats, counts = self.workspace.formats, summary.counts
+        applied = counts[Outcome.APPLIED]
         self.values["applied"].setText(
-            self.tr("{count}, {money}").format(
-                count=formats.count(counts[Outcome.APPLIED]), money=formats.money(summary.applied_total)
+            (self.tr("1 payment, {money}") if applied == 1 else self.tr("{count} payments, {money}")).format(
+                count=formats.count(applied), money=formats.money(summary.applied_total)
             )
         )
         for key, outcome in (
@@ -292,6 +326,31 @@ class StatementDialog(QDialog):
             ("known", Outcome.KNOWN),
         ):
             self.values[key].setText(formats.count(counts[outcome]))
+        self.do_box.setTitle(
+            self.tr("What importing it would do") if summary.dry_run else self.tr("What the import did")
+        )
+
+    def _show_entries(self, check: BankCheck | None) -> None:
+        """The money in as the file was read, to check the columns were read the right way round."""
+        credits = () if check is None else check.statement.credits
+        formats = self.workspace.formats
+        self.entries_model.set_rows(
+            [
+                (formats.day(entry.booked), entry.payer_name, formats.amount(entry.amount), entry.text)
+                for entry in credits[:PREVIEW_ROWS]
+            ]
+        )
+        self.entries_table.resizeColumnsToContents()
+        header = self.entries_table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        if check is None:
+            self.entries_caption.setText(self.tr("The payments read from the file are listed here."))
+        elif len(credits) > PREVIEW_ROWS:
+            self.entries_caption.setText(
+                self.tr("Money in, as read (the first {shown}):").format(shown=PREVIEW_ROWS)
+            )
+        else:
+            self.entries_caption.setText(self.tr("Money in, as read:"))
 
     # -- importing --------------------------------------------------------------------------------
     def on_import_button_clicked(self) -> None:
@@ -322,6 +381,7 @@ class StatementDialog(QDialog):
         self._end_import()
         self.imported = summary
         self.import_button.setEnabled(False)
+        self._show_outcome(summary)
         counts = summary.counts
         self.done_label.setText(
             self.tr(

@@ -77,6 +77,7 @@ class ImportKind:
     fields: tuple[tuple[Field, str], ...]  # what the user maps by hand, with the form's words
     preview_headers: tuple[str, ...]
     right_columns: frozenset[int]
+    stretch_column: int  # the preview's column that takes the room left (the client's name)
     plan: Planner
     apply: Applier
     preview: Callable[[ImportPlan, Formats], Sequence[TextRow]]
@@ -200,6 +201,7 @@ def invoices_kind() -> ImportKind:
             _tr("Due now"),
         ),
         right_columns=frozenset({0, 5, 6}),
+        stretch_column=2,
         plan=_plan_invoices,
         apply=_apply_invoices,
         preview=_preview_invoices,
@@ -292,6 +294,7 @@ def clients_kind() -> ImportKind:
             _tr("Credit limit"),
         ),
         right_columns=frozenset({0, 6}),
+        stretch_column=2,
         plan=_plan_clients,
         apply=_apply_clients,
         preview=_preview_clients,
@@ -381,6 +384,7 @@ def payments_kind() -> ImportKind:
             _tr("Reference"),
         ),
         right_columns=frozenset({0, 3}),
+        stretch_column=1,
         plan=_plan_payments,
         apply=_apply_payments,
         preview=_preview_payments,

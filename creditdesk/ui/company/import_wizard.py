@@ -225,6 +225,7 @@ class FoundPage(QWizardPage):
         self.preview_table.setModel(self.preview_model)
         self.preview_table.verticalHeader().hide()
         self.preview_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.preview_table.setWordWrap(False)
         self.preview_caption = hint_label()
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
@@ -343,8 +344,9 @@ class FoundPage(QWizardPage):
 
     # -- showing what was found ----------------------------------------------------------------
     def _show_refusal(self, refusal: ImportRefused, header: tuple[str, ...]) -> None:
-        for label in (self.source_value, self.table_value, self.formats_value):
-            label.clear()
+        for label in (self.table_value, self.formats_value):
+            label.setText("—")
+        self.source_value.setText(self.tr("None recognised: map the columns by hand"))
         # The columns mapped so far stay chosen: a mapping is refused until it names enough of them.
         self.mapping_panel.show_columns(header, self.mapping_panel.edited or {}, can_save=False)
         self.preview_model.set_rows(())
@@ -376,7 +378,9 @@ class FoundPage(QWizardPage):
         self._show_order_choices(plan)
         self.preview_model.set_rows(kind.preview(plan, self.workspace.formats))
         self.preview_table.resizeColumnsToContents()
-        self.preview_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.preview_table.horizontalHeader().setSectionResizeMode(
+            kind.stretch_column, QHeaderView.ResizeMode.Stretch
+        )
         count = kind.records(plan)
         caption = kind.counted.format(count=f"{count:,}")
         if count > PREVIEW_ROWS:
@@ -473,6 +477,14 @@ class ImportPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addLayout(buttons)
+        layout.addWidget(
+            hint_label(
+                self.tr(
+                    "The import is written in one step: while it runs you can cancel it, and until it is "
+                    "saved the books stay exactly as they were."
+                )
+            )
+        )
         layout.addWidget(self.message)
         layout.addWidget(self.done_label)
         layout.addStretch(1)
