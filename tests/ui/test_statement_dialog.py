@@ -80,9 +80,9 @@ def test_a_camt_statement_is_checked_dry_then_imported(qtbot: QtBot, books: Work
     assert shown(dialog, "format") == "CAMT.053"
     assert shown(dialog, "account") == "DE89370400440532013000"
     fmt = books.formats
-    assert shown(dialog, "period") == f"{fmt.day(date(2026, 12, 1))} to {fmt.day(date(2026, 12, 1))}"
+    assert shown(dialog, "period") == fmt.day(date(2026, 12, 1)), "a one-day statement names the day once"
     assert shown(dialog, "credits") == f"3 payments, {fmt.money(D('1940.00'))}", "a batch of two, and one"
-    assert shown(dialog, "applied").startswith("2, ")
+    assert shown(dialog, "applied").startswith("2 payments, ")
     assert shown(dialog, "suggested") == "1"
     assert shown(dialog, "known") == "0"
     assert "left out" in shown(dialog, "debits")
@@ -100,7 +100,8 @@ def test_a_camt_statement_is_checked_dry_then_imported(qtbot: QtBot, books: Work
 
     again = open_dialog(qtbot, books)
     choose(qtbot, again, BANK / "camt053_001_02_commerzbank.xml")
-    assert shown(again, "applied").startswith("0, ") and shown(again, "known") == "3", "nothing twice"
+    assert shown(again, "applied").startswith("0 payments, "), "nothing twice"
+    assert shown(again, "known") == "3"
 
 
 def test_a_file_that_is_no_statement_is_refused_in_plain_words_and_writes_nothing(
@@ -153,7 +154,7 @@ def test_a_bank_csv_no_preset_knows_is_mapped_by_hand_and_imported(
     assert dialog.import_button.isEnabled(), dialog.message.text()
     assert shown(dialog, "format") == "CSV"
     assert shown(dialog, "credits").startswith("1 payment, ")
-    assert shown(dialog, "applied").startswith("1, ")
+    assert shown(dialog, "applied").startswith("1 payment, ")
     assert shown(dialog, "debits").startswith("1 entry, left out")
 
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
