@@ -619,10 +619,10 @@ class KnownPayer(Base):
 @event.listens_for(Invoice, "before_update")
 def _next_version(mapper: Mapper[Any], connection: Connection, record: Client | Invoice) -> None:
     """Every change saved through the ORM raises the record's version (see services/row_versions)."""
-    if object_session(record) is not None and is_modified_columns(record):
+    if object_session(record) is not None and _has_column_changes(record):
         record.version += 1
 
 
-def is_modified_columns(record: object) -> bool:
+def _has_column_changes(record: object) -> bool:
     state = inspect(record)
     return any(state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs)

@@ -94,7 +94,7 @@ class WelcomeDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(create_box)
         layout.addLayout(others)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
 
     @property
     def company_name(self) -> str:

@@ -53,6 +53,7 @@ class ServerAddressDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self.setMinimumWidth(600)  # an address and its refusal on as few lines as they need
 
     @property
     def address(self) -> str:
