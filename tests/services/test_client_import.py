@@ -15,10 +15,11 @@ from creditdesk.domain.terms import PaymentTerms
 from creditdesk.services.clients.records import ClientInput, add_client
 from creditdesk.services.imports.client_import import (
     ClientImportOptions,
+    apply_client_plan,
     import_clients,
     plan_client_import,
 )
-from creditdesk.services.imports.common import ImportSummary
+from creditdesk.services.imports.common import BooksChanged, ImportSummary
 from creditdesk.services.imports.exporting import export_clients
 from creditdesk.store.database import Database
 from creditdesk.store.models import Activity, ChaseSchedule, Client
@@ -325,3 +326,26 @@ def test_a_dry_run_still_refuses_bad_files(db: Database, tmp_path: Path) -> None
         lambda: import_clients(db, csv_file(tmp_path, "code,name\nA,\n"), today=TODAY, dry_run=True)
     )
     assert problems == ("line 2, field 'name': is empty; every client needs its name",)
+
+
+def client_codes(db: Database) -> set[str]:
+    with UnitOfWork(db) as uow:
+        return set(uow.session.scalars(select(Client.code)))
+
+
+def test_a_client_added_meanwhile_that_is_not_the_files_leaves_the_plan_good(db: Database) -> None:
+    plan = plan_client_import(db, FIXTURES / "creditdesk_clients.csv", ClientImportOptions())
+    add_client(db, ClientInput(code="WINDOW", name="Added In The Window Ltd", email="ap@window.example"))
+    apply_client_plan(db, plan, TODAY)
+    assert {"WINDOW", "ALPINE"} <= client_codes(db)
+    assert len(client_codes(db)) == 1 + len(plan.create)
+
+
+def test_a_client_of_the_file_added_meanwhile_refuses_the_plan_and_writes_nothing(db: Database) -> None:
+    plan = plan_client_import(db, FIXTURES / "creditdesk_clients.csv", ClientImportOptions())
+    add_client(
+        db, ClientInput(code="ALPINE", name="Alpine Bakery GmbH", email="buchhaltung@alpine-bakery.example")
+    )
+    with pytest.raises(BooksChanged):
+        apply_client_plan(db, plan, TODAY)
+    assert client_codes(db) == {"ALPINE"}

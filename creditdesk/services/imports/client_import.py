@@ -38,6 +38,7 @@ from creditdesk.services.imports.common import (
     BooksChanged,
     ImportSummary,
     ensure_import_company,
+    new_clients_clash,
     replanning,
 )
 from creditdesk.services.imports.watch import Steps, WriteWatch
@@ -48,6 +49,7 @@ from creditdesk.store.models import Activity, Client, Company, PaymentTermsRow
 from creditdesk.store.queries.imports import (
     BooksMark,
     StoredClientDetails,
+    added_since,
     books_mark,
     stored_client_details,
 )
@@ -284,16 +286,26 @@ class _Planner:
 # --- writing ------------------------------------------------------------------------------------
 
 
+def _outran(conn: Connection, plan: ClientPlan) -> bool:
+    if plan.books is None:
+        return True
+    if books_mark(conn).client == plan.books.client:
+        return False
+    planned = (ClientRef(new.record.ref.name, new.code, new.record.ref.email) for new in plan.create)
+    return new_clients_clash(added_since(conn, plan.books).clients, planned)
+
+
 def apply_client_plan(db: Database, plan: ClientPlan, today: date, watch: WriteWatch | None = None) -> None:
     """Write ``plan`` in one transaction.
 
-    Raises ``BooksChanged``, writing nothing, when clients were added since the plan was made (one
-    may be a client of the file); ``ImportCancelled``, writing nothing, when ``watch`` is cancelled.
+    Raises ``BooksChanged``, writing nothing, when clients added since the plan was made take the
+    code of a client it would create or are one of them; ``ImportCancelled``, writing nothing, when
+    ``watch`` is cancelled.
     """
     steps = Steps(watch, plan.rows_to_write)
     with UnitOfWork(db, write=True) as uow:
         session = uow.session
-        if plan.books is None or books_mark(session.connection()).client != plan.books.client:
+        if _outran(session.connection(), plan):
             raise BooksChanged
         company = ensure_import_company(session, plan.currency)
         terms_ids = _terms_ids(session, plan)

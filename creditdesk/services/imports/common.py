@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from creditdesk.domain.errors import LedgerError
 from creditdesk.domain.money import format_plain
+from creditdesk.imports.clients import ClientIndex, KnownClient
+from creditdesk.imports.records import ClientRef
 from creditdesk.services.company.settings import create_company_in, currency_for_locale, system_locale
 from creditdesk.store.models import Company
+from creditdesk.store.queries.imports import StoredClient
 
 NEW_COMPANY_NAME = "My Company"  # what ``ensure_company`` calls a brand-new file's company
 REPLANS = 5  # how often a file is compared with the books again when they change meanwhile
@@ -98,3 +101,18 @@ def replanning(
             if attempt == REPLANS:
                 raise
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def new_clients_clash(added: list[StoredClient], planned: Iterable[ClientRef]) -> bool:
+    """Whether clients others added since a plan was made take a planned client's code or are one of them.
+
+    Any other client added meanwhile (the window's, another file's) leaves the plan as good as it was.
+    """
+    if not added:
+        return False
+    taken = {c.code.casefold() for c in added}
+    index = ClientIndex(KnownClient(c.id, c.code, c.name, c.email) for c in added)
+    return any(
+        (ref.code is not None and ref.code.casefold() in taken) or index.match(ref) is not None
+        for ref in planned
+    )

@@ -52,6 +52,7 @@ from creditdesk.services.imports.common import (
     BooksChanged,
     ImportSummary,
     ensure_import_company,
+    new_clients_clash,
     replanning,
 )
 from creditdesk.services.imports.watch import Steps, WriteWatch
@@ -618,13 +619,9 @@ def _changed_under(conn: Connection, plan: InvoicePlan) -> bool:
     if (now.client, now.invoice, now.credit_note) == (mark.client, mark.invoice, mark.credit_note):
         return False
     added = added_since(conn, mark)
-    taken = {c.code.casefold() for c in added.clients}
-    index = ClientIndex(KnownClient(c.id, c.code, c.name, c.email) for c in added.clients)
-    for client in plan.new_clients:
-        if client.code.casefold() in taken:
-            return True
-        if index.match(ClientRef(client.name, client.code, client.email or None)) is not None:
-            return True
+    planned = (ClientRef(c.name, c.code, c.email or None) for c in plan.new_clients)
+    if new_clients_clash(added.clients, planned):
+        return True
     numbers = {new.record.number.casefold() for new in plan.create}
     if any(number.casefold() in numbers for number, _, _ in added.invoices):
         return True
