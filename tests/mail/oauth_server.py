@@ -299,13 +299,22 @@ class Browser:
 
     approve: bool = True
     opened: list[str] = field(default_factory=list)
-    landed: list[str] = field(default_factory=list)  # the page CreditDesk's listener answered with
     tamper_state: bool = False
+    _landed: list[str] = field(default_factory=list)
+    _visits: list[threading.Thread] = field(default_factory=list)
 
     def open(self, url: str) -> bool:
         self.opened.append(url)
-        threading.Thread(target=self._sign_in, args=(url,), daemon=True).start()
+        visit = threading.Thread(target=self._sign_in, args=(url,), daemon=True)
+        self._visits.append(visit)
+        visit.start()
         return True
+
+    def landed(self) -> list[str]:
+        """The pages CreditDesk's listener answered with, once the browser has read them to the end."""
+        for visit in self._visits:
+            visit.join(timeout=10)
+        return self._landed
 
     def _sign_in(self, url: str) -> None:
         opener = urllib.request.build_opener(_NoProxy())
@@ -321,7 +330,7 @@ class Browser:
         if self.tamper_state:
             location = re.sub(r"state=[^&]+", "state=forged", location)
         with opener.open(location, timeout=10) as back:
-            self.landed.append(back.read().decode())
+            self._landed.append(back.read().decode())
 
 
 class _StopRedirects(urllib.request.HTTPRedirectHandler):

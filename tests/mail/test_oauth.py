@@ -80,7 +80,7 @@ def test_sign_in_keeps_the_refresh_token_and_sends_with_xoauth2(
     assert (query["code_challenge_method"], query["response_type"]) == ("S256", "code")
     assert query["redirect_uri"].startswith("http://127.0.0.1:") and query["state"]
     assert query["login_hint"] == USERNAME and "code_verifier" not in query
-    assert "Signed in" in browser.landed[0]
+    assert "Signed in" in browser.landed()[0]
     assert provider_server.store.grants == ["authorization_code"]
     saved = keyring.get_password(SERVICE, f"oauth2:{USERNAME}@{HOST}")
     assert saved is not None and saved == tokens.refresh_token
@@ -188,7 +188,7 @@ def test_saying_no_at_the_provider_is_a_plain_message(provider: OAuthProvider) -
     browser = Browser(approve=False)
     with pytest.raises(SignInCancelled, match="cancelled or not allowed"):
         sign_in(provider, ACCOUNT, open_browser=browser.open, timeout=10)
-    assert "Not signed in" in browser.landed[0]
+    assert "Not signed in" in browser.landed()[0]
 
 
 def test_a_sign_in_can_be_stopped(provider: OAuthProvider) -> None:
