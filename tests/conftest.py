@@ -42,7 +42,7 @@ def company_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # Where tests taking ``db`` run on both kinds of books, a file and a server. Empty until every
 # query of the store runs on PostgreSQL; then ("tests/store/", "tests/services/").
-BOTH_BACKENDS: tuple[str, ...] = ("tests/store/", "tests/services/")
+BOTH_BACKENDS: tuple[str, ...] = ()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

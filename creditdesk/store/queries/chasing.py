@@ -109,9 +109,10 @@ def reminder_history(conn: Connection) -> list[ReminderHistoryRow]:
 
     The day is when it was sent, else when it was planned.
     """
+    sent_on = dialect_of(conn).day_of("r.sent_at")
     rows = conn.execute(
         text(f"""
-            SELECT r.id, r.client_id, r.stage_key, COALESCE({dialect_of(conn).day_of("r.sent_at")}, r.planned_on),
+            SELECT r.id, r.client_id, r.stage_key, COALESCE({sent_on}, r.planned_on),
                    ri.invoice_id
             FROM reminder AS r LEFT JOIN reminder_invoice AS ri ON ri.reminder_id = r.id
         """)  # noqa: S608 - only the day of a column is formatted in
