@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import DeclarativeBase
 
+from creditdesk.store.dialect import dialect_of
+
 CHUNK = 20_000  # rows per executemany: bounded memory, few round trips
 WATCHED_CHUNK = 2_000  # rows per executemany when someone watches: progress moves, a cancel is heard soon
 Row = tuple[Any, ...]
@@ -67,7 +69,7 @@ class BulkWriter:
         to the database.
         """
         compiled = insert(entity).compile(dialect=self.conn.dialect, column_keys=list(columns))
-        order = list(compiled.positiontup) if compiled.positiontup is not None else list(columns)
+        order = list(compiled.positiontup) if compiled.positiontup is not None else list(compiled.params)
         if order != list(columns):
             rows = self._with_defaults(entity, columns, order, rows)
         sql = str(compiled)
@@ -80,6 +82,8 @@ class BulkWriter:
                 chunk = []
         if chunk:
             count += self._send(sql, chunk, order, compiled.positiontup is not None)
+        if count:
+            dialect_of(self.conn).after_explicit_ids(self.conn, entity.__table__)  # type: ignore[arg-type]
         return count
 
     def _with_defaults(

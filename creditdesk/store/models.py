@@ -1,6 +1,6 @@
 """Typed tables of a company file.
 
-Money columns hold integer minor units (cents); quantities and rates that are
+Money columns hold integer minor units (cents, 64-bit); quantities and rates that are
 not money are kept as exact decimal text. Dates are ISO ``YYYY-MM-DD``.
 """
 
@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -38,6 +39,10 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# Minor units: 64-bit on PostgreSQL, whose INTEGER stops at 21,474,836.47 in cents; SQLite's
+# INTEGER is 64-bit already (and the company files say INTEGER).
+Money = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
@@ -128,7 +133,7 @@ class Client(Base):
     phone: Mapped[str] = mapped_column(String(50), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     terms_id: Mapped[int] = mapped_column(ForeignKey("payment_terms.id"))
-    credit_limit: Mapped[int | None] = mapped_column(Integer)  # minor units; None = no limit
+    credit_limit: Mapped[int | None] = mapped_column(Money)  # minor units; None = no limit
     on_hold: Mapped[bool] = mapped_column(default=False)
     do_not_chase: Mapped[bool] = mapped_column(default=False)
     chase_schedule_id: Mapped[int | None] = mapped_column(ForeignKey("chase_schedule.id"))  # None = company's
@@ -167,9 +172,9 @@ class Invoice(Base):
     # "Start at stage N" for an invoice entered late: chasing begins there, not at the first stage.
     chase_start_stage: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
-    net: Mapped[int] = mapped_column(Integer, default=0)
-    tax: Mapped[int] = mapped_column(Integer, default=0)
-    gross: Mapped[int] = mapped_column(Integer, default=0)
+    net: Mapped[int] = mapped_column(Money, default=0)
+    tax: Mapped[int] = mapped_column(Money, default=0)
+    gross: Mapped[int] = mapped_column(Money, default=0)
     # An imported invoice: the system it came from ("quickbooks", a mapping's name) and its key there.
     source: Mapped[str] = mapped_column(String(40), server_default=text("''"))
     external_key: Mapped[str] = mapped_column(String(100), server_default=text("''"))
@@ -191,7 +196,7 @@ class InvoiceLineRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")
     quantity: Mapped[Decimal] = mapped_column(ExactDecimal)
-    unit_price: Mapped[int] = mapped_column(Integer)  # minor units
+    unit_price: Mapped[int] = mapped_column(Money)  # minor units
     tax_rate: Mapped[Decimal] = mapped_column(ExactDecimal)  # percent
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
@@ -204,7 +209,7 @@ class Payment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     date: Mapped[date] = mapped_column(Date)
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Money)
     method: Mapped[str] = mapped_column(String(30), default="")
     reference: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -220,7 +225,7 @@ class CreditNote(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))  # the invoice it names
     date: Mapped[date] = mapped_column(Date)
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Money)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
@@ -246,7 +251,7 @@ class AllocationRow(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"), index=True)
     credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_note.id"), index=True)
     date: Mapped[date] = mapped_column(Date)
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Money)
 
 
 class Activity(Base):
@@ -275,7 +280,7 @@ class ChaseSchedule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     min_gap_days: Mapped[int] = mapped_column(Integer, default=7)
-    min_amount: Mapped[int] = mapped_column(Integer, default=100)  # minor units
+    min_amount: Mapped[int] = mapped_column(Money, default=100)  # minor units
 
     stages: Mapped[list[ChaseStage]] = relationship(
         back_populates="schedule", cascade="all, delete-orphan", order_by="ChaseStage.offset_days"
@@ -301,7 +306,7 @@ class ChaseStage(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     attach_invoices: Mapped[bool] = mapped_column(default=False)
     attach_statement: Mapped[bool] = mapped_column(default=False)
-    fee: Mapped[int | None] = mapped_column(Integer)  # minor units
+    fee: Mapped[int | None] = mapped_column(Money)  # minor units
     automatic: Mapped[bool] = mapped_column(default=False)  # sends without approval
 
     schedule: Mapped[ChaseSchedule] = relationship(back_populates="stages")
@@ -337,8 +342,8 @@ class Reminder(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     attach_invoices: Mapped[bool] = mapped_column(default=False)
     attach_statement: Mapped[bool] = mapped_column(default=False)
-    total: Mapped[int] = mapped_column(Integer, default=0)  # minor units chased
-    fee: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Money, default=0)  # minor units chased
+    fee: Mapped[int | None] = mapped_column(Money)
     message_id: Mapped[str] = mapped_column(String(200), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -423,7 +428,7 @@ class PromiseRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
-    amount: Mapped[int] = mapped_column(Integer)  # minor units
+    amount: Mapped[int] = mapped_column(Money)  # minor units
     promised_date: Mapped[date] = mapped_column(Date, index=True)
     made_on: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -480,7 +485,7 @@ class PaymentPlanRow(Base):
     made_on: Mapped[date] = mapped_column(Date)  # money applied from this day on counts towards it
     first_date: Mapped[date] = mapped_column(Date)
     frequency: Mapped[str] = mapped_column(String(12))
-    total: Mapped[int] = mapped_column(Integer)  # minor units
+    total: Mapped[int] = mapped_column(Money)  # minor units
     grace_days: Mapped[int] = mapped_column(Integer, default=7)
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -497,7 +502,7 @@ class PlanInstalment(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plan.id", ondelete="CASCADE"), primary_key=True)
     number: Mapped[int] = mapped_column(Integer, primary_key=True)  # from 1
     due_date: Mapped[date] = mapped_column(Date)
-    amount: Mapped[int] = mapped_column(Integer)  # minor units
+    amount: Mapped[int] = mapped_column(Money)  # minor units
 
 
 class PaymentPlanInvoice(Base):
@@ -530,8 +535,8 @@ class InterestCharge(Base):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)  # the late invoice
     charged_by_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)  # the interest invoice
     through: Mapped[date] = mapped_column(Date)  # accrued up to and including this day
-    interest: Mapped[int] = mapped_column(Integer)  # minor units
-    compensation: Mapped[int] = mapped_column(Integer)  # minor units
+    interest: Mapped[int] = mapped_column(Money)  # minor units
+    compensation: Mapped[int] = mapped_column(Money)  # minor units
 
 
 class ImportMappingRow(Base):
@@ -579,7 +584,7 @@ class BankEntry(Base):
     account: Mapped[str] = mapped_column(String(34))  # the statement's account (an IBAN or the bank's number)
     bank_reference: Mapped[str] = mapped_column(String(140))
     booked: Mapped[date] = mapped_column(Date, index=True)
-    amount: Mapped[int] = mapped_column(Integer)  # minor units, money in only
+    amount: Mapped[int] = mapped_column(Money)  # minor units, money in only
     payer_name: Mapped[str] = mapped_column(String(140), default="")
     payer_iban: Mapped[str] = mapped_column(String(34), default="")
     text: Mapped[str] = mapped_column(Text, default="")
@@ -600,7 +605,7 @@ class BankEntryInvoice(Base):
 
     bank_entry_id: Mapped[int] = mapped_column(ForeignKey("bank_entry.id"), primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), primary_key=True)
-    amount: Mapped[int] = mapped_column(Integer)  # minor units
+    amount: Mapped[int] = mapped_column(Money)  # minor units
 
 
 class KnownPayer(Base):

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from creditdesk.domain.errors import DatabaseError
+from creditdesk.store.dialect import read_whole_sums_as_int
 
 SCHEMES = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
 # The key of the advisory lock every writing unit of work takes (see ``make_server_engine``).
@@ -85,6 +88,10 @@ def make_server_engine(address: ServerAddress, password: str | None = None) -> E
         ) from None
     url = address.url if password is None else address.url.set(password=password)
     engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        read_whole_sums_as_int(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:

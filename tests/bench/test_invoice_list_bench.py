@@ -11,7 +11,8 @@ from __future__ import annotations
 import sqlite3
 
 from creditdesk.services.ledger.invoice_list import invoice_table
-from creditdesk.store.queries.ledger import INVOICE_LIST_SQL, invoice_list_chunks
+from creditdesk.store.dialect import SQLITE
+from creditdesk.store.queries.ledger import invoice_list_chunks, invoice_list_sql
 from creditdesk.store.unit_of_work import UnitOfWork
 from tests.bench.conftest import AS_OF, Demo
 from tests.bench.test_planning_bench import best
@@ -19,7 +20,7 @@ from tests.bench.test_planning_bench import best
 
 def raw_rows(demo: Demo) -> int:
     with sqlite3.connect(demo.path) as conn:
-        cursor = conn.execute(INVOICE_LIST_SQL, {"as_of": AS_OF.isoformat()})
+        cursor = conn.execute(invoice_list_sql(SQLITE), {"as_of": AS_OF.isoformat()})
         count = 0
         while chunk := cursor.fetchmany(2_000):
             count += len(chunk)

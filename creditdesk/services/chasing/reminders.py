@@ -27,7 +27,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from creditdesk.domain.chasing import (
@@ -59,6 +58,7 @@ from creditdesk.services.company.settings import company_in
 from creditdesk.services.ledger.interest import uncharged_interest_in
 from creditdesk.services.ledger.invoices import formats_of
 from creditdesk.store.database import Database
+from creditdesk.store.dialect import dialect_of
 from creditdesk.store.models import ChaseSchedule, Client, Company, Reminder, ReminderInvoice
 from creditdesk.store.queries.chasing import (
     ReminderHistoryRow,
@@ -432,8 +432,8 @@ def queue(db: Database, as_of: date) -> QueueSummary:
         inserted: dict[str, int] = {}
         if rows:
             statement = (
-                sqlite_insert(Reminder)
-                .on_conflict_do_nothing(index_elements=[Reminder.dedupe_key])
+                dialect_of(session.connection())
+                .insert_skipping_duplicates(Reminder.__table__, [Reminder.dedupe_key])
                 .returning(Reminder.id, Reminder.dedupe_key)
             )
             inserted = {key: rid for rid, key in session.execute(statement, rows)}

@@ -37,6 +37,7 @@ from creditdesk.services.ledger.invoice_list import draft_placeholder
 from creditdesk.services.row_versions import refuse_if_changed
 from creditdesk.store.activity import log_activity
 from creditdesk.store.database import Database
+from creditdesk.store.dialect import dialect_of
 from creditdesk.store.models import Activity, AllocationRow, Client, Company, Invoice, InvoiceLineRow
 from creditdesk.store.queries.ledger import client_exposure
 from creditdesk.store.unit_of_work import UnitOfWork
@@ -139,6 +140,9 @@ def create_invoice_in(session: Session, data: InvoiceInput) -> Invoice:
         invoice.number = next_invoice_number(session, company)
     session.add(invoice)
     session.flush()
+    if data.number is None and data.status is InvoiceStatus.DRAFT:
+        conn = session.connection()
+        dialect_of(conn).after_explicit_ids(conn, Invoice.__table__)  # type: ignore[arg-type]
     if data.status is InvoiceStatus.ISSUED:
         _log_issued(session, invoice)
     return invoice

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
+from creditdesk.store.dialect import dialect_of
 from creditdesk.store.queries._money import money_reader
 from creditdesk.store.queries._sql import as_date
 from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
@@ -51,18 +52,17 @@ def chase_open_invoices(conn: Connection, as_of: date, due_by: date, exponent: i
                        i.issue_date AS issue_date, i.due_date AS due_date, i.gross AS gross,
                        i.disputed AS disputed, i.chase_start_stage AS chase_start_stage,
                        {APPLIED_BY_AS_OF} AS paid
-                FROM invoice AS i NOT INDEXED
+                FROM invoice AS i{dialect_of(conn).full_scan}
                 WHERE {COUNTS_ON_AS_OF} AND i.due_date <= :due_by
-            )
+            ) AS owing
             WHERE gross > paid
-        """),  # noqa: S608 - only the owed-as-of fragments are formatted in
+        """),  # noqa: S608 - only the owed-as-of fragments and an index hint are formatted in
         {"as_of": as_of.isoformat(), "due_by": due_by.isoformat()},
     )
-    fromiso = date.fromisoformat
     money = money_reader(exponent)
     return [
         ChaseRow(
-            iid, cid, number, fromiso(issue), fromiso(due), money(gross), money(paid), bool(disputed), start
+            iid, cid, number, as_date(issue), as_date(due), money(gross), money(paid), bool(disputed), start
         )
         for iid, cid, number, issue, due, gross, paid, disputed, start in rows
     ]
@@ -83,10 +83,10 @@ class ChaseClientRow(NamedTuple):
 def chase_clients(conn: Connection) -> list[ChaseClientRow]:
     """Every client as planning sees it, by name (the order a plan is listed in)."""
     rows = conn.execute(
-        text("""
+        text(f"""
             SELECT id, code, name, contact_name, email, do_not_chase, chase_schedule_id
-            FROM client ORDER BY name COLLATE NOCASE, code
-        """)
+            FROM client ORDER BY {dialect_of(conn).caseless("name")}, code
+        """)  # noqa: S608 - only the ordering term is formatted in
     )
     return [
         ChaseClientRow(cid, code, name, contact, email, bool(no_chase), schedule_id)
@@ -109,12 +109,13 @@ def reminder_history(conn: Connection) -> list[ReminderHistoryRow]:
 
     The day is when it was sent, else when it was planned.
     """
+    sent_on = dialect_of(conn).day_of("r.sent_at")
     rows = conn.execute(
-        text("""
-            SELECT r.id, r.client_id, r.stage_key, COALESCE(substr(r.sent_at, 1, 10), r.planned_on),
+        text(f"""
+            SELECT r.id, r.client_id, r.stage_key, COALESCE({sent_on}, r.planned_on),
                    ri.invoice_id
             FROM reminder AS r LEFT JOIN reminder_invoice AS ri ON ri.reminder_id = r.id
-        """)
+        """)  # noqa: S608 - only the day of a column is formatted in
     )
     return [
         ReminderHistoryRow(rid, cid, key, as_date(day), invoice_id) for rid, cid, key, day, invoice_id in rows

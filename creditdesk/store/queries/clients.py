@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
+from creditdesk.store.dialect import dialect_of
 from creditdesk.store.queries._sql import as_date, as_moment
 from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
@@ -55,11 +56,11 @@ def oldest_overdue_due_dates(conn: Connection, as_of: date) -> dict[int, date]:
     rows = conn.execute(
         text(f"""
             SELECT i.client_id, MIN(i.due_date)
-            FROM invoice AS i NOT INDEXED
+            FROM invoice AS i{dialect_of(conn).full_scan}
             WHERE {COUNTS_ON_AS_OF} AND i.due_date < :as_of
               AND i.gross > {APPLIED_BY_AS_OF}
             GROUP BY i.client_id
-        """),  # noqa: S608 - only the owed-as-of fragments are formatted in
+        """),  # noqa: S608 - only the owed-as-of fragments and an index hint are formatted in
         {"as_of": as_of.isoformat()},
     )
     return {client_id: as_date(due) for client_id, due in rows}
@@ -273,7 +274,7 @@ def risk_sums(conn: Connection, as_of: date) -> list[RiskSums]:
                 SELECT i.client_id AS client_id, i.gross AS gross, i.issue_date AS issue_date,
                        i.due_date AS due_date,
                        COALESCE(SUM(a.amount), 0) AS paid, MAX(a.date) AS last_paid
-                FROM invoice AS i NOT INDEXED
+                FROM invoice AS i{dialect_of(conn).full_scan}
                 LEFT JOIN allocation AS a ON a.invoice_id = i.id AND a.date <= :as_of
                 WHERE {COUNTS_ON_AS_OF}
                 GROUP BY i.id
@@ -288,7 +289,7 @@ def risk_sums(conn: Connection, as_of: date) -> list[RiskSums]:
                    MIN(CASE WHEN due_date < :as_of AND gross > paid THEN due_date END)
             FROM per_invoice
             GROUP BY client_id
-        """),  # noqa: S608 - only the owed-as-of fragments are formatted in
+        """),  # noqa: S608 - only the owed-as-of fragments and an index hint are formatted in
         {"as_of": as_of.isoformat()},
     )
     return [
@@ -315,17 +316,19 @@ def lateness_sums(
     One row per (client, window), so each expression is worked out once per
     allocation (a flattened sub-query would copy it into every SUM that uses it).
     """
+    dialect = dialect_of(conn)
+    days_late = dialect.greatest("0", dialect.days_between("a.date", "i.due_date"))
     rows = conn.execute(
-        text("""
+        text(f"""
             SELECT i.client_id,
                    CASE WHEN a.date >= :recent_from THEN 2 WHEN a.date >= :previous_from THEN 1 ELSE 0 END
-                       AS window,
-                   SUM(a.amount * MAX(0, CAST(julianday(a.date) - julianday(i.due_date) AS INTEGER))),
+                       AS period,
+                   SUM(a.amount * {days_late}),
                    SUM(a.amount)
-            FROM invoice AS i NOT INDEXED JOIN allocation AS a ON a.invoice_id = i.id
+            FROM invoice AS i{dialect.full_scan} JOIN allocation AS a ON a.invoice_id = i.id
             WHERE a.payment_id IS NOT NULL AND a.date <= :as_of AND i.status = 'issued'
-            GROUP BY i.client_id, window
-        """),
+            GROUP BY i.client_id, period
+        """),  # noqa: S608 - only fixed fragments are formatted in
         {
             "as_of": as_of.isoformat(),
             "recent_from": recent_from.isoformat(),

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
+from creditdesk.store.dialect import Dialect, dialect_of
 from creditdesk.store.queries._sql import as_date
 from creditdesk.store.queries.owed import APPLIED_BY_AS_OF
 
@@ -37,25 +38,22 @@ def open_invoices_of(conn: Connection, client_id: int) -> list[OwingInvoice]:
         {"client": client_id},
     )
     return [
-        OwingInvoice(inv_id, number, date.fromisoformat(issue), date.fromisoformat(due), open_amount)
+        OwingInvoice(inv_id, number, as_date(issue), as_date(due), open_amount)
         for inv_id, number, issue, due, open_amount in rows
         if open_amount > 0
     ]
 
 
-# SQLite's julianday() of a date, less this, is Python's ``date.toordinal()`` of it.
-_JULIAN_DAY_OF_ORDINAL_ZERO = 1721424.5
-
-
-INVOICE_LIST_SQL = f"""
-    SELECT i.id, i.number, i.client_id,
-           CAST(julianday(i.issue_date) - {_JULIAN_DAY_OF_ORDINAL_ZERO} AS INTEGER),
-           CAST(julianday(i.due_date) - {_JULIAN_DAY_OF_ORDINAL_ZERO} AS INTEGER),
-           i.status, i.disputed, i.gross, i.reference,
-           {APPLIED_BY_AS_OF}
-    FROM invoice AS i NOT INDEXED
-    ORDER BY i.id
-"""  # noqa: S608 - a constant is formatted in, nothing else
+def invoice_list_sql(dialect: Dialect) -> str:
+    """The invoice list's query, with ``:as_of`` in the raw driver's parameter style."""
+    return dialect.driver_sql(f"""
+        SELECT i.id, i.number, i.client_id,
+               {dialect.day_number("i.issue_date")}, {dialect.day_number("i.due_date")},
+               i.status, i.disputed, i.gross, i.reference,
+               {APPLIED_BY_AS_OF}
+        FROM invoice AS i{dialect.full_scan}
+        ORDER BY i.id
+    """)  # noqa: S608 - constant fragments are formatted in, nothing else
 
 
 class InvoiceListColumns(NamedTuple):
@@ -79,7 +77,7 @@ class InvoiceListColumns(NamedTuple):
 
     @classmethod
     def of_rows(cls, rows: Sequence[Sequence[Any]]) -> InvoiceListColumns:
-        """The columns of rows in ``INVOICE_LIST_SQL``'s order."""
+        """The columns of rows in ``invoice_list_sql``'s order."""
         if not rows:
             return cls(*([()] * len(cls._fields)))
         return cls._make(zip(*rows, strict=True))
@@ -96,7 +94,7 @@ def invoice_list_chunks(conn: Connection, as_of: date, size: int = 2_000) -> Ite
     """
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(INVOICE_LIST_SQL, {"as_of": as_of.isoformat()})
+        cursor.execute(invoice_list_sql(dialect_of(conn)), {"as_of": as_of.isoformat()})
         while chunk := cursor.fetchmany(size):
             yield InvoiceListColumns.of_rows(chunk)
     finally:
@@ -142,7 +140,7 @@ def unapplied_receipts_of(conn: Connection, client_id: int) -> list[ReceiptLeft]
                        COALESCE((SELECT SUM(a.amount) FROM allocation AS a
                                  WHERE a.credit_note_id = c.id), 0)
                 FROM credit_note AS c WHERE c.client_id = :client
-            )
+            ) AS receipts
             WHERE amount > applied
             ORDER BY date, kind DESC, id
         """),
@@ -165,22 +163,22 @@ def client_balances(conn: Connection, as_of: date) -> list[ClientBalance]:
     by then, which is also what the aging's row for the client adds up to.
     """
     rows = conn.execute(
-        text("""
+        text(f"""
             SELECT c.id, c.code, c.name, b.balance
             FROM (
                 SELECT client_id, SUM(amount) AS balance FROM (
-                    SELECT client_id, gross AS amount FROM invoice NOT INDEXED
+                    SELECT client_id, gross AS amount FROM invoice{dialect_of(conn).full_scan}
                     WHERE status = 'issued' AND issue_date <= :as_of
                     UNION ALL
                     SELECT client_id, -amount FROM payment WHERE date <= :as_of
                     UNION ALL
                     SELECT client_id, -amount FROM credit_note WHERE date <= :as_of
-                )
+                ) AS movements
                 GROUP BY client_id
                 HAVING SUM(amount) <> 0
             ) AS b
             JOIN client AS c ON c.id = b.client_id
-        """),
+        """),  # noqa: S608 - only an index hint is formatted in
         {"as_of": as_of.isoformat()},
     )
     return [ClientBalance(cid, code, name, int(balance)) for cid, code, name, balance in rows]

@@ -13,12 +13,13 @@ from typing import NamedTuple
 from sqlalchemy import Connection, text
 
 from creditdesk.domain.aging import Basis, bucket_cutoffs
+from creditdesk.store.dialect import Dialect, dialect_of
 from creditdesk.store.queries._money import money_reader
 from creditdesk.store.queries._sql import as_date, bucket_case
 from creditdesk.store.queries.owed import APPLIED_BY_AS_OF, COUNTS_ON_AS_OF
 
 
-def aging_sql(as_of: date, basis: Basis) -> tuple[str, dict[str, str]]:
+def aging_sql(dialect: Dialect, as_of: date, basis: Basis) -> tuple[str, dict[str, str]]:
     """One pass over issued invoices: money invoiced and money applied per (client, bucket).
 
     Allocations count when dated on or before ``as_of``. Shape chosen by
@@ -39,11 +40,11 @@ def aging_sql(as_of: date, basis: Basis) -> tuple[str, dict[str, str]]:
                    {case} AS bucket,
                    i.gross AS gross,
                    {APPLIED_BY_AS_OF} AS paid
-            FROM invoice AS i NOT INDEXED
+            FROM invoice AS i{dialect.full_scan}
             WHERE {COUNTS_ON_AS_OF}
-        )
+        ) AS owed
         GROUP BY client_id, bucket
-    """  # noqa: S608 - only bucket numbers and fixed column names are formatted in
+    """  # noqa: S608 - only bucket numbers, fixed column names and an index hint are formatted in
     params["as_of"] = as_of.isoformat()
     return sql, params
 
@@ -53,7 +54,7 @@ RECEIVED_SQL = """
         SELECT client_id, amount FROM payment WHERE date <= :as_of
         UNION ALL
         SELECT client_id, amount FROM credit_note WHERE date <= :as_of
-    ) GROUP BY client_id
+    ) AS received GROUP BY client_id
 """
 
 
@@ -75,7 +76,7 @@ def aging_sums(conn: Connection, as_of: date, basis: Basis, exponent: int) -> Ag
 
     Summed in minor units, handed over as Decimal at ``exponent``.
     """
-    sql, params = aging_sql(as_of, basis)
+    sql, params = aging_sql(dialect_of(conn), as_of, basis)
     money = money_reader(exponent)
     open_rows: list[AgingSum] = []
     applied: dict[int, int] = {}
@@ -187,12 +188,12 @@ def receivables_at(conn: Connection, day: date) -> int:
     The aging's grand total for that day, money on account netted off.
     """
     value = conn.execute(
-        text("""
-            SELECT COALESCE((SELECT SUM(gross) FROM invoice NOT INDEXED
+        text(f"""
+            SELECT COALESCE((SELECT SUM(gross) FROM invoice{dialect_of(conn).full_scan}
                              WHERE status = 'issued' AND issue_date <= :day), 0)
                  - COALESCE((SELECT SUM(amount) FROM payment WHERE date <= :day), 0)
                  - COALESCE((SELECT SUM(amount) FROM credit_note WHERE date <= :day), 0)
-        """),
+        """),  # noqa: S608 - only an index hint is formatted in
         {"day": day.isoformat()},
     ).scalar_one()
     return int(value)
@@ -211,13 +212,14 @@ def payment_delays(conn: Connection, as_of: date) -> list[PaymentDelay]:
 
     Days are negative for early money. Counted in SQL: half as many rows reach Python.
     """
+    dialect = dialect_of(conn)
     rows = conn.execute(
-        text("""
-            SELECT i.client_id, CAST(julianday(a.date) - julianday(i.due_date) AS INTEGER) AS days, COUNT(*)
-            FROM invoice AS i NOT INDEXED JOIN allocation AS a ON a.invoice_id = i.id
+        text(f"""
+            SELECT i.client_id, {dialect.days_between("a.date", "i.due_date")} AS days, COUNT(*)
+            FROM invoice AS i{dialect.full_scan} JOIN allocation AS a ON a.invoice_id = i.id
             WHERE a.payment_id IS NOT NULL AND a.date <= :as_of AND i.status = 'issued'
             GROUP BY i.client_id, days
-        """),
+        """),  # noqa: S608 - only fixed fragments are formatted in
         {"as_of": as_of.isoformat()},
     )
     return list(map(PaymentDelay._make, rows))
@@ -358,7 +360,7 @@ def client_unapplied_on(
                        COALESCE((SELECT SUM(a.amount) FROM allocation AS a
                                  WHERE a.credit_note_id = c.id AND a.date <= :as_of), 0)
                 FROM credit_note AS c WHERE c.client_id = :client AND c.date <= :as_of
-            )
+            ) AS receipts
             WHERE amount > applied
         """),
         {"client": client_id, "as_of": as_of.isoformat()},
