@@ -8,10 +8,18 @@ Results come back through a plain thread-safe queue that a timer on the GUI
 thread drains, not through signals emitted on the worker thread: PySide 6.11
 crashed now and then (one run in three of the test suite) when a Python thread
 emitted a queued signal while the GUI thread was busy processing events.
+
+The worker thread never holds the last reference to anything of the window:
+the callbacks (which hold dialogs and buttons) and the work itself stay with
+the GUI thread, keyed by a job number, until the result is handed over; the
+worker lets go of its own reference to ``work`` first. Otherwise a dialog
+closed meanwhile could be freed, C++ and all, on the worker thread: a native
+crash, seen once in a few thousand test runs.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import threading
@@ -30,14 +38,17 @@ POLL_MS = 10  # how soon a finished result reaches the window
 @dataclass(frozen=True)
 class _Job:
     owner: QObject
+    work: Callable[[], Any]  # held here too, so that the worker's reference is never the last
     done: Callable[[Any], None]
     failed: Callable[[BaseException], None]
 
 
 _pool = futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="creditdesk")
-_results: queue.SimpleQueue[tuple[_Job, bool, Any]] = queue.SimpleQueue()
+_results: queue.SimpleQueue[tuple[int, bool, Any]] = queue.SimpleQueue()
 _lock = threading.Lock()
 _pending: set[futures.Future[None]] = set()
+_jobs: dict[int, _Job] = {}  # touched on the GUI thread only
+_numbers = itertools.count(1)
 
 
 class _Dispatcher(QObject):
@@ -52,9 +63,10 @@ class _Dispatcher(QObject):
     def drain(self) -> None:
         while True:
             try:
-                job, ok, value = _results.get_nowait()
+                number, ok, value = _results.get_nowait()
             except queue.Empty:
                 break
+            job = _jobs.pop(number)
             if not shiboken6.isValid(job.owner):  # a closed window no longer wants the answer
                 continue
             if ok:
@@ -79,15 +91,18 @@ def run_in_background(
     global _dispatcher
     if _dispatcher is None or not shiboken6.isValid(_dispatcher):
         _dispatcher = _Dispatcher()
-    job = _Job(owner, done, failed)
+    number = next(_numbers)
+    _jobs[number] = _Job(owner, work, done, failed)
+    held = [work]  # emptied on the worker before the result goes back; see the module's note
 
     def run() -> None:
+        task = held.pop()
         try:
-            result = work()
+            outcome: tuple[int, bool, Any] = (number, True, task())
         except BaseException as exc:  # delivered to the GUI thread, never lost
-            _results.put((job, False, exc))
-        else:
-            _results.put((job, True, result))
+            outcome = (number, False, exc)
+        del task
+        _results.put(outcome)
 
     with _lock:
         future = _pool.submit(run)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
 from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
 from pytestqt.qtbot import QtBot
@@ -122,3 +124,36 @@ def test_refresh_asks_every_view_to_reread(workspace: Workspace) -> None:
     seen = announced(workspace)
     workspace.refresh()
     assert seen == [Change.EVERYTHING]
+
+
+class Held:
+    """Stands for a dialog that only a running op still refers to."""
+
+
+def test_what_an_op_holds_is_let_go_on_the_gui_thread(qtbot: QtBot, workspace: Workspace) -> None:
+    # A dialog freed on a worker thread is freed there C++ and all: a native crash. So the
+    # last references to what the work and its answer hold must be dropped on the GUI thread.
+    form = Form()
+    qtbot.addWidget(form)
+    by_work, by_answer = Held(), Held()
+    freed_on: list[int] = []
+    for held in (by_work, by_answer):
+        weakref.finalize(held, lambda: freed_on.append(threading.get_ident()))
+    release, results = threading.Event(), list[int]()
+
+    def work(kept: Held = by_work) -> int:
+        release.wait(10)
+        return 1
+
+    def answer(result: int, kept: Held = by_answer) -> None:
+        results.append(result)
+
+    assert run_read(form, work, answer)
+    del answer
+    del work, held, by_work, by_answer
+    release.set()
+    qtbot.waitUntil(lambda: results == [1])
+    assert wait_for_background_work()
+    gc.collect()
+    qtbot.waitUntil(lambda: len(freed_on) == 2)
+    assert freed_on == [threading.get_ident()] * 2
