@@ -32,32 +32,12 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 # Needed at run time but not linked: Qt's xcb plugin dlopens the cursor library, fontconfig
 # needs at least one font, and the platform-theme/portal bits talk over D-Bus.
 BASE_DEPENDS = ("libxcb-cursor0", "fontconfig", "fonts-dejavu-core | fonts-noto-core | fonts-liberation2")
-# Libraries Qt's plugins link to that a build machine may lack (no desktop installed), by soname.
-KNOWN_PACKAGES = {
-    "libxcb-icccm.so.4": "libxcb-icccm4",
-    "libxcb-keysyms.so.1": "libxcb-keysyms1",
-    "libxcb-image.so.0": "libxcb-image0",
-    "libxcb-render-util.so.0": "libxcb-render-util0",
-    "libxcb-cursor.so.0": "libxcb-cursor0",
-    "libxcb-xinerama.so.0": "libxcb-xinerama0",
-    "libxcb-randr.so.0": "libxcb-randr0",
-    "libxcb-shape.so.0": "libxcb-shape0",
-    "libxcb-xkb.so.1": "libxcb-xkb1",
-    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
-    "libxkbcommon.so.0": "libxkbcommon0",
-    "libwayland-cursor.so.0": "libwayland-cursor0",
-    "libwayland-egl.so.1": "libwayland-egl1",
-    "libwayland-client.so.0": "libwayland-client0",
-    "libEGL.so.1": "libegl1",
-    "libGL.so.1": "libgl1",
-    "libOpenGL.so.0": "libopengl0",
-    "libGLX.so.0": "libglx0",
-    "libcups.so.2": "libcups2",
-    "libdbus-1.so.3": "libdbus-1-3",
-    "libfontconfig.so.1": "libfontconfig1",
-    "libxcb.so.1": "libxcb1",
-    "libX11-xcb.so.1": "libx11-xcb1",
-}
+# Libraries Qt's plugins link to that a build machine may lack (no desktop installed): the table
+# the window's start-up check prints install lines from, so the two never disagree.
+sys.path.insert(0, str(ROOT))
+from creditdesk.ui.system_libraries import PACKAGES  # noqa: E402
+
+KNOWN_PACKAGES = {soname: packages.debian for soname, packages in PACKAGES.items()}
 # glibc is assumed (Essential: yes); its libraries are never listed one by one.
 GLIBC = re.compile(r"^(libc|libm|libdl|libpthread|librt|libutil|libresolv|ld-linux[-\w]*)\.so")
 
@@ -121,7 +101,7 @@ def depends(bundle: Path) -> list[str]:
         raise SystemExit(
             "no Debian package known for: "
             + ", ".join(unknown)
-            + "; add it to KNOWN_PACKAGES in build_deb.py"
+            + "; add it to PACKAGES in creditdesk/ui/system_libraries.py"
         )
     return sorted(packages)
 
