@@ -35,6 +35,7 @@ from creditdesk.documents.styles import (
 from creditdesk.documents.tables import Cell, figure_width, grid, headings, ledger_table, side_by_side
 from creditdesk.documents.text import escape, one_line
 from creditdesk.domain.creditor_reference import printed_creditor_reference
+from creditdesk.translations import _
 
 KIND_LABELS = {
     EntryKind.INVOICE: "Invoice",
@@ -63,15 +64,29 @@ def _story(doc: StatementDocument, width: float) -> list[Flowable]:
             Spacer(1, 3 * mm),
             Paragraph(escape(interest_accrued_line(doc.formats, doc.interest_accrued)), BODY),
         ]
-    return [
+    if doc.closing_balance < 0:  # nothing to pay: say so, and print no slip asking for money
+        strip += [Spacer(1, 3 * mm), Paragraph(escape(_in_credit_line(doc)), BODY)]
+    story = [
         addressing(doc.client, _heading(doc, width), width),
         Spacer(1, 10 * mm),
         table,
         Spacer(1, 6 * mm),
         KeepTogether(strip),
-        Spacer(1, 6 * mm),
-        AtFoot(_remittance_slip(doc, width)),
     ]
+    if doc.closing_balance > 0:
+        story += [Spacer(1, 6 * mm), AtFoot(_remittance_slip(doc, width))]
+    return story
+
+
+def _in_credit_line(doc: StatementDocument) -> str:
+    return _("Your account is in credit by {amount}: there is nothing to pay.").format(
+        amount=doc.formats.money(-doc.closing_balance)
+    )
+
+
+def _due_label(doc: StatementDocument) -> str:
+    """What the bottom line is: money owed, or money the client has with us."""
+    return _("In credit") if doc.closing_balance < 0 else _("Amount due")
 
 
 def _pay_to(doc: StatementDocument) -> str:
@@ -194,7 +209,15 @@ def _open_items(doc: StatementDocument, width: float) -> Table:
                 formats.amount(line.open_amount if line.open_amount is not None else line.balance),
             ]
         )
-    total = [Paragraph("Amount due", CELL_BOLD), "", "", "", "", "", formats.amount(doc.closing_balance)]
+    total = [
+        Paragraph(_due_label(doc), CELL_BOLD),
+        "",
+        "",
+        "",
+        "",
+        "",
+        formats.amount(abs(doc.closing_balance)),
+    ]
     date_w = figure_width([str(row[0]) for row in rows], labels[0])
     rows.append(total)
     due_w = figure_width([str(row[3]) for row in rows], labels[3])
@@ -216,7 +239,7 @@ def _open_items(doc: StatementDocument, width: float) -> Table:
 
 def _reference_width(doc: StatementDocument, room: float) -> float:
     """As wide as the longest reference (they are short numbers), leaving most of ``room`` for details."""
-    return min(figure_width(line.reference for line in doc.lines) + 2, room * 0.45)
+    return min(figure_width((line.reference for line in doc.lines), "Reference") + 2, room * 0.45)
 
 
 def _details(line: StatementLine) -> Paragraph:
@@ -241,8 +264,8 @@ def _aging_strip(doc: StatementDocument, width: float) -> Table:
     money = doc.formats.money
     labels = [Paragraph(escape(bucket.label), LABEL) for bucket in doc.aging]
     amounts: list[Cell] = [money(bucket.amount) for bucket in doc.aging]
-    labels.append(Paragraph("<b>Amount due</b>", LABEL))
-    amounts.append(money(doc.closing_balance))
+    labels.append(Paragraph(f"<b>{escape(_due_label(doc))}</b>", LABEL))
+    amounts.append(money(abs(doc.closing_balance)))
     count = len(labels)
     colour = doc.branding.accent_colour
     return grid(

@@ -81,3 +81,21 @@ def test_open_items_statement_shows_what_is_open_and_how_late() -> None:
     assert "Payment on account" in text and GBP.amount(Decimal("-150")) in text
     assert f"Amount due {GBP.amount(doc.closing_balance)}" in text
     assert "Opening balance" not in text
+
+
+def test_the_reference_heading_reads_whole_with_or_without_references() -> None:
+    doc = activity_statement()
+    for lines in (doc.lines, tuple(replace(line, reference="") for line in doc.lines)):
+        text = all_text(render_statement(replace(doc, lines=lines)))
+        assert "Reference" in text.split()  # not stacked letter by letter, nor broken as "Refer/ence"
+        assert "Refer\n" not in text
+
+
+def test_a_client_in_credit_is_told_so_and_sent_no_slip_asking_for_money() -> None:
+    doc = activity_statement()
+    credit = Decimal("-150.00")
+    text = squash(all_text(render_statement(replace(doc, closing_balance=credit))))
+    assert "In credit" in text  # the aging strip's last box, over the amount
+    assert f"Your account is in credit by {GBP.money(Decimal('150.00'))}: there is nothing to pay." in text
+    for asking in ("Amount due", "REMITTANCE ADVICE", "Amount enclosed", GBP.money(credit)):
+        assert asking not in text

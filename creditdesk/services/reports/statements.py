@@ -74,9 +74,10 @@ def _client(session: Session, client_id: int) -> Client:
     return client
 
 
-def _receipt_details(kind: str, details: str, ref: str) -> str:
-    """A payment's method and the payer's reference; a credit note's reason."""
-    return ", ".join(part for part in (details, ref) if part) if kind == "payment" else details
+def _receipt_reference(kind: str, number: str, details: str, payer_reference: str) -> tuple[str, str]:
+    """Reference and details of a receipt: a payment's is the payer's reference beside its method,
+    a credit note's its number beside its reason."""
+    return (payer_reference, details) if kind == "payment" and not number else (number, details)
 
 
 def _sort_key(line: StatementLine) -> tuple[date, int, tuple[tuple[int, int | str], ...]]:
@@ -94,9 +95,11 @@ def _activity_lines(
             line = StatementLine(
                 move.day, entry, move.number, move.details, money, ZERO, ZERO, due_date=move.due_date
             )
-        else:  # a payment has no number of its own: its method and the payer's reference say which
-            details = _receipt_details(move.kind, move.details, move.payer_reference)
-            line = StatementLine(move.day, entry, move.number, details, ZERO, money, ZERO)
+        else:  # a payment has no number of its own: the payer's reference says which
+            reference, details = _receipt_reference(
+                move.kind, move.number, move.details, move.payer_reference
+            )
+            line = StatementLine(move.day, entry, reference, details, ZERO, money, ZERO)
         keyed.append((_sort_key(line), move.id, line))
     keyed.sort(key=lambda k: (k[0], k[1]))
     lines = []
@@ -149,11 +152,14 @@ def _open_position(session: Session, client: Client, as_of: date, exponent: int)
     for receipt in client_unapplied_on(conn, client.id, as_of, exponent):
         left = receipt.left
         on_account += left
+        reference, details = _receipt_reference(
+            receipt.kind, receipt.number, receipt.details, receipt.payer_reference
+        )
         line = StatementLine(
             receipt.day,
             EntryKind(receipt.kind),
-            receipt.number,
-            _receipt_details(receipt.kind, receipt.details, receipt.payer_reference),
+            reference,
+            details,
             ZERO,
             receipt.amount,
             ZERO,
