@@ -50,6 +50,8 @@ from creditdesk.ui.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# A header's first click on money or days puts the largest at the top (Qt's InitialSortOrderRole).
+LARGEST_FIRST = Qt.SortOrder.DescendingOrder.value
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 HINT_COLOUR = "#6b6b6b"
 SUCCESS_COLOUR = "#1b6e2a"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QHeaderView, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.ui.ops import is_busy
@@ -61,3 +61,11 @@ def pick_client(qtbot: QtBot, picker: QComboBox, typed: str) -> None:
 def wait_for_op(qtbot: QtBot, owner: QWidget) -> None:
     """A save (or read) started by ``owner`` runs in the background: wait for its answer."""
     qtbot.waitUntil(lambda: not is_busy(owner), timeout=10000)
+
+
+def click_header(qtbot: QtBot, header: QHeaderView, section: int) -> None:
+    """Click the middle of a column's heading, as a user sorting by it would."""
+    at = QPoint(
+        header.sectionViewportPosition(section) + header.sectionSize(section) // 2, header.height() // 2
+    )
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)

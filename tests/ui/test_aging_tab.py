@@ -15,6 +15,7 @@ from creditdesk.services.reports.aging import run_aging
 from creditdesk.ui.reports.aging_drill import AgingDrillDialog
 from creditdesk.ui.reports.aging_tab import AgingTab
 from creditdesk.ui.workspace import Workspace
+from tests.ui.helpers import click_header
 
 
 def loaded_tab(qtbot: QtBot, workspace: Workspace) -> AgingTab:
@@ -99,3 +100,14 @@ def test_a_ledger_change_reloads_the_tab(qtbot: QtBot, demo_workspace: Workspace
     tab.show()  # on screen: a hidden tab reloads only when it is next shown
     with qtbot.waitSignal(tab.loaded, timeout=10000):
         demo_workspace.changed()
+
+
+def test_figures_sort_largest_first_on_the_first_click(qtbot: QtBot, demo_workspace: Workspace) -> None:
+    tab = loaded_tab(qtbot, demo_workspace)
+    model, header = tab.model, tab.table_view.horizontalHeader()
+    total_col = model.columnCount() - 1
+    tab.show()
+    click_header(qtbot, header, total_col)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    values = [model.index(r, total_col).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount() - 1)]
+    assert values == sorted(values, reverse=True)

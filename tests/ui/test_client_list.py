@@ -14,9 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.aging import AgingReport, Basis
 from creditdesk.ui.clients.client_list import ClientList, count_line
-from creditdesk.ui.clients.clients_model import NAME
+from creditdesk.ui.clients.clients_model import BALANCE, NAME, OLDEST
 from creditdesk.ui.widgets import ID_ROLE
 from creditdesk.ui.workspace import Workspace
+from tests.ui.helpers import click_header
 from tests.ui.test_clients_tab import loaded_tab
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -139,3 +140,18 @@ def test_reloads_during_a_load_make_exactly_one_more(
 )
 def test_count_line_is_one_whole_string_per_case(shown: int, total: int, hidden: int, line: str) -> None:
     assert count_line(shown, total, hidden) == line
+
+
+def test_money_and_days_sort_largest_first_on_the_first_click(qtbot: QtBot, listing: ClientList) -> None:
+    header = listing.table_view.horizontalHeader()
+    for column, value in ((BALANCE, "balance"), (OLDEST, "oldest_overdue_days")):
+        click_header(qtbot, header, column)
+        assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        shown = [
+            getattr(listing.model.client(listing.proxy.mapToSource(listing.proxy.index(row, 0)).row()), value)
+            for row in range(listing.proxy.rowCount())
+        ]
+        known = [v for v in shown if v is not None]
+        assert known and shown[0] == max(known)
+    click_header(qtbot, header, NAME)  # names still start at A
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder

@@ -20,7 +20,7 @@ from creditdesk.ui.ledger.invoice_dialog import InvoiceDialog
 from creditdesk.ui.ledger.invoices_model import CLIENT, DAYS, NUMBER, OPEN, STATUS, TOTAL, InvoicesModel
 from creditdesk.ui.ledger.invoices_tab import STATUS_CHOICES, InvoicesTab
 from creditdesk.ui.workspace import Workspace
-from tests.ui.helpers import when_modal
+from tests.ui.helpers import click_header, when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -325,3 +325,18 @@ def test_the_column_layout_is_restorable(
     assert restored.sectionSize(CLIENT) == 333 and restored.visualIndex(STATUS) == 0
     totals = [again.model.table.gross[again.model.table_row(r)] for r in range(400)]  # type: ignore[union-attr, index]
     assert totals == sorted(totals)
+
+
+def test_money_and_days_sort_largest_first_on_the_first_click(
+    qtbot: QtBot, demo_workspace: Workspace
+) -> None:
+    tab = loaded_tab(qtbot, demo_workspace)
+    model, header = tab.model, tab.table_view.horizontalHeader()
+    table = model.table
+    assert table is not None
+    click_header(qtbot, header, TOTAL)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    totals = [table.gross[model.table_row(r)] for r in range(model.rowCount())]  # type: ignore[index]
+    assert totals == sorted(totals, reverse=True)
+    click_header(qtbot, header, NUMBER)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder

@@ -32,7 +32,7 @@ from creditdesk.domain.invoice import InvoiceState
 from creditdesk.domain.risk import RiskLevel, RiskRating
 from creditdesk.services.clients.overview import ClientRow, OpenInvoiceItem, TimelineEntry
 from creditdesk.ui.rows_model import RowsModel
-from creditdesk.ui.widgets import ID_ROLE, LEFT, OVERDUE_COLOUR, QUIET_COLOUR, RIGHT, Index
+from creditdesk.ui.widgets import ID_ROLE, LARGEST_FIRST, LEFT, OVERDUE_COLOUR, QUIET_COLOUR, RIGHT, Index
 
 ZERO = Decimal(0)
 
@@ -220,6 +220,8 @@ class ClientsModel(QAbstractTableModel):
             return self.headers()[section]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if section in NUMBER_COLUMNS else LEFT
+        if role == Qt.ItemDataRole.InitialSortOrderRole and section in NUMBER_COLUMNS:
+            return LARGEST_FIRST
         if role == Qt.ItemDataRole.ToolTipRole:
             return HEADER_TIPS.get(section)
         return None

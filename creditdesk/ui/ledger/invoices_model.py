@@ -27,7 +27,7 @@ from creditdesk.domain.invoice import InvoiceState
 from creditdesk.domain.money import from_minor
 from creditdesk.services.ledger.invoice_list import InvoiceTable, InvoiceView, SortKey, StatusFilter
 from creditdesk.ui.errors import show_error
-from creditdesk.ui.widgets import OVERDUE_COLOUR, QUIET_COLOUR, RIGHT, Index
+from creditdesk.ui.widgets import LARGEST_FIRST, OVERDUE_COLOUR, QUIET_COLOUR, RIGHT, Index
 from creditdesk.ui.workers import run_in_background
 
 DISPUTED_COLOUR = QColor("#8a5300")
@@ -233,6 +233,8 @@ class InvoicesModel(QAbstractTableModel):
             return column.title
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return RIGHT
+        if role == Qt.ItemDataRole.InitialSortOrderRole and column.numeric:
+            return LARGEST_FIRST
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = column.tip or f"Sort by {column.title.lower()}"
             if section in (TOTAL, OPEN):

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from creditdesk.domain.aging import AgingReport, AgingRow, Basis, sort_key
 from creditdesk.domain.formats import Formats
-from creditdesk.ui.widgets import OVERDUE_COLOUR, Index
+from creditdesk.ui.widgets import LARGEST_FIRST, OVERDUE_COLOUR, Index
 
 ZERO = Decimal(0)
 CREDIT_COLOUR = QColor("#1b6e3a")
@@ -77,6 +77,8 @@ class AgingModel(QAbstractTableModel):
             return self.headers()[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section > NAME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.InitialSortOrderRole and section > NAME:
+            return LARGEST_FIRST
         if role == Qt.ItemDataRole.ToolTipRole and section > NAME:
             return "Double-click a figure to see the invoices behind it"
         return None
