@@ -131,6 +131,11 @@ def documents_folder() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
 
 
+def remember_documents_folder(folder: Path) -> None:
+    """The next save of a document, a statement batch or an export starts in ``folder``."""
+    QSettings().setValue(FOLDER_KEY, str(folder))
+
+
 def ask_pdf_path(parent: QWidget | None, title: str, file_name: str) -> Path | None:
     """Ask where to save a PDF, suggesting ``file_name`` in the last folder used."""
     name, _ = QFileDialog.getSaveFileName(
@@ -141,7 +146,7 @@ def ask_pdf_path(parent: QWidget | None, title: str, file_name: str) -> Path | N
     path = Path(name)
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
-    QSettings().setValue(FOLDER_KEY, str(path.parent))
+    remember_documents_folder(path.parent)
     return path
 
 

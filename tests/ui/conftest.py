@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -35,3 +37,16 @@ def demo_workspace(tmp_path: Path) -> Iterator[Workspace]:
     yield Workspace(db, get_company(db), today=lambda: TODAY)
     wait_for_background_work()
     db.close()
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
+    """Window state goes to a scratch folder, never to the real user settings."""
+    folder = tmp_path / "settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QCoreApplication.setOrganizationName("CreditDeskTests")
+    QCoreApplication.setApplicationName("CreditDeskTests")
+    QSettings().clear()
+    yield folder
+    QSettings().clear()

@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+import pytest
+from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.aging import Basis
@@ -111,3 +113,31 @@ def test_figures_sort_largest_first_on_the_first_click(qtbot: QtBot, demo_worksp
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     values = [model.index(r, total_col).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount() - 1)]
     assert values == sorted(values, reverse=True)
+
+
+def test_an_export_starts_in_documents_then_where_the_last_went(
+    qtbot: QtBot,
+    demo_workspace: Workspace,
+    settings_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The save dialog itself is the system's; what CreditDesk decides is where it starts.
+    tab = loaded_tab(qtbot, demo_workspace)
+    suggested: list[Path] = []
+    chosen = tmp_path / "exports" / "aged.csv"
+    chosen.parent.mkdir()
+
+    def save_as(parent: object, title: str, start: str, filter: str) -> tuple[str, str]:
+        suggested.append(Path(start))
+        return str(chosen), filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    for _ in range(2):
+        tab.on_export_clicked()
+        qtbot.waitUntil(chosen.exists, timeout=10000)
+        qtbot.waitUntil(lambda: not tab.busy.isVisible(), timeout=10000)
+    documents = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+    name = f"aged-debts-{tab.as_of.isoformat()}.csv"
+    assert suggested == [documents / name, chosen.parent / name]
+    assert chosen.read_text(encoding="utf-8").count("\n") > 1

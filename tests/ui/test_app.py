@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLockFile, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.services.company.settings import create_company
@@ -25,19 +25,6 @@ from tests.ui.conftest import TODAY
 from tests.ui.helpers import when_modal
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture
-def settings_dir(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
-    """Window state goes to a scratch folder, never to the real user settings."""
-    folder = tmp_path / "settings"
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QCoreApplication.setOrganizationName("CreditDeskTests")
-    QCoreApplication.setApplicationName("CreditDeskTests")
-    QSettings().clear()
-    yield folder
-    QSettings().clear()
 
 
 @pytest.fixture

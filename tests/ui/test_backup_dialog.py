@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -83,18 +83,6 @@ def books(workspace: Workspace) -> Workspace:
     add_client(workspace.db, ClientInput("A", "Alpha Ltd"))
     add_client(workspace.db, ClientInput("B", "Beta & Sons"))
     return workspace
-
-
-@pytest.fixture
-def settings_dir(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
-    folder = tmp_path / "settings"
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QCoreApplication.setOrganizationName("CreditDeskTests")
-    QCoreApplication.setApplicationName("CreditDeskTests")
-    QSettings().clear()
-    yield folder
-    QSettings().clear()
 
 
 # --- Back up now ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from creditdesk.services.reports.statements import statement_file_name, statemen
 from creditdesk.ui.arrangements import plan_dialog, promise_dialog
 from creditdesk.ui.clients import conversation_dialog, credit_dialog
 from creditdesk.ui.ops import run_write
-from creditdesk.ui.pdf_preview import preview_pdf
+from creditdesk.ui.pdf_preview import documents_folder, preview_pdf, remember_documents_folder
 from creditdesk.ui.reports.statement_dialog import LETTER_TITLES, LetterDialog, StatementDialog
 from creditdesk.ui.workspace import Change, Workspace
 
@@ -108,9 +108,12 @@ def hand_over_to_collections(
     )
     if answer != QMessageBox.StandardButton.Yes:
         return
-    folder = QFileDialog.getExistingDirectory(parent, "Where to write the hand-over pack")
+    folder = QFileDialog.getExistingDirectory(
+        parent, "Where to write the hand-over pack", str(documents_folder())
+    )
     if not folder:
         return
+    remember_documents_folder(Path(folder))
     db, as_of = workspace.db, workspace.today()
 
     def done(pack: HandOverPack) -> None:

@@ -40,7 +40,7 @@ from creditdesk.services.imports.exporting import export_aging
 from creditdesk.services.reports.aged_debtors_print import aged_debtors_pdf
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.loading import BackgroundLoad
-from creditdesk.ui.pdf_preview import preview_pdf
+from creditdesk.ui.pdf_preview import documents_folder, preview_pdf, remember_documents_folder
 from creditdesk.ui.reports.aging_drill import AgingDrillDialog
 from creditdesk.ui.reports.aging_model import AgingModel
 from creditdesk.ui.reports.dashboard import DashboardView
@@ -279,9 +279,10 @@ class AgingTab(FollowsChanges, QWidget):
         )
 
     def on_export_clicked(self) -> None:
-        suggested = f"aged-debts-{self.as_of.isoformat()}.csv"
-        name, _ = QFileDialog.getSaveFileName(self, "Export aged debts", suggested, "CSV files (*.csv)")
+        suggested = documents_folder() / f"aged-debts-{self.as_of.isoformat()}.csv"
+        name, _ = QFileDialog.getSaveFileName(self, "Export aged debts", str(suggested), "CSV files (*.csv)")
         if name:
+            remember_documents_folder(Path(name).parent)
             self.export_to(Path(name))
 
     def export_to(self, path: Path) -> None:

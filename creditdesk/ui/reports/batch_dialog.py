@@ -54,7 +54,7 @@ from creditdesk.services.reports.batch_statements import (
 )
 from creditdesk.ui.errors import show_error
 from creditdesk.ui.loading import BackgroundLoad
-from creditdesk.ui.pdf_preview import documents_folder
+from creditdesk.ui.pdf_preview import documents_folder, remember_documents_folder
 from creditdesk.ui.reports.statement_dialog import StatementOptions
 from creditdesk.ui.widgets import RIGHT, Index, secondary
 from creditdesk.ui.workers import Progress, run_in_background
@@ -379,6 +379,7 @@ class BatchStatementsDialog(QDialog):
         if name:
             self._folder = Path(name)
             self.folder_edit.setText(shown_path(Path(name)))
+            remember_documents_folder(Path(name))
 
     def out_dir(self) -> Path:
         return Path(self.folder_edit.text().strip()).expanduser()
