@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QStandardPaths, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from creditdesk.domain.aging import Basis
 from creditdesk.services.reports.aging import run_aging
+from creditdesk.ui.ledger.invoice_dialog import InvoiceDialog
 from creditdesk.ui.reports.aging_drill import AgingDrillDialog
 from creditdesk.ui.reports.aging_tab import AgingTab
 from creditdesk.ui.workspace import Workspace
-from tests.ui.helpers import click_header
+from tests.ui.helpers import click_header, when_modal
 
 
 def loaded_tab(qtbot: QtBot, workspace: Workspace) -> AgingTab:
@@ -141,3 +142,29 @@ def test_an_export_starts_in_documents_then_where_the_last_went(
     name = f"aged-debts-{tab.as_of.isoformat()}.csv"
     assert suggested == [documents / name, chosen.parent / name]
     assert chosen.read_text(encoding="utf-8").count("\n") > 1
+
+
+def test_double_clicking_an_invoice_of_the_drill_down_opens_it(
+    qtbot: QtBot, demo_workspace: Workspace
+) -> None:
+    tab = loaded_tab(qtbot, demo_workspace)
+    client = tab.model.client_at(0)
+    assert client is not None
+    dialog = AgingDrillDialog(demo_workspace, client, tab.as_of, Basis.DUE, None, tab)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=10000)
+    header = dialog.table.horizontalHeader()
+    assert header.length() == dialog.table.viewport().width()  # the columns fill the dialog
+    opened: list[str] = []
+
+    def read(window: QWidget) -> None:
+        assert isinstance(window, InvoiceDialog) and window.detail is not None
+        opened.append(window.detail.number)
+        window.done(0)
+
+    when_modal(read)
+    cell = dialog.table.visualRect(dialog.model.index(0, 0)).center()
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert len(opened) == 1 and dialog.model.rows[0].number in opened[0]

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,6 +22,7 @@ from creditdesk.domain.aging import AgingRow, Basis, bucket_keys
 from creditdesk.domain.formats import Formats
 from creditdesk.services.reports.aging import AgedInvoice, ClientAging, client_aging
 from creditdesk.ui.errors import show_error
+from creditdesk.ui.ledger.invoice_dialog import edit_invoice
 from creditdesk.ui.rows_model import RowsModel
 from creditdesk.ui.widgets import Index
 from creditdesk.ui.workers import run_in_background
@@ -95,7 +96,11 @@ class AgingDrillDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the columns fill the dialog
+        self.table.setToolTip(self.tr("Double-click an invoice to open it"))
+        self.table.doubleClicked.connect(self.on_table_double_clicked)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.open_client = buttons.addButton("Open &client", QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -124,6 +129,10 @@ class AgingDrillDialog(QDialog):
     def _on_failed(self, exc: BaseException) -> None:
         self.note.setText("Could not load the invoices.")
         show_error(self, exc)
+
+    def on_table_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            edit_invoice(self.workspace, self, self.model.rows[index.row()].invoice_id)
 
     def on_open_client_clicked(self) -> None:
         self.workspace.events.show_client.emit(self.client_id)
