@@ -21,8 +21,7 @@ _catalog: gettext.NullTranslations = gettext.NullTranslations()
 def use_language(language: str | None) -> None:
     """Translate from now on into ``language`` (``de``, ``fr_FR``…); None or an unknown one is English."""
     global _catalog
-    languages = [language] if language else []
-    _catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=languages or ["en"], fallback=True)
+    _catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language or "en"], fallback=True)
 
 
 def _(message: str) -> str:

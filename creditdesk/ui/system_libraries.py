@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def xcb_plugin() -> Path | None:
     return plugin if plugin.is_file() else None
 
 
-def uses_xcb(environ: dict[str, str] | os._Environ[str]) -> bool:
+def uses_xcb(environ: Mapping[str, str]) -> bool:
     """Whether Qt will load the X11 plugin: on Linux unless another platform is chosen or Wayland runs."""
     if not sys.platform.startswith("linux"):
         return False

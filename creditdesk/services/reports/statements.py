@@ -74,10 +74,9 @@ def _client(session: Session, client_id: int) -> Client:
     return client
 
 
-def _receipt_reference(kind: str, number: str, details: str, payer_reference: str) -> tuple[str, str]:
-    """Reference and details of a receipt: a payment's is the payer's reference beside its method,
-    a credit note's its number beside its reason."""
-    return (payer_reference, details) if kind == "payment" and not number else (number, details)
+def _receipt_reference(kind: str, number: str, payer_reference: str) -> str:
+    """A payment has no number of its own: the payer's reference says which; a credit note has its number."""
+    return payer_reference if kind == "payment" and not number else number
 
 
 def _sort_key(line: StatementLine) -> tuple[date, int, tuple[tuple[int, int | str], ...]]:
@@ -96,10 +95,8 @@ def _activity_lines(
                 move.day, entry, move.number, move.details, money, ZERO, ZERO, due_date=move.due_date
             )
         else:  # a payment has no number of its own: the payer's reference says which
-            reference, details = _receipt_reference(
-                move.kind, move.number, move.details, move.payer_reference
-            )
-            line = StatementLine(move.day, entry, reference, details, ZERO, money, ZERO)
+            reference = _receipt_reference(move.kind, move.number, move.payer_reference)
+            line = StatementLine(move.day, entry, reference, move.details, ZERO, money, ZERO)
         keyed.append((_sort_key(line), move.id, line))
     keyed.sort(key=lambda k: (k[0], k[1]))
     lines = []
@@ -152,14 +149,11 @@ def _open_position(session: Session, client: Client, as_of: date, exponent: int)
     for receipt in client_unapplied_on(conn, client.id, as_of, exponent):
         left = receipt.left
         on_account += left
-        reference, details = _receipt_reference(
-            receipt.kind, receipt.number, receipt.details, receipt.payer_reference
-        )
         line = StatementLine(
             receipt.day,
             EntryKind(receipt.kind),
-            reference,
-            details,
+            _receipt_reference(receipt.kind, receipt.number, receipt.payer_reference),
+            receipt.details,
             ZERO,
             receipt.amount,
             ZERO,
